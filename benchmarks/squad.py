@@ -1,0 +1,51 @@
+"""Loading the shared SQuAD file the way ../shared/README.md prescribes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from retrieval import Article, parse_article
+
+DEFAULT_PATH = Path(__file__).resolve().parents[1].parent / "shared/bench/squad-v1.1-dev-half.json"
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    answers: tuple[str, ...]  #: gold answer texts, whitespace-normalised
+
+
+@dataclass(frozen=True)
+class SquadArticle:
+    article: Article
+    questions: tuple[Question, ...]
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def load_squad(path: Path) -> list[SquadArticle] | None:
+    """The articles, or ``None`` (after saying why) when the file is not there."""
+    if not path.is_file():
+        print(f"skipped: {path} not found (it lives in ../shared/bench/)", file=sys.stderr)
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    articles = []
+    for entry in data:
+        text = "\n\n".join(p["context"] for p in entry["paragraphs"])
+        questions = tuple(
+            Question(qa["question"], tuple(normalise(a["text"]) for a in qa["answers"]))
+            for p in entry["paragraphs"]
+            for qa in p["qas"]
+        )
+        articles.append(SquadArticle(parse_article(text, name=entry["title"]), questions))
+    return articles
+
+
+def hits(question: Question, sentences: list[str]) -> list[bool]:
+    """For each cited sentence (normalised), whether it holds a gold answer."""
+    return [any(gold in sentence for gold in question.answers) for sentence in sentences]

@@ -1,0 +1,1 @@
+"""The Telegram bot: questions in private and group chats, briefings, inline mode."""

@@ -1,0 +1,144 @@
+"""``python -m retrieval``: ask, search, brief and batch-answer from the command line.
+
+Only argument parsing and printing live here; every answer comes from the library.
+Exit codes: 0 success, 1 a bad article or question (one line on stderr),
+2 bad usage (argparse's own message).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from retrieval import render
+from retrieval.answers import answer, search
+from retrieval.article import load_article
+from retrieval.briefing import brief
+from retrieval.errors import RetrievalError
+from retrieval.index import ArticleIndex
+from retrieval.seeds import default_article_path
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args, sys.stdin, sys.stdout))
+    except RetrievalError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `... | head` closed the pipe: not an error for the user
+        return EXIT_OK
+
+
+def _index(args: argparse.Namespace) -> ArticleIndex:
+    path = args.article if args.article is not None else default_article_path()
+    return ArticleIndex(load_article(path))
+
+
+def _question(args: argparse.Namespace) -> str:
+    return " ".join(args.question)
+
+
+def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    index = _index(args)
+    result = answer(index, _question(args))
+    if args.json:
+        _print_json(render.answer_json(result, index.article), stdout)
+    else:
+        print(render.answer_text(result, index.article), file=stdout)
+    return EXIT_OK
+
+
+def _search(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    if args.k < 1:
+        raise RetrievalError("-k must be at least 1")
+    index = _index(args)
+    print(render.ranked_text(search(index, _question(args), args.k)), file=stdout)
+    return EXIT_OK
+
+
+def _brief(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    if args.n < 1:
+        raise RetrievalError("-n must be at least 1")
+    index = _index(args)
+    citations = brief(index, args.n)
+    if args.json:
+        _print_json(render.briefing_json(citations, index.article), stdout)
+    else:
+        print(render.briefing_text(citations, index.article), file=stdout)
+    return EXIT_OK
+
+
+def _batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    """One JSON line out per line in; a bad line gets an ``error`` line and exit code 1."""
+    index = _index(args)
+    failures = 0
+    for number, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        question_id: Any = None
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict):
+                raise ValueError("expected a JSON object")
+            question_id = request.get("id")
+            question = request.get("question")
+            if not isinstance(question, str):
+                raise ValueError('"question" must be a string')
+            _print_json(render.batch_json(question_id, answer(index, question)), stdout)
+        except (ValueError, RetrievalError) as error:
+            failures += 1
+            _print_json({"id": question_id, "error": f"line {number}: {error}"}, stdout)
+    if failures:
+        print(f"error: {failures} line(s) could not be answered", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def _print_json(value: Any, stdout: TextIO) -> None:
+    print(json.dumps(value, ensure_ascii=False), file=stdout, flush=True)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m retrieval",
+        description="Answer questions about a news article with its own, cited sentences.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, run: Any, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument(
+            "--article",
+            type=Path,
+            metavar="PATH",
+            help="article file (default: the seed article shipped in seeds/)",
+        )
+        sub.set_defaults(run=run)
+        return sub
+
+    ask = command("ask", _ask, "answer a question with cited sentences")
+    ask.add_argument("--json", action="store_true", help="print JSON instead of text")
+    ask.add_argument("question", nargs="+", metavar="QUESTION")
+
+    ranked = command("search", _search, "list the best-scoring sentences for a question")
+    ranked.add_argument("-k", type=int, default=5, help="how many sentences (default 5)")
+    ranked.add_argument("question", nargs="+", metavar="QUESTION")
+
+    briefing = command("brief", _brief, "summarise the article in its own sentences")
+    briefing.add_argument("-n", type=int, default=3, help="how many sentences (default 3)")
+    briefing.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    command(
+        "batch",
+        _batch,
+        'answer JSON lines {"id": ..., "question": "..."} from stdin, one JSON line each',
+    )
+    return parser

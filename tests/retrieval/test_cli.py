@@ -1,0 +1,132 @@
+"""The command line, run as users run it: ``python -m retrieval ...`` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SEED = next((REPO / "seeds").glob("*.txt"))
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "retrieval", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+
+
+def test_ask_prints_cited_answer_and_source():
+    result = run("ask", "How many troops are in Syria?")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "Currently, there are fewer than 1,000 troops in Syria. [13]\n\nSource: The Hill\n"
+    )
+
+
+def test_ask_accepts_unquoted_words():
+    assert "[13]" in run("ask", "How", "many", "troops", "are", "in", "Syria?").stdout
+
+
+def test_ask_json_has_answer_citations_and_source():
+    result = run("ask", "--json", "Who did Marco Rubio meet?")
+    data = json.loads(result.stdout)
+    assert data["abstained"] is False
+    assert data["answer"].endswith("[10]")
+    assert data["citations"][0]["sentence"] == 10
+    assert data["source"]["source"] == "The Hill"
+
+
+def test_ask_off_topic_says_the_article_does_not_say():
+    result = run("ask", "Who won the Super Bowl?")
+    assert result.returncode == 0
+    assert result.stdout.startswith("The article doesn't say.")
+
+
+def test_search_lists_k_sentences_with_scores():
+    result = run("search", "-k", "2", "ceasefire")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2
+    assert all("[" in line and float(line.split()[0]) > 0 for line in lines)
+
+
+def test_brief_prints_bullets_in_article_order():
+    result = run("brief", "-n", "3")
+    bullets = [line for line in result.stdout.splitlines() if line.startswith("\u2022")]
+    assert len(bullets) == 3
+    assert bullets[0].endswith("[1]")
+    assert result.stdout.rstrip().endswith("Source: The Hill")
+
+
+def test_brief_json():
+    data = json.loads(run("brief", "--json", "-n", "2").stdout)
+    assert [c["sentence"] for c in data["briefing"]] == sorted(
+        c["sentence"] for c in data["briefing"]
+    )
+
+
+def test_batch_answers_each_line_in_order_with_three_citations():
+    lines = [
+        {"id": "a", "question": "How many troops are in Syria?"},
+        {"id": 7, "question": "Who won the Super Bowl?"},
+    ]
+    result = run(
+        "batch", "--article", str(SEED), stdin="".join(json.dumps(x) + "\n" for x in lines)
+    )
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["a", 7]
+    assert set(out[0]) == {"id", "abstained", "answer", "citations"}
+    assert out[0]["abstained"] is False and out[0]["citations"][0]["sentence"] == 13
+    assert out[1]["abstained"] is True and len(out[1]["citations"]) >= 3
+    citation = out[1]["citations"][0]
+    assert set(citation) == {"sentence", "paragraph", "text", "score"}
+
+
+def test_batch_reports_bad_lines_and_keeps_going():
+    stdin = 'not json\n{"id": 1, "question": ""}\n{"id": 2, "question": "troops?"}\n'
+    result = run("batch", "--article", str(SEED), stdin=stdin)
+    assert result.returncode == 1
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "error" in out[0] and "error" in out[1]
+    assert out[2]["id"] == 2 and "citations" in out[2]
+    assert result.stderr.strip() == "error: 2 line(s) could not be answered"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("ask", "--article", "/no/such/file.txt", "hi"), "error: /no/such/file.txt: no such file"),
+        (("ask", "   "), "error: the question is empty"),
+        (("search", "-k", "0", "x"), "error: -k must be at least 1"),
+        (("brief", "-n", "0"), "error: -n must be at least 1"),
+    ],
+)
+def test_errors_exit_non_zero_with_one_line(args, message):
+    result = run(*args)
+    assert result.returncode == 1
+    assert result.stderr.startswith(message)
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_binary_article_is_refused_by_name(tmp_path: Path):
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"\xff\xd8\xff\x00\x10JFIF")
+    result = run("ask", "--article", str(path), "what?")
+    assert result.returncode == 1
+    assert "photo.jpg: looks like a binary file" in result.stderr
+
+
+def test_missing_command_is_a_usage_error():
+    result = run()
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
