@@ -1,0 +1,66 @@
+"""``python -m bot``: run the bot with long polling (or a webhook, when configured).
+
+Exit codes: 0 after a clean stop (SIGINT/SIGTERM), 2 when configuration is
+missing or wrong (one line on stderr says which and how to fix it), 3 when the
+seed article cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import ConfigError, Settings, load_settings
+from bot.errors import RedactToken
+from bot.knowledge import Knowledge
+from retrieval import RetrievalError
+
+EXIT_CONFIG = 2
+EXIT_ARTICLE = 3
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    root = logging.getLogger()
+    root.setLevel(settings.log_level)  # basicConfig is a no-op when handlers exist
+    for handler in root.handlers:
+        handler.addFilter(RedactToken(settings.token))
+    # httpx logs every request URL, and Bot API URLs contain the token.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    configure_logging(settings)
+    try:
+        knowledge = Knowledge.from_path()
+    except RetrievalError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_ARTICLE
+    application = build_application(settings, knowledge)
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

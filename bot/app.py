@@ -1,0 +1,113 @@
+"""Wiring only: build the Application, register handlers in order, set command menus."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationHandlerStop,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import handlers, texts
+from bot.config import Settings
+from bot.errors import on_error
+from bot.inline import inline_query
+from bot.knowledge import Knowledge
+from bot.ratelimit import QuestionLimiter
+
+log = logging.getLogger("bot.app")
+
+NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits are ignored by design
+
+
+def build_application(settings: Settings, knowledge: Knowledge | None = None) -> Application:
+    application = (
+        Application.builder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(True)
+        .post_init(_polish)
+        .build()
+    )
+    application.bot_data["knowledge"] = knowledge or Knowledge.from_path()
+    application.bot_data["limiter"] = QuestionLimiter(settings.questions_per_minute)
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    # group -1 runs before everything else: drop other bots' messages outright.
+    application.add_handler(TypeHandler(Update, _ignore_bots), group=-1)
+
+    commands = {
+        "start": handlers.start,
+        "help": handlers.help_command,
+        "ask": handlers.ask_command,
+        "brief": handlers.brief_command,
+        "source": handlers.source_command,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
+    # Order matters: known commands above, then any other command, then plain text.
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.COMMAND, handlers.unknown_command)
+    )
+    application.add_handler(
+        MessageHandler(
+            NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT, handlers.private_text
+        )
+    )
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT, handlers.group_text)
+    )
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & ~filters.TEXT, handlers.not_text)
+    )
+    application.add_handler(InlineQueryHandler(inline_query))
+    application.add_error_handler(on_error)
+
+
+async def _ignore_bots(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    if user is not None and user.is_bot:
+        raise ApplicationHandlerStop
+
+
+def bot_commands() -> list[BotCommand]:
+    """One source of truth for the menus and /help."""
+    return [BotCommand(c.name, c.description) for c in texts.COMMANDS]
+
+
+async def _polish(application: Application) -> None:
+    """Command menus are a nicety: a server that refuses them must not stop the bot."""
+    for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
+        try:
+            await application.bot.set_my_commands(bot_commands(), scope=scope)
+        except TelegramError as error:
+            log.warning("could not set the command menu (%s); carrying on", error)

@@ -1,0 +1,71 @@
+"""Bot settings, read only from the environment (see README, "Running the bot")."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_API_URL = "https://api.telegram.org"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str
+    api_url: str = DEFAULT_API_URL
+    log_level: str = "INFO"
+    questions_per_minute: int = 10
+    webhook_url: str | None = None  #: public HTTPS URL; set it to use a webhook instead of polling
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+
+    @property
+    def base_url(self) -> str:
+        """PTB appends the token: ``<api>/bot<token>/<method>``."""
+        return f"{self.api_url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.api_url}/file/bot"
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram "
+            '(/newbot) and export its token, or try offline: python -m retrieval ask "How '
+            'many troops are in Syria?"'
+        )
+    api_url = env.get("TELEGRAM_API_URL", DEFAULT_API_URL).strip().rstrip("/")
+    if not api_url.startswith(("http://", "https://")):
+        raise ConfigError(f"TELEGRAM_API_URL must start with http:// or https:// (got {api_url!r})")
+    return Settings(
+        token=token,
+        api_url=api_url,
+        log_level=env.get("NEWSBOT_LOG_LEVEL", "INFO").upper(),
+        questions_per_minute=_int(env, "NEWSBOT_QUESTIONS_PER_MINUTE", 10),
+        webhook_url=env.get("NEWSBOT_WEBHOOK_URL") or None,
+        webhook_listen=env.get("NEWSBOT_WEBHOOK_LISTEN", "0.0.0.0"),
+        webhook_port=_int(env, "NEWSBOT_WEBHOOK_PORT", 8443),
+        webhook_secret=env.get("NEWSBOT_WEBHOOK_SECRET") or None,
+    )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number (got {raw!r})") from None
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1 (got {value})")
+    return value

@@ -1,0 +1,83 @@
+"""Inline mode: ``@bot question`` in any chat offers the answer; an empty query the briefing."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.ext import ContextTypes
+
+from bot import render, texts
+from bot.handlers import BRIEF_SENTENCES, knowledge, limiter
+from bot.ratelimit import Verdict
+from retrieval.analysis import analyze
+
+log = logging.getLogger("bot.updates")
+
+#: Seconds Telegram may cache results; answers depend only on the query and the article.
+CACHE_SECONDS = 300
+DESCRIPTION_CHARS = 120
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.inline_query
+    if query is None:
+        return
+    started = time.perf_counter()
+    if limiter(context).check(query.from_user.id) is not Verdict.ALLOW:
+        await query.answer([], cache_time=0)
+        return
+    shelf = knowledge(context)
+    article = shelf.index.article
+    question = query.query.strip()
+    abstained: bool | None = None
+    if not question:
+        parts = render.briefing_parts(await shelf.brief(BRIEF_SENTENCES), article)
+        title = texts.INLINE_BRIEF_TITLE.format(about=render.about(article))
+        description = parts[1] if len(parts) > 1 else ""
+    elif not analyze(question):
+        await query.answer([], cache_time=CACHE_SECONDS)
+        return
+    else:
+        result = await shelf.answer(question)
+        abstained = result.abstained
+        parts = render.answer_parts(result, article)
+        title = (
+            texts.INLINE_NO_ANSWER
+            if result.abstained
+            else texts.INLINE_ANSWER_TITLE.format(about=render.about(article))
+        )
+        description = result.text
+    message = render.pack(parts)[0]  # an inline result is one message
+    result_id = hashlib.sha256(message.encode()).hexdigest()[:32]
+    await query.answer(
+        [
+            InlineQueryResultArticle(
+                id=result_id,
+                title=title[:64],
+                description=_plain(description)[:DESCRIPTION_CHARS],
+                input_message_content=InputTextMessageContent(message),
+            )
+        ],
+        cache_time=CACHE_SECONDS,
+    )
+    log.info(
+        "update chat=inline command=inline latency_ms=%.1f abstained=%s",
+        (time.perf_counter() - started) * 1000,
+        "-" if abstained is None else abstained,
+    )
+
+
+def _plain(html_text: str) -> str:
+    """Descriptions are plain text: drop the few tags our renderer emits."""
+    for tag in ("<b>", "</b>", "<i>", "</i>"):
+        html_text = html_text.replace(tag, "")
+    return (
+        html_text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+    )

@@ -1,0 +1,125 @@
+"""Telegram HTML for answers, briefings and sources; the only place the bot formats.
+
+Every article and user string goes through ``html.escape``. Messages longer
+than Telegram's 4,096-character limit are split between sentences, never
+inside one, so each part stays valid HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from bot import texts
+from retrieval import Answer, Article, Citation
+
+MAX_MESSAGE = 4096
+BULLET_LIMIT = 320  #: characters a briefing bullet may keep before clause trimming
+_CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=\u2014)")
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|added|according to|stated|noted)\b", re.I)
+
+
+def about(article: Article) -> str:
+    """A short plain name for the article: its title, else its source."""
+    if article.title:
+        return article.title
+    if article.source:
+        return f"a story from {article.source}"
+    return texts.ABOUT_UNKNOWN
+
+
+def source_line(article: Article) -> str:
+    parts = [escape(article.source or article.title or article.name)]
+    if article.source and article.title:
+        parts.append(f"\u2014 {escape(article.title)}")
+    if article.published:
+        parts.append(f"({escape(article.published)})")
+    line = "<i>Source: " + " ".join(parts) + "</i>"
+    if article.url:
+        line += f' <a href="{escape(article.url, quote=True)}">link</a>'
+    return line
+
+
+def cited(citation: Citation) -> str:
+    return f"{escape(citation.text)} [{citation.sentence}]"
+
+
+def answer_parts(answer: Answer, article: Article) -> list[str]:
+    """HTML pieces of an answer (quoted sentences, then the source line), in order."""
+    if answer.abstained:
+        parts = [texts.DOESNT_SAY]
+        closest = answer.closest
+        if closest is not None:
+            parts.append(f"{texts.CLOSEST} <i>{cited(closest)}</i>")
+    else:
+        parts = [cited(c) for c in answer.quoted]
+    return [*parts, source_line(article)]
+
+
+def briefing_parts(citations: tuple[Citation, ...], article: Article) -> list[str]:
+    heading = texts.BRIEF_HEADING.format(about=escape(about(article)))
+    bullets = [f"\u2022 {escape(trim_at_clause(c.text))} [{c.sentence}]" for c in citations]
+    return [heading, *bullets, source_line(article)]
+
+
+def source_parts(article: Article, number: int) -> list[str]:
+    sentence = article.sentence(number)
+    start, _ = article.paragraph_spans[sentence.paragraph - 1]
+    paragraph = article.paragraph_text(sentence.paragraph)
+    local = sentence.start - start, sentence.end - start
+    marked = (
+        escape(paragraph[: local[0]])
+        + f"<b>{escape(sentence.text)}</b> [{number}]"
+        + escape(paragraph[local[1] :])
+    )
+    heading = texts.SOURCE_HEADING.format(
+        number=number, count=len(article.sentences), paragraph=sentence.paragraph
+    )
+    return [heading, marked, source_line(article)]
+
+
+def trim_at_clause(text: str, limit: int = BULLET_LIMIT) -> str:
+    """Shorten a long sentence at clause boundaries, keeping a closing attribution."""
+    if len(text) <= limit:
+        return text
+    clauses = _CLAUSE_BREAK.split(text)
+    tail = clauses[-1] if len(clauses) > 1 and _ATTRIBUTION.search(clauses[-1]) else ""
+    kept: list[str] = []
+    for clause in clauses[:-1] if tail else clauses:
+        if kept and len(" ".join([*kept, clause, tail])) > limit:
+            break
+        kept.append(clause)
+    if len(kept) == len(clauses) - (1 if tail else 0):
+        return text  # no boundary helps; never cut inside a clause
+    shortened = " ".join(kept).rstrip(",;:") + " \u2026"
+    return f"{shortened} {tail}" if tail else shortened
+
+
+def pack(parts: list[str], separator: str = "\n\n") -> list[str]:
+    """Join parts into messages of at most 4,096 characters, breaking between parts."""
+    messages: list[str] = []
+    current = ""
+    for part in parts:
+        for piece in _fit(part):
+            candidate = f"{current}{separator}{piece}" if current else piece
+            if len(candidate) <= MAX_MESSAGE:
+                current = candidate
+            else:
+                messages.append(current)
+                current = piece
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _fit(part: str) -> list[str]:
+    """A part longer than a message (a giant sentence) is cut at spaces as a last resort."""
+    if len(part) <= MAX_MESSAGE:
+        return [part]
+    pieces, rest = [], part
+    while len(rest) > MAX_MESSAGE:
+        cut = rest.rfind(" ", 0, MAX_MESSAGE)
+        cut = cut if cut > 0 else MAX_MESSAGE
+        pieces.append(rest[:cut])
+        rest = rest[cut:].lstrip()
+    return [*pieces, rest]

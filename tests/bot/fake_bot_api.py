@@ -1,0 +1,162 @@
+"""A fake Telegram Bot API server on 127.0.0.1, so tests drive PTB's real HTTP path.
+
+It records every call (method and decoded parameters), answers the methods the
+bot uses with realistic payloads, hands out queued updates to ``getUpdates``,
+and can be told to refuse a method the way Telegram does (``ok: false``).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+BOT_ID = 424242
+BOT_USERNAME = "newsdesk_test_bot"
+TOKEN = "424242:TEST-token-that-must-never-be-logged"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.perf_counter)
+
+
+class FakeBotApi:
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.refuse: dict[str, str] = {}
+        self.updates: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._message_id = 1000
+        self._sent = threading.Condition(self._lock)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> FakeBotApi:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method]
+
+    def sent_texts(self) -> list[str]:
+        return [c.params["text"] for c in self.calls_to("sendMessage")]
+
+    def clear(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+    def push_updates(self, updates: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self.updates.extend(updates)
+
+    def wait_for_messages(self, count: int, timeout: float = 30.0) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._sent:
+            while sum(c.method == "sendMessage" for c in self.calls) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._sent.wait(left)
+        return True
+
+    def _respond(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if method in self.refuse:
+            return {"ok": False, "error_code": 400, "description": self.refuse[method]}
+        if method == "getMe":
+            return {"ok": True, "result": self._bot_user()}
+        if method == "sendMessage":
+            with self._lock:
+                self._message_id += 1
+                message_id = self._message_id
+            chat_id = int(params["chat_id"])
+            message = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": self._bot_user(),
+                "text": params.get("text", ""),
+            }
+            return {"ok": True, "result": message}
+        if method == "getUpdates":
+            with self._lock:
+                batch, self.updates = self.updates[:100], self.updates[100:]
+            if not batch:
+                time.sleep(0.02)
+            return {"ok": True, "result": batch}
+        return {"ok": True, "result": True}
+
+    def _bot_user(self) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Newsdesk",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                prefix = f"/bot{api.token}/"
+                if not self.path.startswith(prefix):
+                    self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    return
+                method = self.path[len(prefix) :]
+                length = int(self.headers.get("Content-Length") or 0)
+                params = _decode(self.rfile.read(length), self.headers.get("Content-Type", ""))
+                with api._sent:
+                    api.calls.append(Call(method, params))
+                    api._sent.notify_all()
+                body = api._respond(method, params)
+                self._send(200 if body["ok"] else body["error_code"], body)
+
+            do_GET = do_POST
+
+            def _send(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+
+def _decode(raw: bytes, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        return json.loads(raw)
+    params: dict[str, Any] = {}
+    for key, values in parse_qs(raw.decode(), keep_blank_values=True).items():
+        value = values[-1]
+        # PTB sends strings as they are and everything else JSON-encoded.
+        params[key] = json.loads(value) if value[:1] in ("{", "[") else value
+    return params

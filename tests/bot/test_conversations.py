@@ -1,0 +1,109 @@
+"""Conversations through the real Application and the fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.bot.conftest import (
+    GROUP,
+    bot_message,
+    feed,
+    group_message,
+    mention,
+    message,
+)
+from tests.bot.fake_bot_api import BOT_USERNAME
+
+
+async def test_private_question_gets_a_cited_answer_and_source(app, api):
+    await feed(app, message("How many troops are in Syria?"))
+    (call,) = api.calls_to("sendMessage")
+    assert call.params["text"] == (
+        "Currently, there are fewer than 1,000 troops in Syria. [13]\n\n<i>Source: The Hill</i>"
+    )
+    assert call.params["parse_mode"] == "HTML"
+    assert call.params["chat_id"] == "1111"
+
+
+async def test_off_topic_question_says_the_article_does_not_say(app, api):
+    await feed(app, message("Who won the Super Bowl?"))
+    assert api.sent_texts()[0].startswith("The article doesn't say.")
+
+
+async def test_start_greets_with_the_article_and_two_examples(app, api):
+    await feed(app, message("/start"))
+    text = api.sent_texts()[0]
+    assert "a story from The Hill" in text
+    assert "How many troops are in Syria?" in text and "Who declined to comment?" in text
+
+
+async def test_help_lists_every_command(app, api):
+    await feed(app, message("/help"))
+    text = api.sent_texts()[0]
+    for command in ("/ask", "/brief", "/source", "/help", "/start"):
+        assert command in text
+    assert f"@{BOT_USERNAME}" in text
+
+
+async def test_ask_command_answers_and_without_question_explains(app, api):
+    await feed(app, message("/ask Who declined to comment?"))
+    await feed(app, message("/ask"))
+    answer, usage = api.sent_texts()
+    assert "declined to comment. [5]" in answer
+    assert usage.startswith("Please put your question after the command")
+
+
+async def test_group_mention_is_answered_as_a_quoted_reply(app, api):
+    await feed(app, mention("who declined to comment?"))
+    (call,) = api.calls_to("sendMessage")
+    assert "declined to comment. [5]" in call.params["text"]
+    assert call.params["chat_id"] == str(GROUP["id"])
+    assert "reply_parameters" in call.params  # quotes the asker's message
+
+
+async def test_group_reply_to_the_bot_is_answered(app, api):
+    await feed(app, group_message("and how many troops are there?", reply_to=bot_message()))
+    assert "fewer than 1,000 troops" in api.sent_texts()[0]
+
+
+async def test_group_chatter_gets_no_reply(app, api):
+    await feed(app, group_message("lunch at noon?"))
+    await feed(app, group_message("/brief@some_other_bot"))
+    await feed(app, group_message("/weather"))
+    assert api.calls_to("sendMessage") == []
+
+
+async def test_group_command_addressed_to_the_bot_works(app, api):
+    await feed(app, group_message(f"/ask@{BOT_USERNAME} Who did Rubio meet?"))
+    assert "[10]" in api.sent_texts()[0]
+
+
+async def test_bare_mention_asks_for_a_question(app, api):
+    await feed(app, mention(""))
+    assert api.sent_texts()[0].startswith("Yes? Ask me a question")
+
+
+async def test_brief_has_heading_bullets_citations_and_source(app, api):
+    await feed(app, group_message(f"/brief@{BOT_USERNAME}"))
+    lines = api.sent_texts()[0].split("\n\n")
+    assert lines[0] == "<b>Briefing:</b> a story from The Hill"
+    bullets = [line for line in lines if line.startswith("\u2022")]
+    assert 3 <= len(bullets) <= 5
+    assert all(line.rstrip().endswith("]") for line in bullets)
+    assert lines[-1] == "<i>Source: The Hill</i>"
+
+
+async def test_source_shows_the_sentence_in_its_paragraph(app, api):
+    await feed(app, message("/source 13"))
+    text = api.sent_texts()[0]
+    assert text.startswith("Sentence 13 of 15, paragraph 10:")
+    assert "<b>Currently, there are fewer than 1,000 troops in Syria.</b> [13]" in text
+    assert "Trump wanted to pull out all troops" in text  # the rest of the paragraph
+
+
+@pytest.mark.parametrize("args", ["", " 0", " 16", " abc", " 1 2", " -3"])
+async def test_bad_source_number_gets_a_range_hint(app, api, args):
+    await feed(app, message(f"/source{args}"))
+    assert api.sent_texts() == [
+        "Please give a sentence number from 1 to 15, e.g. <code>/source 3</code>"
+    ]

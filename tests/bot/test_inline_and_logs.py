@@ -1,0 +1,67 @@
+"""Inline mode, and the logs a whole session writes (no token, no message text at INFO)."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from bot.__main__ import configure_logging
+from bot.config import Settings
+from tests.bot.conftest import USER, feed, message
+from tests.bot.fake_bot_api import TOKEN
+
+
+def inline(query: str) -> dict:
+    return {
+        "update_id": 5000 + len(query),
+        "inline_query": {"id": "iq1", "from": USER, "query": query, "offset": ""},
+    }
+
+
+async def test_inline_query_offers_the_answer(app, api):
+    await feed(app, inline("How many troops are in Syria?"))
+    (call,) = api.calls_to("answerInlineQuery")
+    (result,) = call.params["results"]
+    assert result["type"] == "article"
+    assert (
+        "fewer than 1,000 troops in Syria. [13]" in result["input_message_content"]["message_text"]
+    )
+    assert result["input_message_content"]["parse_mode"] == "HTML"
+    assert len(result["id"]) <= 64 and len(result["title"]) <= 64
+    assert int(call.params["cache_time"]) == 300
+
+
+async def test_empty_inline_query_offers_the_briefing(app, api):
+    await feed(app, inline(""))
+    (call,) = api.calls_to("answerInlineQuery")
+    (result,) = call.params["results"]
+    assert result["title"] == "Briefing: a story from The Hill"
+    assert result["input_message_content"]["message_text"].startswith("<b>Briefing:</b>")
+
+
+async def test_off_topic_inline_query_says_so(app, api):
+    await feed(app, inline("Who won the Super Bowl?"))
+    (result,) = api.calls_to("answerInlineQuery")[0].params["results"]
+    assert result["title"] == "The article doesn't say"
+
+
+async def test_logs_hold_one_line_per_update_and_never_the_token_or_text(app, api):
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    root.handlers = [logging.StreamHandler(stream)]
+    try:
+        configure_logging(Settings(token=TOKEN, log_level="INFO"))
+        logging.getLogger("httpx").info("HTTP Request: POST https://x/bot%s/getMe", TOKEN)
+        await feed(app, message("How many troops are in Syria?"))
+        await feed(app, message("/brief"))
+    finally:
+        root.handlers, level = saved
+        root.setLevel(level)
+    logs = stream.getvalue()
+    assert TOKEN not in logs
+    assert "How many troops" not in logs
+    lines = [line for line in logs.splitlines() if "update chat=" in line]
+    assert len(lines) == 2
+    assert "command=text" in lines[0] and "abstained=False" in lines[0]
+    assert "command=brief" in lines[1]
