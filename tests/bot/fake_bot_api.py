@@ -7,6 +7,7 @@ and can be told to refuse a method the way Telegram does (``ok: false``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -27,6 +28,11 @@ class Call:
     at: float = field(default_factory=time.perf_counter)
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 512  # the default 5 drops connections under concurrent load
+    daemon_threads = True
+
+
 class FakeBotApi:
     def __init__(self, token: str = TOKEN) -> None:
         self.token = token
@@ -36,8 +42,7 @@ class FakeBotApi:
         self._lock = threading.Lock()
         self._message_id = 1000
         self._sent = threading.Condition(self._lock)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -119,6 +124,8 @@ class FakeBotApi:
         api = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as the real Bot API
+
             def do_POST(self) -> None:
                 prefix = f"/bot{api.token}/"
                 if not self.path.startswith(prefix):
@@ -141,7 +148,9 @@ class FakeBotApi:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                # The client may hang up while the bot is stopping; nothing to answer then.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(data)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
