@@ -111,9 +111,20 @@ def bot_commands() -> list[BotCommand]:
 
 
 async def _polish(application: Application) -> None:
-    """Command menus are a nicety: a server that refuses them must not stop the bot."""
-    for scope in (BotCommandScopeAllPrivateChats(), BotCommandScopeAllGroupChats()):
+    """Menus and descriptions are niceties: a server that refuses them must not stop the bot."""
+    bot = application.bot
+    calls = [
+        ("the private command menu", bot.set_my_commands(bot_commands(), scope=_PRIVATE)),
+        ("the group command menu", bot.set_my_commands(bot_commands(), scope=_GROUPS)),
+        ("the description", bot.set_my_description(texts.DESCRIPTION)),
+        ("the short description", bot.set_my_short_description(texts.SHORT_DESCRIPTION)),
+    ]
+    for what, call in calls:
         try:
-            await application.bot.set_my_commands(bot_commands(), scope=scope)
+            await call
         except TelegramError as error:
-            log.warning("could not set the command menu (%s); carrying on", error)
+            log.warning("could not set %s (%s); carrying on", what, error)
+
+
+_PRIVATE = BotCommandScopeAllPrivateChats()
+_GROUPS = BotCommandScopeAllGroupChats()

@@ -23,6 +23,13 @@ COMMANDS = (
     Command("start", "", "Say hello and see what I know"),
 )
 
+DESCRIPTION = (
+    "I answer questions about news articles with the article's own sentences, each cited, "
+    "and never make anything up. Ask me in a private chat, mention me in a group, "
+    "or type @ my name in any chat."
+)
+SHORT_DESCRIPTION = "Answers questions about a news article, quoting and citing it."
+
 START = (
     "Hello! I answer questions about a news article using only its own sentences, "
     "each cited like [3].\n\n"

@@ -107,7 +107,8 @@ async def test_refused_start_up_call_is_a_warning_not_a_crash(app, api, caplog):
     api.refuse["setMyCommands"] = "Bad Request: not allowed here"
     with caplog.at_level(logging.WARNING, logger="bot.app"):
         await _polish(app)
-    assert "could not set the command menu" in caplog.text
+    assert "could not set the private command menu" in caplog.text
+    assert len(api.calls_to("setMyDescription")) == 1  # later calls still made
     await feed(app, message("Who declined to comment?"))
     assert "[5]" in api.sent_texts()[0]  # still serving
 
