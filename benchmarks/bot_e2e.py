@@ -14,13 +14,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.knowledge import Knowledge
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
 
 QUESTIONS = [
@@ -52,11 +53,16 @@ def _updates(chats: int, per_chat: int) -> list[dict]:
     return updates
 
 
-async def _run(chats: int, per_chat: int, flood_limits: bool, knowledge: Knowledge) -> None:
+async def _run(chats: int, per_chat: int, flood_limits: bool, library_dir: Path) -> None:
     total = chats * per_chat
     with FakeBotApi() as api:
-        settings = Settings(token=TOKEN, api_url=api.url, questions_per_minute=per_chat + 1)
-        application = build_application(settings, knowledge, flood_limits=flood_limits)
+        settings = Settings(
+            token=TOKEN,
+            api_url=api.url,
+            questions_per_minute=per_chat + 1,
+            db_path=library_dir / f"bench-{flood_limits}.db",
+        )
+        application = build_application(settings, flood_limits=flood_limits)
         async with application:
             await application.start()
             await application.updater.start_polling(poll_interval=0.0, timeout=0)
@@ -90,12 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chats", type=int, default=200)
     parser.add_argument("--per-chat", type=int, default=5)
     args = parser.parse_args(argv)
-    knowledge = Knowledge.from_path()
     print(
         f"bot end to end: {args.chats} chats x {args.per_chat} questions, fake Bot API on 127.0.0.1"
     )
-    asyncio.run(_run(args.chats, args.per_chat, False, knowledge))
-    asyncio.run(_run(min(args.chats, 60), 2, True, knowledge))
+    with tempfile.TemporaryDirectory() as library_dir:
+        asyncio.run(_run(args.chats, args.per_chat, False, Path(library_dir)))
+        asyncio.run(_run(min(args.chats, 60), 2, True, Path(library_dir)))
     return 0
 
 

@@ -1,8 +1,9 @@
 """``python -m bot``: run the bot with long polling (or a webhook, when configured).
 
 Exit codes: 0 after a clean stop (SIGINT/SIGTERM), 2 when configuration is
-missing or wrong (one line on stderr says which and how to fix it), 3 when the
-seed article cannot be loaded.
+missing or wrong (one line on stderr says which and how to fix it), 3 when a
+seed article cannot be loaded, 4 when the database cannot be opened (damaged,
+not a database, written by a newer version, or not writable).
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ import sys
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import build_application, open_library
 from bot.config import ConfigError, Settings, load_settings
 from bot.errors import RedactToken
-from bot.knowledge import Knowledge
+from library.errors import StoreError
 from retrieval import RetrievalError
 
 EXIT_CONFIG = 2
 EXIT_ARTICLE = 3
+EXIT_DATABASE = 4
 
 
 def configure_logging(settings: Settings) -> None:
@@ -44,11 +46,14 @@ def main() -> int:
         return EXIT_CONFIG
     configure_logging(settings)
     try:
-        knowledge = Knowledge.from_path()
+        library = open_library(settings)
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_DATABASE
     except RetrievalError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ARTICLE
-    application = build_application(settings, knowledge)
+    application = build_application(settings, library)
     if settings.webhook_url:
         application.run_webhook(
             listen=settings.webhook_listen,

@@ -26,20 +26,41 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, texts
+from bot import handlers, library_handlers, schedule, texts
 from bot.config import Settings
 from bot.errors import on_error
 from bot.inline import inline_query
-from bot.knowledge import Knowledge
 from bot.ratelimit import QuestionLimiter
+from library.service import Library
+from library.store import Store
+from retrieval.seeds import seed_paths
 
 log = logging.getLogger("bot.app")
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits are ignored by design
 
 
+def open_library(settings: Settings) -> Library:
+    """The database at ``settings.db_path`` with the shipped articles stored in it.
+
+    Raises ``StoreError`` (unusable database) or ``RetrievalError`` (bad seed file).
+    """
+    store = Store.open(settings.db_path)
+    try:
+        shelf = Library(
+            store,
+            cache_size=settings.index_cache_size,
+            allow_hosts=settings.fetch_allow_hosts,
+        )
+        shelf.add_seeds(seed_paths())
+    except BaseException:
+        store.close()
+        raise
+    return shelf
+
+
 def build_application(
-    settings: Settings, knowledge: Knowledge | None = None, *, flood_limits: bool = True
+    settings: Settings, library: Library | None = None, *, flood_limits: bool = True
 ) -> Application:
     """The bot, ready to run; ``flood_limits=False`` is only for measuring raw handling speed."""
     builder = (
@@ -54,14 +75,15 @@ def build_application(
             )
         )
         .concurrent_updates(True)
-        .post_init(_polish)
+        .post_init(_start_up)
     )
     if flood_limits:
         # Telegram's limits (~1 msg/s per chat, 20/min per group, 30/s overall); RetryAfter
         # is waited out and retried.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     application = builder.build()
-    application.bot_data["knowledge"] = knowledge or Knowledge.from_path()
+    application.bot_data["library"] = library or open_library(settings)
+    application.bot_data["settings"] = settings
     application.bot_data["limiter"] = QuestionLimiter(settings.questions_per_minute)
     register_handlers(application)
     return application
@@ -77,6 +99,12 @@ def register_handlers(application: Application) -> None:
         "ask": handlers.ask_command,
         "brief": handlers.brief_command,
         "source": handlers.source_command,
+        "add": library_handlers.add_command,
+        "articles": library_handlers.articles_command,
+        "use": library_handlers.use_command,
+        "remove": library_handlers.remove_command,
+        "schedule": schedule.schedule_command,
+        "unschedule": schedule.unschedule_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
@@ -91,6 +119,9 @@ def register_handlers(application: Application) -> None:
     )
     application.add_handler(
         MessageHandler(NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT, handlers.group_text)
+    )
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.Document.ALL, library_handlers.document_message)
     )
     application.add_handler(
         MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & ~filters.TEXT, handlers.not_text)
@@ -108,6 +139,11 @@ async def _ignore_bots(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 def bot_commands() -> list[BotCommand]:
     """One source of truth for the menus and /help."""
     return [BotCommand(c.name, c.description) for c in texts.COMMANDS]
+
+
+async def _start_up(application: Application) -> None:
+    await schedule.restore_schedules(application)
+    await _polish(application)
 
 
 async def _polish(application: Application) -> None:

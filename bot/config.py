@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 DEFAULT_API_URL = "https://api.telegram.org"
+
+
+def default_db_path(env: Mapping[str, str]) -> Path:
+    """``$XDG_DATA_HOME/newsbot/newsbot.db``: user data lives outside the source tree."""
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "newsbot" / "newsbot.db"
 
 
 class ConfigError(Exception):
@@ -23,6 +30,10 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = None
+    db_path: Path = field(default_factory=lambda: default_db_path(os.environ))
+    admins_only: bool = True  #: in groups, only administrators add, remove and schedule
+    fetch_allow_hosts: frozenset[str] = frozenset()  #: hosts exempt from the private-address guard
+    index_cache_size: int = 256
 
     @property
     def base_url(self) -> str:
@@ -55,7 +66,24 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_listen=env.get("NEWSBOT_WEBHOOK_LISTEN", "0.0.0.0"),
         webhook_port=_int(env, "NEWSBOT_WEBHOOK_PORT", 8443),
         webhook_secret=env.get("NEWSBOT_WEBHOOK_SECRET") or None,
+        db_path=Path(env["NEWSBOT_DB"]) if env.get("NEWSBOT_DB") else default_db_path(env),
+        admins_only=_flag(env, "NEWSBOT_ADMINS_ONLY", True),
+        fetch_allow_hosts=frozenset(
+            h.strip() for h in env.get("NEWSBOT_FETCH_ALLOW_HOSTS", "").split(",") if h.strip()
+        ),
+        index_cache_size=_int(env, "NEWSBOT_INDEX_CACHE", 256),
     )
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false (got {raw!r})")
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

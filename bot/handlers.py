@@ -8,6 +8,7 @@ ignored by design (answering every edit would spam the chat).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from html import escape
@@ -17,8 +18,8 @@ from telegram.constants import ChatAction, ChatType
 from telegram.ext import ContextTypes
 
 from bot import render, texts
-from bot.knowledge import Knowledge
 from bot.ratelimit import QuestionLimiter, Verdict
+from library.service import Library, Reply
 from retrieval import QuestionError
 from retrieval.analysis import analyze
 
@@ -26,10 +27,15 @@ log = logging.getLogger("bot.updates")
 
 EXAMPLES = ("How many troops are in Syria?", "Who declined to comment?")
 BRIEF_SENTENCES = 4
+TYPING_AFTER_SECONDS = 0.3
 
 
-def knowledge(context: ContextTypes.DEFAULT_TYPE) -> Knowledge:
-    return context.bot_data["knowledge"]
+def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
+    return context.bot_data["library"]
+
+
+def chat_id_of(update: Update) -> int:
+    return update.effective_chat.id if update.effective_chat else 0
 
 
 def limiter(context: ContextTypes.DEFAULT_TYPE) -> QuestionLimiter:
@@ -37,14 +43,16 @@ def limiter(context: ContextTypes.DEFAULT_TYPE) -> QuestionLimiter:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    article = knowledge(context).index.article
+    shelf = library(context)
+    row = await asyncio.to_thread(shelf.current, chat_id_of(update))
+    about = render.about(shelf.index(row.id).article) if row else texts.ABOUT_UNKNOWN
     text = texts.START.format(
-        about=escape(render.about(article)),
+        about=escape(about),
         example1=escape(EXAMPLES[0]),
         example2=escape(EXAMPLES[1]),
     )
-    await _reply(update, [text])
-    _log(update, "start", 0.0)
+    await send_reply(update, [text])
+    log_update(update, "start", 0.0)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -56,14 +64,14 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             texts.HELP_INLINE.format(username=username),
         ]
     )
-    await _reply(update, [text])
-    _log(update, "help", 0.0)
+    await send_reply(update, [text])
+    log_update(update, "help", 0.0)
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     question = " ".join(context.args or [])
     if not question.strip():
-        await _reply(update, [texts.ASK_USAGE.format(example=escape(EXAMPLES[0]))])
+        await send_reply(update, [texts.ASK_USAGE.format(example=escape(EXAMPLES[0]))])
         return
     await answer_question(update, context, question, "ask")
 
@@ -83,29 +91,49 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if question is None:
         return  # chatter between people: stay silent
     if not question.strip():
-        await _reply(update, [texts.EMPTY_MENTION.format(example=escape(EXAMPLES[0]))])
+        await send_reply(update, [texts.EMPTY_MENTION.format(example=escape(EXAMPLES[0]))])
         return
     await answer_question(update, context, question, "mention")
 
 
 async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     started = time.perf_counter()
-    shelf = knowledge(context)
-    citations = await shelf.brief(BRIEF_SENTENCES)
-    await _reply(update, render.briefing_parts(citations, shelf.index.article))
-    _log(update, "brief", started)
+    shelf = library(context)
+    row = await asyncio.to_thread(shelf.current, chat_id_of(update))
+    if row is None:
+        await send_reply(update, [texts.LIBRARY_EMPTY])
+        return
+    citations = await asyncio.to_thread(shelf.brief, row.id, BRIEF_SENTENCES)
+    await send_reply(update, render.briefing_parts(citations, shelf.index(row.id).article))
+    log_update(update, "brief", started)
 
 
 async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    article = knowledge(context).index.article
-    count = len(article.sentences)
+    """``/source N`` in the current article, or ``/source A:N`` in article A."""
+    shelf = library(context)
+    chat_id = chat_id_of(update)
     args = context.args or []
-    number = int(args[0]) if len(args) == 1 and args[0].isdigit() else 0
-    if not 1 <= number <= count:
-        await _reply(update, [texts.SOURCE_USAGE.format(count=count)])
+    article_id, _, sentence = (args[0] if len(args) == 1 else "").rpartition(":")
+    if article_id:
+        row = await asyncio.to_thread(shelf.store.row, chat_id, _number(article_id))
+    else:
+        row = await asyncio.to_thread(shelf.current, chat_id)
+    if row is None:
+        await send_reply(update, [texts.NO_SUCH_ARTICLE.format(number=escape(article_id or "?"))])
         return
-    await _reply(update, render.source_parts(article, number))
-    _log(update, "source", 0.0)
+    article = shelf.index(row.id).article
+    count = len(article.sentences)
+    number = _number(sentence)
+    if not 1 <= number <= count:
+        await send_reply(update, [texts.SOURCE_USAGE.format(count=count)])
+        return
+    await send_reply(update, render.source_parts(article, number))
+    log_update(update, "source", 0.0)
+
+
+def _number(text: str) -> int:
+    """A positive whole number from user text, or 0."""
+    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -119,12 +147,12 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         "@" in command and command.split("@", 1)[1].lower() == (context.bot.username or "").lower()
     )
     if chat.type == ChatType.PRIVATE or addressed:
-        await _reply(update, [texts.UNKNOWN_COMMAND])
+        await send_reply(update, [texts.UNKNOWN_COMMAND])
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice notes in a private chat: say what the bot can read."""
-    await _reply(update, [texts.TEXT_ONLY])
+    await send_reply(update, [texts.TEXT_ONLY])
 
 
 async def answer_question(
@@ -136,22 +164,39 @@ async def answer_question(
     if verdict is Verdict.DROP:
         return
     if verdict is Verdict.NOTIFY:
-        await _reply(update, [texts.RATE_LIMITED])
+        await send_reply(update, [texts.RATE_LIMITED])
         return
     if not analyze(question):
-        await _reply(update, [texts.NO_TERMS.format(example=escape(EXAMPLES[0]))])
-        _log(update, kind, started, abstained=True)
+        await send_reply(update, [texts.NO_TERMS.format(example=escape(EXAMPLES[0]))])
+        log_update(update, kind, started, abstained=True)
         return
-    shelf = knowledge(context)
-    if shelf.is_large and update.effective_chat is not None:
-        await update.effective_chat.send_action(ChatAction.TYPING)
+    shelf = library(context)
+    chat_id = chat_id_of(update)
+    typing = asyncio.create_task(_typing_if_slow(update))
     try:
-        result = await shelf.answer(question)
+        reply = await asyncio.to_thread(shelf.ask, chat_id, question)
     except QuestionError:
-        await _reply(update, [texts.TOO_LONG])
+        await send_reply(update, [texts.TOO_LONG])
         return
-    await _reply(update, render.answer_parts(result, shelf.index.article))
-    _log(update, kind, started, abstained=result.abstained)
+    finally:
+        typing.cancel()
+    await send_reply(update, reply_parts(shelf, reply))
+    log_update(update, kind, started, abstained=reply.abstained)
+
+
+def reply_parts(shelf: Library, reply: Reply) -> list[str]:
+    if reply.single is not None:
+        article_id, result = reply.single
+        return render.answer_parts(result, shelf.index(article_id).article)
+    assert reply.across is not None
+    return render.across_parts(reply.across)
+
+
+async def _typing_if_slow(update: Update) -> None:
+    """Show "typing…" only when an answer takes long enough for a person to notice."""
+    await asyncio.sleep(TYPING_AFTER_SECONDS)
+    if update.effective_chat is not None:
+        await update.effective_chat.send_action(ChatAction.TYPING)
 
 
 def _addressed_question(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -175,7 +220,7 @@ def _addressed_question(message: Message, context: ContextTypes.DEFAULT_TYPE) ->
     return None
 
 
-async def _reply(update: Update, parts: list[str]) -> None:
+async def send_reply(update: Update, parts: list[str]) -> None:
     message = update.effective_message
     if message is None:
         return
@@ -185,7 +230,7 @@ async def _reply(update: Update, parts: list[str]) -> None:
         await message.reply_text(chunk, do_quote=quote)
 
 
-def _log(update: Update, command: str, started: float, abstained: bool | None = None) -> None:
+def log_update(update: Update, command: str, started: float, abstained: bool | None = None) -> None:
     chat = update.effective_chat
     latency = (time.perf_counter() - started) * 1000 if started else 0.0
     log.info(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -10,7 +11,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import ContextTypes
 
 from bot import render, texts
-from bot.handlers import BRIEF_SENTENCES, knowledge, limiter
+from bot.handlers import BRIEF_SENTENCES, library, limiter, reply_parts
 from bot.ratelimit import Verdict
 from retrieval.analysis import analyze
 
@@ -29,27 +30,39 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if limiter(context).check(query.from_user.id) is not Verdict.ALLOW:
         await query.answer([], cache_time=0)
         return
-    shelf = knowledge(context)
-    article = shelf.index.article
+    shelf = library(context)
+    # Inline queries come from any chat: they use the user's private library.
+    chat_id = query.from_user.id
     question = query.query.strip()
     abstained: bool | None = None
     if not question:
-        parts = render.briefing_parts(await shelf.brief(BRIEF_SENTENCES), article)
+        row = await asyncio.to_thread(shelf.current, chat_id)
+        if row is None:
+            await query.answer([], cache_time=0)
+            return
+        article = shelf.index(row.id).article
+        citations = await asyncio.to_thread(shelf.brief, row.id, BRIEF_SENTENCES)
+        parts = render.briefing_parts(citations, article)
         title = texts.INLINE_BRIEF_TITLE.format(about=render.about(article))
         description = parts[1] if len(parts) > 1 else ""
     elif not analyze(question):
         await query.answer([], cache_time=CACHE_SECONDS)
         return
     else:
-        result = await shelf.answer(question)
-        abstained = result.abstained
-        parts = render.answer_parts(result, article)
+        reply = await asyncio.to_thread(shelf.ask, chat_id, question)
+        abstained = reply.abstained
+        parts = reply_parts(shelf, reply)
+        about = (
+            render.about(shelf.index(reply.single[0]).article)
+            if reply.single is not None
+            else texts.ABOUT_LIBRARY
+        )
         title = (
             texts.INLINE_NO_ANSWER
-            if result.abstained
-            else texts.INLINE_ANSWER_TITLE.format(about=render.about(article))
+            if reply.abstained
+            else texts.INLINE_ANSWER_TITLE.format(about=about)
         )
-        description = result.text
+        description = parts[0]
     message = render.pack(parts)[0]  # an inline result is one message
     result_id = hashlib.sha256(message.encode()).hexdigest()[:32]
     await query.answer(

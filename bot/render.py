@@ -12,6 +12,7 @@ from html import escape
 
 from bot import texts
 from retrieval import Answer, Article, Citation
+from retrieval.collection import CollectionAnswer
 
 MAX_MESSAGE = 4096
 BULLET_LIMIT = 320  #: characters a briefing bullet may keep before clause trimming
@@ -54,6 +55,34 @@ def answer_parts(answer: Answer, article: Article) -> list[str]:
     else:
         parts = [cited(c) for c in answer.quoted]
     return [*parts, source_line(article)]
+
+
+def across_parts(result: CollectionAnswer) -> list[str]:
+    """An answer drawn from several articles: ``[article:sentence]`` markers, one source each."""
+    if result.abstained or result.best is None or result.answer is None:
+        parts = [texts.DOESNT_SAY]
+        if result.answer is not None and result.best is not None:
+            closest = result.answer.closest
+            if closest is not None:
+                key = result.best.key
+                parts.append(
+                    f"{texts.CLOSEST} <i>{escape(closest.text)} [{key}:{closest.sentence}]</i>"
+                )
+        return parts
+    key = result.best.key
+    article = result.best.index.article
+    quoted = [f"{escape(c.text)} [{key}:{c.sentence}]" for c in result.answer.quoted]
+    title = f" — {escape(article.title)}" if article.title else ""
+    return [*quoted, f"[{key}]{title}", source_line(article)]
+
+
+def library_line(key: int, title: str | None, source: str | None, published: str | None) -> str:
+    parts = [f"<b>{key}</b>.", escape(title or "(untitled)")]
+    if source:
+        parts.append(f"— {escape(source)}")
+    if published:
+        parts.append(f"({escape(published)})")
+    return " ".join(parts)
 
 
 def briefing_parts(citations: tuple[Citation, ...], article: Article) -> list[str]:

@@ -16,12 +16,19 @@ class Command:
 
 
 COMMANDS = (
-    Command("ask", "QUESTION", "Ask a question about the article"),
-    Command("brief", "", "A short briefing of the article"),
-    Command("source", "N", "Show sentence N in its paragraph"),
+    Command("ask", "QUESTION", "Ask a question about the articles"),
+    Command("brief", "", "A short briefing of the current article"),
+    Command("source", "N", "Show sentence N (or A:N) in its paragraph"),
+    Command("add", "TEXT|URL", "Add an article (or reply /add to a message, or send a file)"),
+    Command("articles", "", "List this chat's articles"),
+    Command("use", "N", "Send questions to article N (/use all: every article)"),
+    Command("remove", "N", "Remove article N"),
+    Command("schedule", "HH:MM [timezone]", "Post a daily briefing of new articles"),
+    Command("unschedule", "", "Stop the daily briefing"),
     Command("help", "", "What I can do"),
     Command("start", "", "Say hello and see what I know"),
 )
+ADMIN_COMMANDS = frozenset({"add", "remove", "schedule", "unschedule"})
 
 DESCRIPTION = (
     "I answer questions about news articles with the article's own sentences, each cited, "
@@ -70,6 +77,42 @@ INLINE_BRIEF_TITLE = "Briefing: {about}"
 INLINE_NO_ANSWER = "The article doesn't say"
 
 ABOUT_UNKNOWN = "an article without a title"
+ABOUT_LIBRARY = "your articles"
+
+LIBRARY_EMPTY = "This chat has no articles yet. Add one with /add and a link or the text."
+NO_SUCH_ARTICLE = "There is no article {number} here. /articles lists them."
+ADD_USAGE = (
+    "Send <code>/add</code> followed by a link or the article text, reply <code>/add</code> "
+    "to a message holding the text, or send a .txt, .md or .html file."
+)
+ADDED = "Added as article <b>{number}</b>: {about}"
+ALREADY_THERE = "That article is already here as number <b>{number}</b>."
+ADD_FAILED = "I couldn't add that: {reason}"
+FILE_TYPES = "I can add .txt, .md and .html files only."
+FILE_TOO_BIG = "That file is too big; articles are limited to 2 MB."
+ARTICLES_HEADING = "<b>Articles here</b> (questions go to {target}):"
+TARGET_ALL = "all of them"
+TARGET_ONE = "number {number}"
+USE_USAGE = "Please give an article number from /articles, or <code>/use all</code>."
+USING = "Questions now go to article <b>{number}</b>: {about}"
+USING_ALL = "Questions now search all of this chat's articles."
+REMOVE_USAGE = "Please give the number of the article to remove, e.g. <code>/remove 3</code>."
+REMOVED = "Removed article {number}."
+CANNOT_REMOVE = "Article {number} isn't one this chat added, so it can't be removed here."
+ADMINS_ONLY = "Only this group's administrators can do that."
+SCHEDULE_USAGE = (
+    "Please give a time and optionally a time zone, e.g. "
+    "<code>/schedule 08:30 Europe/Berlin</code> (default UTC)."
+)
+SCHEDULED = (
+    "Every day at {time} ({tz}) I'll post a briefing of the articles added since the last one."
+)
+UNSCHEDULED = "The daily briefing is off."
+NOT_SCHEDULED = "There was no daily briefing to stop."
+BAD_TIMEZONE = "I don't know the time zone {tz}. Try a name like Europe/London or UTC."
+DAILY_HEADING = "<b>Daily briefing</b> — {count} new article(s)"
+DAILY_MORE = "…and {count} more; /articles lists them all."
+NOTHING_NEW = "No new articles since the last briefing."
 
 
 def command_list() -> str:

@@ -99,6 +99,38 @@ def parse_article(text: str, *, name: str = "<text>", **metadata: str | None) ->
     )
 
 
+def rebuild_article(
+    text: str,
+    sentence_spans: list[tuple[int, int]],
+    *,
+    name: str,
+    **metadata: str | None,
+) -> Article:
+    """Rebuild an article from its body and stored sentence spans, skipping the splitter.
+
+    Stores keep the spans ``parse_article`` found, because sentence splitting is
+    the one expensive step of indexing; paragraphs are cheap to find again.
+    """
+    paragraph_spans = [m.span() for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+    sentences = []
+    paragraph = 0
+    for number, (start, end) in enumerate(sentence_spans, start=1):
+        while paragraph < len(paragraph_spans) and paragraph_spans[paragraph][1] <= start:
+            paragraph += 1
+        if paragraph == len(paragraph_spans) or not 0 <= start < end <= len(text):
+            raise ArticleError(f"{name}: stored sentence {number} does not fit the text")
+        sentences.append(Sentence(number, paragraph + 1, start, end, text[start:end]))
+    if not sentences:
+        raise ArticleError(f"{name}: the article has no text to answer from")
+    return Article(
+        name=name,
+        text=text,
+        sentences=tuple(sentences),
+        paragraph_spans=tuple(paragraph_spans),
+        **{k: v for k, v in metadata.items() if v},
+    )
+
+
 def load_article(path: str | Path) -> Article:
     """Read an article file, turning every way a file can be unusable into ``ArticleError``."""
     path = Path(path)

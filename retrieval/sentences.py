@@ -20,11 +20,14 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
 
 
-def split_sentences(paragraph: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def split_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
     """Return ``(start, end)`` spans of the sentences in ``paragraph``, in order.
 
     Spans are trimmed of surrounding whitespace, never overlap, and
-    ``paragraph[start:end]`` is the sentence exactly as written.
+    ``paragraph[start:end]`` is the sentence exactly as written. Results are
+    cached: pysbd is the slowest step of indexing, and wire stories repeat
+    paragraphs across articles.
     """
     spans: list[tuple[int, int]] = []
     cursor = 0
@@ -38,4 +41,4 @@ def split_sentences(paragraph: str) -> list[tuple[int, int]]:
         end = start + len(stripped)
         spans.append((start, end))
         cursor = end
-    return spans
+    return tuple(spans)

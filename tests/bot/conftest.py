@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.knowledge import Knowledge
+from library.service import Library
+from library.store import Store
+from retrieval.seeds import seed_paths
 from tests.bot.fake_bot_api import BOT_ID, BOT_USERNAME, TOKEN, FakeBotApi
 
 _ids = itertools.count(1)
@@ -21,9 +24,24 @@ USER = {"id": 1111, "is_bot": False, "first_name": "Ada"}
 GROUP = {"id": -100200300, "type": "supergroup", "title": "Newsroom"}
 
 
-@pytest.fixture(scope="session")
-def knowledge() -> Knowledge:
-    return Knowledge.from_path()
+@pytest.fixture
+def library(tmp_path: Path) -> Iterator[Library]:
+    """A fresh database in a temp dir holding the shipped seed article (number 1)."""
+    store = Store.open(tmp_path / "bot.db")
+    shelf = Library(store)
+    shelf.add_seeds(seed_paths())
+    yield shelf
+    store.close()
+
+
+def settings_for(api: FakeBotApi, tmp_path: Path, **overrides: Any) -> Settings:
+    return Settings(
+        token=TOKEN,
+        api_url=api.url,
+        questions_per_minute=5,
+        db_path=tmp_path / "bot.db",
+        **overrides,
+    )
 
 
 @pytest.fixture
@@ -33,10 +51,8 @@ def api() -> Iterator[FakeBotApi]:
 
 
 @pytest.fixture
-async def app(api: FakeBotApi, knowledge: Knowledge) -> AsyncIterator[Application]:
-    application = build_application(
-        Settings(token=TOKEN, api_url=api.url, questions_per_minute=5), knowledge
-    )
+async def app(api: FakeBotApi, library: Library, tmp_path: Path) -> AsyncIterator[Application]:
+    application = build_application(settings_for(api, tmp_path), library)
     await application.initialize()
     api.clear()
     yield application

@@ -9,8 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.knowledge import OFF_LOOP_SENTENCES, Knowledge
-from retrieval import ArticleIndex, parse_article
+from bot import handlers
 from tests.bot.conftest import feed, message
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
 
@@ -26,10 +25,11 @@ def _wait(predicate, timeout: float = 30.0) -> bool:
     return False
 
 
-def test_bot_process_polls_answers_and_stops_on_sigterm():
+def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path):
     with FakeBotApi() as api:
         env = {
             **os.environ,
+            "NEWSBOT_DB": str(tmp_path / "bot.db"),
             "TELEGRAM_BOT_TOKEN": TOKEN,
             "TELEGRAM_API_URL": api.url,
             "NEWSBOT_LOG_LEVEL": "INFO",
@@ -78,22 +78,43 @@ def test_malformed_api_url_is_a_config_error():
     assert "TELEGRAM_API_URL must start with http:// or https://" in result.stderr
 
 
-async def test_large_article_shows_typing_and_answers_off_the_loop(api):
-    from bot.app import build_application
-    from bot.config import Settings
+async def test_slow_answer_shows_typing_first(app, api, monkeypatch):
+    # A person sees "typing…" only when an answer takes longer than the threshold;
+    # a zero threshold stands in for a slow machine.
+    monkeypatch.setattr(handlers, "TYPING_AFTER_SECONDS", 0.0)
+    await feed(app, message("How many troops are in Syria?"))
+    methods = [c.method for c in api.calls if c.method in ("sendChatAction", "sendMessage")]
+    assert methods == ["sendChatAction", "sendMessage"]
+    assert api.calls_to("sendChatAction")[0].params["action"] == "typing"
 
-    filler = "\n".join(f"Paragraph {i} talks about harbour cranes and tides." for i in range(450))
-    article = parse_article(filler + "\nThe mayor opened the new bridge on Friday.")
-    assert len(article.sentences) > OFF_LOOP_SENTENCES
-    app = build_application(
-        Settings(token=TOKEN, api_url=api.url), Knowledge(ArticleIndex(article))
+
+async def test_fast_answer_sends_no_typing(app, api):
+    await feed(app, message("How many troops are in Syria?"))
+    assert api.calls_to("sendChatAction") == []
+    assert "[13]" in api.sent_texts()[0]
+
+
+def test_damaged_database_exits_4_and_keeps_the_file(tmp_path):
+    database = tmp_path / "bot.db"
+    damaged = b"SQLite format 3\x00" + b"\xff" * 4000
+    database.write_bytes(damaged)
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True
     )
-    await app.initialize()
-    try:
-        api.clear()
-        await feed(app, message("Who opened the bridge?"))
-    finally:
-        await app.shutdown()
-    (action,) = api.calls_to("sendChatAction")
-    assert action.params["action"] == "typing"
-    assert "The mayor opened the new bridge on Friday." in api.sent_texts()[0]
+    assert result.returncode == 4
+    (line,) = result.stderr.strip().splitlines()
+    assert str(database) in line and "backup" in line
+    assert database.read_bytes() == damaged  # nothing overwritten
+
+
+def test_file_that_is_not_a_database_exits_4(tmp_path):
+    database = tmp_path / "bot.db"
+    database.write_text("these are my notes, not a database\n" * 200)
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 4
+    assert "is not a usable SQLite database" in result.stderr
+    assert database.read_text().startswith("these are my notes")

@@ -1,0 +1,174 @@
+"""Handlers that change or list a chat's library: /add, /articles, /use, /remove."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from html import escape
+
+from telegram import Message, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.ext import ContextTypes
+
+from bot import render, texts
+from bot.admin import may_manage
+from bot.handlers import chat_id_of, library, log_update, send_reply
+from library.errors import LibraryError
+from library.extract import Extracted
+from retrieval import RetrievalError
+from retrieval.article import MAX_ARTICLE_BYTES
+
+ADD_BRIEF_SENTENCES = 3
+_URL = re.compile(r"^https?://\S+$", re.I)
+_FILE_TYPES = (".txt", ".md", ".html", ".htm")
+
+
+async def add_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if not await may_manage(update, context):
+        await send_reply(update, [texts.ADMINS_ONLY])
+        return
+    payload = _payload(message)
+    replied = message.reply_to_message
+    if not payload and replied is not None:
+        if replied.document is not None:
+            await _add_document(update, context, replied)
+            return
+        payload = (replied.text or replied.caption or "").strip()
+    if not payload:
+        await send_reply(update, [texts.ADD_USAGE])
+        return
+    if _URL.match(payload):
+        await _add_url(update, context, payload)
+    else:
+        await _store(update, context, Extracted(text=payload))
+
+
+async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A file sent in a private chat, or in a group with the caption /add."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    in_group = message.chat.type != ChatType.PRIVATE
+    if in_group and not (message.caption or "").startswith("/add"):
+        return
+    if in_group and not await may_manage(update, context):
+        await send_reply(update, [texts.ADMINS_ONLY])
+        return
+    await _add_document(update, context, message)
+
+
+async def articles_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    shelf = library(context)
+    chat_id = chat_id_of(update)
+    rows = await asyncio.to_thread(shelf.articles, chat_id)
+    if not rows:
+        await send_reply(update, [texts.LIBRARY_EMPTY])
+        return
+    active = await asyncio.to_thread(shelf.store.active_article, chat_id)
+    target = texts.TARGET_ONE.format(number=active) if active else texts.TARGET_ALL
+    lines = [render.library_line(r.id, r.title, r.source, r.published) for r in rows]
+    await send_reply(update, [texts.ARTICLES_HEADING.format(target=target), "\n".join(lines)])
+    log_update(update, "articles", 0.0)
+
+
+async def use_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    shelf = library(context)
+    chat_id = chat_id_of(update)
+    args = context.args or []
+    if len(args) == 1 and args[0].lower() == "all":
+        await asyncio.to_thread(shelf.store.set_active, chat_id, None)
+        await send_reply(update, [texts.USING_ALL])
+        return
+    number = int(args[0]) if len(args) == 1 and args[0].isdigit() and len(args[0]) < 10 else 0
+    row = await asyncio.to_thread(shelf.store.row, chat_id, number) if number else None
+    if row is None:
+        await send_reply(update, [texts.USE_USAGE])
+        return
+    await asyncio.to_thread(shelf.store.set_active, chat_id, row.id)
+    about = render.about(shelf.index(row.id).article)
+    await send_reply(update, [texts.USING.format(number=row.id, about=escape(about))])
+
+
+async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await may_manage(update, context):
+        await send_reply(update, [texts.ADMINS_ONLY])
+        return
+    shelf = library(context)
+    args = context.args or []
+    number = int(args[0]) if len(args) == 1 and args[0].isdigit() and len(args[0]) < 10 else 0
+    if not number:
+        await send_reply(update, [texts.REMOVE_USAGE])
+        return
+    removed = await asyncio.to_thread(shelf.remove, chat_id_of(update), number)
+    text = texts.REMOVED if removed else texts.CANNOT_REMOVE
+    await send_reply(update, [text.format(number=number)])
+
+
+def _payload(message: Message) -> str:
+    text = message.text or ""
+    return text.split(maxsplit=1)[1].strip() if len(text.split(maxsplit=1)) > 1 else ""
+
+
+async def _add_url(update: Update, context: ContextTypes.DEFAULT_TYPE, url: str) -> None:
+    await _typing(update)
+    shelf = library(context)
+    try:
+        found = await shelf.fetch_url(chat_id_of(update), url)
+    except (LibraryError, RetrievalError) as error:
+        await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
+        return
+    if isinstance(found, int):
+        await send_reply(update, [texts.ALREADY_THERE.format(number=found)])
+        return
+    await _store(update, context, found)
+
+
+async def _add_document(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, holder: Message
+) -> None:
+    document = holder.document
+    assert document is not None
+    name = document.file_name or "upload.txt"
+    if not name.lower().endswith(_FILE_TYPES):
+        await send_reply(update, [texts.FILE_TYPES])
+        return
+    if document.file_size and document.file_size > MAX_ARTICLE_BYTES:
+        await send_reply(update, [texts.FILE_TOO_BIG])
+        return
+    await _typing(update)
+    telegram_file = await document.get_file()
+    raw = bytes(await telegram_file.download_as_bytearray())
+    try:
+        extracted = library(context).extract_upload(raw, name)
+    except (LibraryError, RetrievalError) as error:
+        await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
+        return
+    await _store(update, context, extracted)
+
+
+async def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, extracted: Extracted) -> None:
+    shelf = library(context)
+    user = update.effective_user
+    try:
+        result = await asyncio.to_thread(
+            shelf.add_extracted, chat_id_of(update), extracted, user.id if user else None
+        )
+    except (LibraryError, RetrievalError) as error:
+        await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
+        return
+    if result.duplicate:
+        await send_reply(update, [texts.ALREADY_THERE.format(number=result.article_id)])
+        return
+    article = shelf.index(result.article_id).article
+    citations = await asyncio.to_thread(shelf.brief, result.article_id, ADD_BRIEF_SENTENCES)
+    heading = texts.ADDED.format(number=result.article_id, about=escape(render.about(article)))
+    await send_reply(update, [heading, *render.briefing_parts(citations, article)[1:]])
+    log_update(update, "add", 0.0)
+
+
+async def _typing(update: Update) -> None:
+    if update.effective_chat is not None:
+        await update.effective_chat.send_action(ChatAction.TYPING)

@@ -1,0 +1,167 @@
+"""Daily group briefings: /schedule, /unschedule, and the job that posts them.
+
+Schedules live in the database; the job queue only holds what is running now,
+so ``restore_schedules`` re-creates every job from the database at start-up.
+A briefing covers the chat's articles added since the previous one; when
+there are none the chat hears "nothing new" once, not every day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+from html import escape
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes, JobQueue
+
+from bot import render, texts
+from bot.admin import may_manage
+from bot.handlers import chat_id_of, library, send_reply
+from library.service import Library
+from library.store import now
+
+log = logging.getLogger("bot.schedule")
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
+#: A daily briefing names at most this many new articles, each with this many bullets.
+DAILY_ARTICLES = 5
+DAILY_SENTENCES = 2
+
+
+def job_name(chat_id: int) -> str:
+    return f"brief:{chat_id}"
+
+
+def parse_schedule(args: list[str]) -> tuple[str, str] | None:
+    """``("08:30", "Europe/Berlin")`` from ``["8:30", "Europe/Berlin"]``, or None if malformed."""
+    if not 1 <= len(args) <= 2:
+        return None
+    match = _TIME.match(args[0])
+    if match is None:
+        return None
+    tz = args[1] if len(args) == 2 else "UTC"
+    return f"{int(match[1]):02d}:{match[2]}", tz
+
+
+def zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def install(job_queue: JobQueue, chat_id: int, time: str, tz: str) -> None:
+    """(Re)create the chat's daily job; a chat has at most one."""
+    for job in job_queue.get_jobs_by_name(job_name(chat_id)):
+        job.schedule_removal()
+    tzinfo = zone(tz) or ZoneInfo("UTC")
+    hour, minute = (int(x) for x in time.split(":"))
+    job_queue.run_daily(
+        daily_briefing,
+        dt.time(hour, minute, tzinfo=tzinfo),
+        chat_id=chat_id,
+        name=job_name(chat_id),
+    )
+
+
+async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await may_manage(update, context):
+        await send_reply(update, [texts.ADMINS_ONLY])
+        return
+    parsed = parse_schedule(context.args or [])
+    if parsed is None:
+        await send_reply(update, [texts.SCHEDULE_USAGE])
+        return
+    time, tz = parsed
+    if zone(tz) is None:
+        await send_reply(update, [texts.BAD_TIMEZONE.format(tz=escape(tz))])
+        return
+    chat_id = chat_id_of(update)
+    await asyncio.to_thread(library(context).store.set_schedule, chat_id, time, tz)
+    assert context.job_queue is not None
+    install(context.job_queue, chat_id, time, tz)
+    await send_reply(update, [texts.SCHEDULED.format(time=time, tz=escape(tz))])
+
+
+async def unschedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not await may_manage(update, context):
+        await send_reply(update, [texts.ADMINS_ONLY])
+        return
+    chat_id = chat_id_of(update)
+    had = await asyncio.to_thread(library(context).store.clear_schedule, chat_id)
+    assert context.job_queue is not None
+    for job in context.job_queue.get_jobs_by_name(job_name(chat_id)):
+        job.schedule_removal()
+    await send_reply(update, [texts.UNSCHEDULED if had else texts.NOT_SCHEDULED])
+
+
+async def daily_briefing(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Post the briefing of the articles added since the last one (the job's callback)."""
+    job = context.job
+    if job is None or job.chat_id is None:
+        return
+    chat_id = job.chat_id
+    shelf = library(context)
+    schedule = await asyncio.to_thread(shelf.store.schedule, chat_id)
+    if schedule is None:  # unscheduled meanwhile (e.g. by another process)
+        job.schedule_removal()
+        return
+    until = now()
+    rows = await asyncio.to_thread(
+        shelf.store.added_between, chat_id, schedule.last_briefed_at, until
+    )
+    if not rows and schedule.told_nothing_new:
+        return
+    parts = (
+        await asyncio.to_thread(daily_parts, shelf, [row.id for row in rows])
+        if rows
+        else [texts.NOTHING_NEW]
+    )
+    try:
+        for chunk in render.pack(parts):
+            await context.bot.send_message(chat_id, chunk)
+    except Forbidden:
+        # The bot was removed from the group: stop posting there for good.
+        log.warning("chat %s no longer accepts messages; its schedule is removed", chat_id)
+        await asyncio.to_thread(shelf.store.clear_schedule, chat_id)
+        job.schedule_removal()
+        return
+    except TelegramError as error:
+        log.warning("daily briefing for chat %s failed (%s); will retry tomorrow", chat_id, error)
+        return
+    await asyncio.to_thread(shelf.store.mark_briefed, chat_id, until=until, nothing_new=not rows)
+    log.info("daily briefing chat=%s articles=%d", chat_id, len(rows))
+
+
+def daily_parts(shelf: Library, article_ids: list[int]) -> list[str]:
+    """A heading, then per article its title line and two cited bullets ``[A:N]``."""
+    parts = [texts.DAILY_HEADING.format(count=len(article_ids))]
+    for article_id in article_ids[:DAILY_ARTICLES]:
+        article = shelf.index(article_id).article
+        citations = shelf.brief(article_id, DAILY_SENTENCES)
+        lines = [f"<b>{article_id}.</b> {escape(render.about(article))}"]
+        lines += [
+            f"\u2022 {escape(render.trim_at_clause(c.text))} [{article_id}:{c.sentence}]"
+            for c in citations
+        ]
+        parts.append("\n".join(lines))
+    if len(article_ids) > DAILY_ARTICLES:
+        parts.append(texts.DAILY_MORE.format(count=len(article_ids) - DAILY_ARTICLES))
+    return parts
+
+
+async def restore_schedules(application: Application) -> int:
+    """Re-create every stored schedule's job; returns how many."""
+    shelf: Library = application.bot_data["library"]
+    schedules = await asyncio.to_thread(shelf.store.schedules)
+    assert application.job_queue is not None
+    for schedule in schedules:
+        install(application.job_queue, schedule.chat_id, schedule.time, schedule.tz)
+    if schedules:
+        log.info("restored %d daily briefing(s)", len(schedules))
+    return len(schedules)

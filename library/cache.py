@@ -1,0 +1,38 @@
+"""A bounded LRU of article indexes: indexes are rebuilt from stored text, never stored."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from retrieval import ArticleIndex
+
+
+class IndexCache:
+    def __init__(self, build: Callable[[int], ArticleIndex], size: int = 256) -> None:
+        self._build = build
+        self._size = size
+        self._items: OrderedDict[int, ArticleIndex] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, article_id: int) -> ArticleIndex:
+        with self._lock:
+            index = self._items.get(article_id)
+            if index is not None:
+                self._items.move_to_end(article_id)
+                return index
+        index = self._build(article_id)  # outside the lock: building takes milliseconds
+        with self._lock:
+            self._items[article_id] = index
+            self._items.move_to_end(article_id)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return index
+
+    def forget(self, article_id: int) -> None:
+        with self._lock:
+            self._items.pop(article_id, None)
+
+    def __len__(self) -> int:
+        return len(self._items)

@@ -1,0 +1,94 @@
+"""Opening the SQLite database safely, and migrating its schema by version number.
+
+WAL mode lets readers work while an article is being added; ``synchronous=FULL``
+makes a committed add survive power loss, so "added" in a reply means kept.
+A file that is not a database, or fails SQLite's quick check, is refused with
+a message naming it: the bot never starts over an existing file silently.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from library.errors import StoreError
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles, their full-text terms, per-chat settings.
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,           -- 0 = shipped with the product, seen by every chat
+        title TEXT, source TEXT, url TEXT, published TEXT,
+        body TEXT NOT NULL,
+        sentence_spans TEXT NOT NULL,       -- JSON [[start, end], ...]: splitting is costly
+        content_hash TEXT NOT NULL,
+        added_by INTEGER,
+        added_at TEXT NOT NULL,             -- UTC ISO 8601
+        UNIQUE (chat_id, content_hash)
+    );
+    CREATE INDEX articles_by_chat_url ON articles (chat_id, url);
+    CREATE INDEX articles_by_chat_added ON articles (chat_id, added_at);
+    CREATE VIRTUAL TABLE article_terms USING fts5 (terms);
+    CREATE TABLE chat_settings (
+        chat_id INTEGER PRIMARY KEY,
+        active_article INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+        schedule_time TEXT,                 -- HH:MM
+        schedule_tz TEXT,
+        last_briefed_at TEXT,
+        told_nothing_new INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database at ``path``."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    except (OSError, sqlite3.Error) as error:
+        raise StoreError(f"{path}: cannot open the database ({error})") from None
+    try:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("PRAGMA busy_timeout = 5000")
+        verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise StoreError(f"{path}: the database is damaged ({verdict}); restore a backup")
+        _migrate(connection, path)
+    except sqlite3.DatabaseError as error:
+        connection.close()
+        raise StoreError(
+            f"{path}: is not a usable SQLite database ({error}); "
+            "move it aside or restore a backup, nothing was changed"
+        ) from None
+    except StoreError:
+        connection.close()
+        raise
+    return connection
+
+
+def _migrate(connection: sqlite3.Connection, path: Path) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise StoreError(
+            f"{path}: was written by a newer version of newsbot (schema {version}); upgrade"
+        )
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(script):
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {number}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    # executescript() would commit our transaction; split on ";" (no ";" inside our SQL).
+    return [s.strip() for s in script.split(";") if s.strip()]

@@ -1,0 +1,13 @@
+"""Errors of the library layer, with messages fit to show a person."""
+
+
+class LibraryError(Exception):
+    """Base class for library problems."""
+
+
+class StoreError(LibraryError):
+    """The database cannot be opened or used (corrupt, unreadable, from a newer version)."""
+
+
+class FetchError(LibraryError):
+    """A URL cannot be fetched or is not allowed (private address, too big, not HTML/text)."""

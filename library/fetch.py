@@ -1,0 +1,137 @@
+"""Fetching an article URL without letting the bot probe the network it runs in.
+
+Rules, checked on every hop of a redirect chain:
+
+* only ``http`` and ``https``, on their usual ports or any port above 1023;
+* the host name is resolved here, every address it resolves to must be a
+  public (globally routable) address, and the connection goes to the checked
+  address itself (with the name kept for ``Host`` and TLS), so a DNS answer
+  that changes between check and connect cannot sneak in a private address;
+* at most ``MAX_REDIRECTS`` redirects, a connect/read timeout, and a body cap
+  (``MAX_BYTES``) enforced while streaming.
+
+Tests allow their own 127.0.0.1 server explicitly with ``allow_hosts``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Collection
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from library.errors import FetchError
+
+MAX_BYTES = 2_000_000
+MAX_REDIRECTS = 5
+TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+USER_AGENT = "newsbot/0.1 (+article fetcher for a Telegram Q&A bot)"
+ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    url: str  #: final URL after redirects
+    content_type: str
+    body: bytes
+
+
+async def fetch(url: str, *, allow_hosts: Collection[str] = ()) -> Fetched:
+    """GET ``url`` under the rules above; ``FetchError`` says plainly what was refused."""
+    async with httpx.AsyncClient(
+        timeout=TIMEOUT, follow_redirects=False, trust_env=False
+    ) as client:
+        for _ in range(MAX_REDIRECTS + 1):
+            target, host = await _checked_target(url, allow_hosts)
+            request = client.build_request(
+                "GET",
+                target,
+                headers={
+                    "Host": host,
+                    "User-Agent": USER_AGENT,
+                    "Accept": ", ".join(ACCEPTED_TYPES),
+                },
+                extensions={"sni_hostname": urlsplit(url).hostname or host},
+            )
+            try:
+                response = await client.send(request, stream=True)
+            except httpx.HTTPError as error:
+                raise FetchError(f"could not fetch {url} ({type(error).__name__})") from None
+            try:
+                if response.is_redirect:
+                    location = response.headers.get("location", "")
+                    if not location:
+                        raise FetchError(f"{url} redirects nowhere")
+                    url = urljoin(url, location)
+                    continue
+                if response.status_code != 200:
+                    raise FetchError(f"{url} answered HTTP {response.status_code}")
+                content_type = response.headers.get("content-type", "").split(";")[0].strip()
+                if content_type and content_type not in ACCEPTED_TYPES:
+                    raise FetchError(f"{url} is {content_type}, not a web page or text")
+                body = await _read_capped(response, url)
+                return Fetched(url=url, content_type=content_type or "text/html", body=body)
+            finally:
+                await response.aclose()
+    raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")
+
+
+async def _read_capped(response: httpx.Response, url: str) -> bytes:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BYTES:
+        raise FetchError(f"{url} is larger than {MAX_BYTES // 1_000_000} MB")
+    chunks, size = [], 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise FetchError(f"{url} is larger than {MAX_BYTES // 1_000_000} MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _checked_target(url: str, allow_hosts: Collection[str]) -> tuple[str, str]:
+    """The URL rewritten to a checked IP address, and the Host header to send."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(f"only http and https links can be added (got {parts.scheme or 'none'}:)")
+    host = parts.hostname
+    if not host:
+        raise FetchError(f"{url} has no host name")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise FetchError(f"{url} has an invalid port") from None
+    if port not in (80, 443) and port < 1024 and host not in allow_hosts:
+        raise FetchError(f"{url}: port {port} is not allowed")
+    addresses = await _resolve(host, port)
+    if host not in allow_hosts:
+        for address in addresses:
+            if not _is_public(address):
+                raise FetchError(f"{host} points to a private or internal address; not fetched")
+    address = addresses[0]
+    shown = f"[{address}]" if ":" in address else address
+    netloc = f"{shown}:{port}"
+    host_header = host if parts.port is None else f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), host_header
+
+
+async def _resolve(host: str, port: int) -> list[str]:
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise FetchError(f"{host}: no such host") from None
+    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    if not addresses:
+        raise FetchError(f"{host}: no such host")
+    return addresses
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast

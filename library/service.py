@@ -1,0 +1,135 @@
+"""The library as the bot and the CLI use it: a chat's articles, questions, briefings, adds.
+
+Shipped seed articles are stored once under the shared chat id, so every
+chat sees them next to its own. Questions go to the chat's active article
+when one is picked; otherwise to the whole visible library, where the store's
+full-text index picks candidate articles and each is answered in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from library.cache import IndexCache
+from library.extract import Extracted, extract_file, extract_html
+from library.fetch import fetch
+from library.store import SHARED, AddResult, ArticleRow, Store
+from retrieval import Answer, ArticleIndex, Citation, answer, brief, load_article
+from retrieval.collection import CANDIDATES, CollectionAnswer, Shelved, answer_across
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An answer from one article, or from several (then citations name the article)."""
+
+    single: tuple[int, Answer] | None = None
+    across: CollectionAnswer | None = None
+
+    @property
+    def abstained(self) -> bool:
+        if self.single is not None:
+            return self.single[1].abstained
+        return self.across is None or self.across.abstained
+
+
+class Library:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        cache_size: int = 256,
+        allow_hosts: Collection[str] = (),
+    ) -> None:
+        self.store = store
+        self.allow_hosts = frozenset(allow_hosts)
+        self._indexes = IndexCache(lambda i: ArticleIndex(store.load(i)), cache_size)
+
+    # -- set-up -----------------------------------------------------------------------
+
+    def add_seeds(self, paths: Iterable[Path]) -> list[int]:
+        """Store shipped articles for every chat; already stored ones are left as they are."""
+        ids = []
+        for path in paths:
+            article = load_article(path)
+            metadata = {
+                "title": article.title,
+                "source": article.source,
+                "url": article.url,
+                "published": article.published,
+            }
+            result = self.store.add(SHARED, article.text, name=path.name, **metadata)
+            ids.append(result.article_id)
+        return ids
+
+    # -- reading ----------------------------------------------------------------------
+
+    def index(self, article_id: int) -> ArticleIndex:
+        return self._indexes.get(article_id)
+
+    def articles(self, chat_id: int) -> list[ArticleRow]:
+        return self.store.visible(chat_id)
+
+    def current(self, chat_id: int) -> ArticleRow | None:
+        """The article a chat's /brief and /source refer to: the active one, else the newest."""
+        active = self.store.active_article(chat_id)
+        if active is not None:
+            row = self.store.row(chat_id, active)
+            if row is not None:
+                return row
+        visible = self.store.visible(chat_id)
+        return visible[-1] if visible else None
+
+    def ask(self, chat_id: int, question: str) -> Reply:
+        active = self.store.active_article(chat_id)
+        if active is not None and self.store.row(chat_id, active) is not None:
+            return Reply(single=(active, answer(self.index(active), question)))
+        visible = self.store.visible(chat_id)
+        if len(visible) == 1:
+            only = visible[0].id
+            return Reply(single=(only, answer(self.index(only), question)))
+        candidates = self.store.search(chat_id, question, CANDIDATES)
+        if not candidates:  # nothing matches at all: rank the newest so tools still get citations
+            candidates = [row.id for row in visible[-1:]]
+        shelved = [Shelved(i, self.index(i)) for i in candidates]
+        return Reply(across=answer_across(question, shelved))
+
+    def brief(self, article_id: int, n: int) -> tuple[Citation, ...]:
+        return brief(self.index(article_id), n)
+
+    # -- changing ---------------------------------------------------------------------
+
+    def add_extracted(self, chat_id: int, extracted: Extracted, added_by: int | None) -> AddResult:
+        return self.store.add(
+            chat_id,
+            extracted.text,
+            added_by=added_by,
+            name="the new article",
+            **extracted.metadata(),
+        )
+
+    async def fetch_url(self, chat_id: int, url: str) -> Extracted | int:
+        """The page's article, or the id of the chat's copy when the URL is already stored."""
+        existing = self.store.find_url(chat_id, url)
+        if existing is not None:
+            return existing
+        fetched = await fetch(url, allow_hosts=self.allow_hosts)
+        if fetched.content_type.startswith("text/html") or fetched.content_type.endswith("xml"):
+            html = fetched.body.decode("utf-8", errors="replace")
+            extracted = extract_html(html, url=fetched.url)
+            return Extracted(
+                extracted.text, extracted.title, extracted.source, url, extracted.published
+            )
+        found = extract_file(fetched.body, url)
+        return Extracted(found.text, url=url)
+
+    @staticmethod
+    def extract_upload(raw: bytes, file_name: str) -> Extracted:
+        return extract_file(raw, file_name)
+
+    def remove(self, chat_id: int, article_id: int) -> bool:
+        removed = self.store.remove(chat_id, article_id)
+        if removed:
+            self._indexes.forget(article_id)
+        return removed

@@ -1,0 +1,296 @@
+"""Articles and chat settings in SQLite: add, list, load, remove, search, schedule.
+
+Every method is short and thread-safe (one connection behind a lock), so the
+bot calls them from worker threads. An add is one transaction: it is either
+wholly there after a crash or not at all, and the caller replies only after
+it commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from library.db import connect
+from retrieval import Article, parse_article
+from retrieval.analysis import analyze
+from retrieval.article import rebuild_article
+
+#: Chat id of the articles shipped with the product; every chat sees them.
+SHARED = 0
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """What a library listing shows; the text stays in the database until needed."""
+
+    id: int
+    chat_id: int
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None
+    added_at: str
+
+    @property
+    def shared(self) -> bool:
+        return self.chat_id == SHARED
+
+
+@dataclass(frozen=True)
+class AddResult:
+    article_id: int
+    duplicate: bool  #: True when the chat already had it (same URL or same text)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    chat_id: int
+    time: str  #: HH:MM
+    tz: str
+    last_briefed_at: str | None
+    told_nothing_new: bool
+
+
+def content_hash(text: str) -> str:
+    """Same text modulo whitespace and case is the same article."""
+    return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+_COLUMNS = "id, chat_id, title, source, url, published, added_at"
+
+
+class Store:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        return cls(connect(Path(path)))
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- articles -----------------------------------------------------------------
+
+    def add(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        added_by: int | None = None,
+        name: str = "<text>",
+        **metadata: str | None,
+    ) -> AddResult:
+        """Store an article for ``chat_id``; an existing copy (same URL or text) is returned."""
+        article = parse_article(text, name=name, **metadata)  # raises ArticleError
+        digest = content_hash(article.text)
+        with self._transaction() as db:
+            existing = self._find_duplicate(db, chat_id, article.url, digest)
+            if existing is not None:
+                return AddResult(existing, duplicate=True)
+            cursor = db.execute(
+                "INSERT INTO articles (chat_id, title, source, url, published, body,"
+                " sentence_spans, content_hash, added_by, added_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    chat_id,
+                    article.title,
+                    article.source,
+                    article.url,
+                    article.published,
+                    article.text,
+                    json.dumps([[s.start, s.end] for s in article.sentences]),
+                    digest,
+                    added_by,
+                    now(),
+                ),
+            )
+            article_id = int(cursor.lastrowid or 0)
+            db.execute(
+                "INSERT INTO article_terms (rowid, terms) VALUES (?, ?)",
+                (article_id, " ".join(analyze(article.text))),
+            )
+        return AddResult(article_id, duplicate=False)
+
+    def find_url(self, chat_id: int, url: str) -> int | None:
+        with self._lock:
+            return self._find_duplicate(self._db, chat_id, url, None)
+
+    @staticmethod
+    def _find_duplicate(
+        db: sqlite3.Connection, chat_id: int, url: str | None, digest: str | None
+    ) -> int | None:
+        row = db.execute(
+            "SELECT id FROM articles WHERE chat_id IN (?, ?)"
+            " AND ((? IS NOT NULL AND url = ?) OR content_hash = ?) ORDER BY id LIMIT 1",
+            (chat_id, SHARED, url, url, digest),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def visible(self, chat_id: int) -> list[ArticleRow]:
+        """The shared articles and the chat's own, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE chat_id IN (?, ?) ORDER BY id",
+                (SHARED, chat_id),
+            ).fetchall()
+        return [ArticleRow(*row) for row in rows]
+
+    def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
+        """The article if ``chat_id`` may see it."""
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE id = ? AND chat_id IN (?, ?)",
+                (article_id, SHARED, chat_id),
+            ).fetchone()
+        return ArticleRow(*row) if row else None
+
+    def load(self, article_id: int) -> Article:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT body, sentence_spans, title, source, url, published FROM articles"
+                " WHERE id = ?",
+                (article_id,),
+            ).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        body, spans, title, source, url, published = row
+        return rebuild_article(
+            body,
+            [tuple(span) for span in json.loads(spans)],
+            name=f"article {article_id}",
+            title=title,
+            source=source,
+            url=url,
+            published=published,
+        )
+
+    def remove(self, chat_id: int, article_id: int) -> bool:
+        """Remove one of the chat's own articles; shared ones cannot be removed."""
+        with self._transaction() as db:
+            deleted = db.execute(
+                "DELETE FROM articles WHERE id = ? AND chat_id = ?", (article_id, chat_id)
+            ).rowcount
+            if deleted:
+                db.execute("DELETE FROM article_terms WHERE rowid = ?", (article_id,))
+        return bool(deleted)
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def search(self, chat_id: int, question: str, limit: int) -> list[int]:
+        """Ids of the chat's visible articles that best match ``question`` (FTS5 BM25)."""
+        terms = sorted(set(analyze(question)))
+        if not terms:
+            return []
+        query = " OR ".join('"' + re.sub(r'"', '""', t) + '"' for t in terms)
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.id FROM article_terms JOIN articles a ON a.id = article_terms.rowid"
+                " WHERE article_terms MATCH ? AND a.chat_id IN (?, ?)"
+                " ORDER BY bm25(article_terms) LIMIT ?",
+                (query, SHARED, chat_id, limit),
+            ).fetchall()
+        return [int(r[0]) for r in rows]
+
+    def added_between(self, chat_id: int, since: str | None, until: str) -> list[ArticleRow]:
+        """The chat's own articles added in ``(since, until]``: one daily briefing's worth."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE chat_id = ? AND added_at > ?"
+                " AND added_at <= ? ORDER BY id",
+                (chat_id, since or "", until),
+            ).fetchall()
+        return [ArticleRow(*row) for row in rows]
+
+    # -- chat settings --------------------------------------------------------------
+
+    def _ensure_chat(self, db: sqlite3.Connection, chat_id: int) -> None:
+        db.execute("INSERT OR IGNORE INTO chat_settings (chat_id) VALUES (?)", (chat_id,))
+
+    def active_article(self, chat_id: int) -> int | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT active_article FROM chat_settings WHERE chat_id = ?", (chat_id,)
+            ).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def set_active(self, chat_id: int, article_id: int | None) -> None:
+        with self._transaction() as db:
+            self._ensure_chat(db, chat_id)
+            db.execute(
+                "UPDATE chat_settings SET active_article = ? WHERE chat_id = ?",
+                (article_id, chat_id),
+            )
+
+    def set_schedule(self, chat_id: int, time: str, tz: str) -> None:
+        with self._transaction() as db:
+            self._ensure_chat(db, chat_id)
+            db.execute(
+                "UPDATE chat_settings SET schedule_time = ?, schedule_tz = ?,"
+                " last_briefed_at = COALESCE(last_briefed_at, ?), told_nothing_new = 0"
+                " WHERE chat_id = ?",
+                (time, tz, now(), chat_id),
+            )
+
+    def clear_schedule(self, chat_id: int) -> bool:
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE chat_settings SET schedule_time = NULL, schedule_tz = NULL"
+                " WHERE chat_id = ? AND schedule_time IS NOT NULL",
+                (chat_id,),
+            ).rowcount
+        return bool(changed)
+
+    def schedules(self) -> list[Schedule]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT chat_id, schedule_time, schedule_tz, last_briefed_at, told_nothing_new"
+                " FROM chat_settings WHERE schedule_time IS NOT NULL"
+            ).fetchall()
+        return [Schedule(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def schedule(self, chat_id: int) -> Schedule | None:
+        return next((s for s in self.schedules() if s.chat_id == chat_id), None)
+
+    def mark_briefed(self, chat_id: int, *, until: str, nothing_new: bool) -> None:
+        """Record a daily run; ``until`` is the cut-off its article query used, so an
+        article added while the briefing was being sent goes into the next one."""
+        with self._transaction() as db:
+            if nothing_new:
+                db.execute(
+                    "UPDATE chat_settings SET told_nothing_new = 1 WHERE chat_id = ?", (chat_id,)
+                )
+            else:
+                db.execute(
+                    "UPDATE chat_settings SET last_briefed_at = ?, told_nothing_new = 0"
+                    " WHERE chat_id = ?",
+                    (until, chat_id),
+                )

@@ -1,0 +1,82 @@
+"""Answering across many articles: pick candidate articles, answer in each, keep the best.
+
+Which articles are candidates is the caller's choice: a chat's library in a
+database finds them with its full-text index; ``ArticleShelf`` here ranks a
+small set of in-memory articles with BM25 over whole articles. Citations then
+name the article as well as the sentence (``[2:13]``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.analysis import analyze
+from retrieval.answers import MIN_RANKED, Answer, answer
+from retrieval.bm25 import BM25Scorer
+from retrieval.index import ArticleIndex
+
+#: Candidate articles answered in full for each question.
+CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class Shelved:
+    """An indexed article and the key a citation names it by (its library number)."""
+
+    key: int
+    index: ArticleIndex
+
+
+@dataclass(frozen=True)
+class CollectionAnswer:
+    """The best article's answer, plus runner-up sentences from other candidates."""
+
+    question: str
+    best: Shelved | None  #: None when no candidate article exists
+    answer: Answer | None
+    ranked: tuple[tuple[Shelved, Answer], ...]  #: every candidate's answer, best first
+
+    @property
+    def abstained(self) -> bool:
+        return self.answer is None or self.answer.abstained
+
+
+def answer_across(question: str, candidates: Sequence[Shelved]) -> CollectionAnswer:
+    """Answer from each candidate article; the most covered, best scored one wins."""
+    answers = [(shelved, answer(shelved.index, question)) for shelved in candidates]
+    answers.sort(key=lambda pair: _strength(pair[1]), reverse=True)
+    if not answers:
+        return CollectionAnswer(question, None, None, ())
+    best, best_answer = answers[0]
+    return CollectionAnswer(question, best, best_answer, tuple(answers))
+
+
+def _strength(result: Answer) -> tuple[bool, float, float]:
+    top = result.ranked[0].score if result.ranked else 0.0
+    return (not result.abstained, round(result.coverage, 2), top)
+
+
+class ArticleShelf:
+    """A few in-memory articles with BM25 over whole articles to choose candidates."""
+
+    def __init__(self, shelved: Sequence[Shelved]) -> None:
+        self.shelved = list(shelved)
+        self._scorer = BM25Scorer(
+            [[t for terms in s.index.sentence_terms for t in terms] for s in self.shelved]
+        )
+
+    def candidates(self, question: str, limit: int = CANDIDATES) -> list[Shelved]:
+        if len(self.shelved) <= limit:
+            return list(self.shelved)
+        scores = self._scorer.scores(analyze(question))
+        order = np.argsort(-scores, kind="stable")[:limit]
+        return [self.shelved[i] for i in order]
+
+    def answer(self, question: str) -> CollectionAnswer:
+        return answer_across(question, self.candidates(question))
+
+
+__all__ = ["MIN_RANKED", "ArticleShelf", "CollectionAnswer", "Shelved", "answer_across"]
