@@ -132,8 +132,20 @@ def register_handlers(application: Application) -> None:
 
 async def _ignore_bots(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
-    if user is not None and user.is_bot:
-        raise ApplicationHandlerStop
+    if user is None or not user.is_bot or _anonymous_admin(update):
+        return
+    raise ApplicationHandlerStop
+
+
+def _anonymous_admin(update: Update) -> bool:
+    """Anonymous group admins post as the group, from the service bot @GroupAnonymousBot."""
+    message, chat = update.effective_message, update.effective_chat
+    return (
+        message is not None
+        and chat is not None
+        and message.sender_chat is not None
+        and message.sender_chat.id == chat.id
+    )
 
 
 def bot_commands() -> list[BotCommand]:

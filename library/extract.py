@@ -14,6 +14,9 @@ import trafilatura
 from library.errors import FetchError
 from retrieval.article import decode_article_bytes
 
+#: Fewer words than this from a page means the extractor found navigation, not a story.
+MIN_PAGE_WORDS = 20
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -36,7 +39,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
-    if document is None or not (document.text or "").strip():
+    if document is None or len((document.text or "").split()) < MIN_PAGE_WORDS:
         raise FetchError("no article text found on that page")
     text = document.text.strip()
     lines = text.splitlines()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -33,6 +33,10 @@ USER_AGENT = "newsbot/0.1 (+article fetcher for a Telegram Q&A bot)"
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown")
 
 
+#: Host name and port to the addresses it resolves to; the system resolver by default.
+Resolver = Callable[[str, int], Awaitable[list[str]]]
+
+
 @dataclass(frozen=True)
 class Fetched:
     url: str  #: final URL after redirects
@@ -40,13 +44,20 @@ class Fetched:
     body: bytes
 
 
-async def fetch(url: str, *, allow_hosts: Collection[str] = ()) -> Fetched:
-    """GET ``url`` under the rules above; ``FetchError`` says plainly what was refused."""
+async def fetch(
+    url: str, *, allow_hosts: Collection[str] = (), resolver: Resolver | None = None
+) -> Fetched:
+    """GET ``url`` under the rules above; ``FetchError`` says plainly what was refused.
+
+    ``resolver`` replaces the system's DNS lookup (a deployment with its own
+    resolver; tests that need a name to point at a private address offline).
+    """
+    resolve = resolver or system_resolve
     async with httpx.AsyncClient(
         timeout=TIMEOUT, follow_redirects=False, trust_env=False
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            target, host = await _checked_target(url, allow_hosts)
+            target, host = await _checked_target(url, allow_hosts, resolve)
             request = client.build_request(
                 "GET",
                 target,
@@ -93,7 +104,9 @@ async def _read_capped(response: httpx.Response, url: str) -> bytes:
     return b"".join(chunks)
 
 
-async def _checked_target(url: str, allow_hosts: Collection[str]) -> tuple[str, str]:
+async def _checked_target(
+    url: str, allow_hosts: Collection[str], resolve: Resolver
+) -> tuple[str, str]:
     """The URL rewritten to a checked IP address, and the Host header to send."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -107,7 +120,12 @@ async def _checked_target(url: str, allow_hosts: Collection[str]) -> tuple[str, 
         raise FetchError(f"{url} has an invalid port") from None
     if port not in (80, 443) and port < 1024 and host not in allow_hosts:
         raise FetchError(f"{url}: port {port} is not allowed")
-    addresses = await _resolve(host, port)
+    try:
+        addresses = list(dict.fromkeys(await resolve(host, port)))
+    except OSError:
+        raise FetchError(f"{host}: no such host") from None
+    if not addresses:
+        raise FetchError(f"{host}: no such host")
     if host not in allow_hosts:
         for address in addresses:
             if not _is_public(address):
@@ -119,15 +137,9 @@ async def _checked_target(url: str, allow_hosts: Collection[str]) -> tuple[str, 
     return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")), host_header
 
 
-async def _resolve(host: str, port: int) -> list[str]:
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        raise FetchError(f"{host}: no such host") from None
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
-    if not addresses:
-        raise FetchError(f"{host}: no such host")
-    return addresses
+async def system_resolve(host: str, port: int) -> list[str]:
+    infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
 
 
 def _is_public(address: str) -> bool:

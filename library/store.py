@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from library.db import connect
-from retrieval import Article, parse_article
+from retrieval import Article, ArticleError, parse_article
 from retrieval.analysis import analyze
 from retrieval.article import rebuild_article
 
@@ -109,6 +109,9 @@ class Store:
     ) -> AddResult:
         """Store an article for ``chat_id``; an existing copy (same URL or text) is returned."""
         article = parse_article(text, name=name, **metadata)  # raises ArticleError
+        terms = analyze(article.text)
+        if not terms:
+            raise ArticleError(f"{name} has no words that questions could match")
         digest = content_hash(article.text)
         with self._transaction() as db:
             existing = self._find_duplicate(db, chat_id, article.url, digest)
@@ -134,7 +137,7 @@ class Store:
             article_id = int(cursor.lastrowid or 0)
             db.execute(
                 "INSERT INTO article_terms (rowid, terms) VALUES (?, ?)",
-                (article_id, " ".join(analyze(article.text))),
+                (article_id, " ".join(terms)),
             )
         return AddResult(article_id, duplicate=False)
 

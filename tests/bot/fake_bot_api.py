@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 BOT_ID = 424242
 BOT_USERNAME = "newsdesk_test_bot"
@@ -39,11 +39,17 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.refuse: dict[str, str] = {}
         self.updates: list[dict[str, Any]] = []
+        #: file_id -> bytes served by getFile and the /file/bot<token>/ route
+        self.files: dict[str, bytes] = {}
+        #: (chat_id, user_id) -> status for getChatMember; anyone else is a "member"
+        self.members: dict[tuple[int, int], str] = {}
         self._lock = threading.Lock()
         self._message_id = 1000
         self._sent = threading.Condition(self._lock)
         self._server = _Server(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -101,6 +107,48 @@ class FakeBotApi:
                 "text": params.get("text", ""),
             }
             return {"ok": True, "result": message}
+        if method == "getFile":
+            file_id = params["file_id"]
+            if file_id not in self.files:
+                return {
+                    "ok": False,
+                    "error_code": 400,
+                    "description": "Bad Request: invalid file_id",
+                }
+            return {
+                "ok": True,
+                "result": {
+                    "file_id": file_id,
+                    "file_unique_id": f"u-{file_id}",
+                    "file_size": len(self.files[file_id]),
+                    "file_path": f"documents/{file_id}",
+                },
+            }
+        if method == "getChatMember":
+            chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+            status = self.members.get((chat_id, user_id), "member")
+            user = {"id": user_id, "is_bot": False, "first_name": "Someone"}
+            member: dict[str, Any] = {"status": status, "user": user}
+            if status == "administrator":
+                member |= {
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+            elif status == "creator":
+                member["is_anonymous"] = False
+            elif status == "restricted":
+                return {"ok": False, "error_code": 400, "description": "unsupported in fake"}
+            return {"ok": True, "result": member}
         if method == "getUpdates":
             with self._lock:
                 batch, self.updates = self.updates[:100], self.updates[100:]
@@ -127,6 +175,10 @@ class FakeBotApi:
             protocol_version = "HTTP/1.1"  # keep-alive, as the real Bot API
 
             def do_POST(self) -> None:
+                files = f"/file/bot{api.token}/documents/"
+                if unquote(self.path).startswith(files):  # PTB percent-encodes file URLs
+                    self._send_file(unquote(self.path)[len(files) :])
+                    return
                 prefix = f"/bot{api.token}/"
                 if not self.path.startswith(prefix):
                     self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
@@ -141,6 +193,19 @@ class FakeBotApi:
                 self._send(200 if body["ok"] else body["error_code"], body)
 
             do_GET = do_POST
+
+            def _send_file(self, file_id: str) -> None:
+                with api._sent:
+                    api.calls.append(Call("downloadFile", {"file_id": file_id}))
+                data = api.files.get(file_id)
+                if data is None:
+                    self._send(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
 
             def _send(self, status: int, body: dict[str, Any]) -> None:
                 data = json.dumps(body).encode()

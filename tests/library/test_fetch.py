@@ -1,0 +1,154 @@
+"""Adding by URL: real pages from a local server, and the guard against probing the network."""
+
+from __future__ import annotations
+
+import pytest
+
+from library.errors import FetchError
+from library.extract import extract_html
+from library.fetch import MAX_REDIRECTS, fetch
+from tests.library.web_server import STORY_HTML, STORY_SENTENCES, STORY_TITLE, WebServer
+
+LOCAL = {"127.0.0.1"}  # the test server, allowed explicitly; nothing else is
+
+
+@pytest.fixture
+def site():
+    with WebServer() as server:
+        yield server
+
+
+async def test_story_page_is_fetched_and_reduced_to_the_article(site):
+    fetched = await fetch(site.url("/news/ferry-terminal"), allow_hosts=LOCAL)
+    assert fetched.content_type == "text/html"
+    page = extract_html(fetched.body.decode(), url=fetched.url)
+    for sentence in STORY_SENTENCES:
+        assert sentence in page.text
+    for clutter in ("ADVERTISEMENT", "newsletter", "Most read", "waste of taxpayer", "Privacy"):
+        assert clutter not in page.text
+    assert page.title == STORY_TITLE
+    assert page.source == "Kelmouth Gazette"
+    assert page.published == "2026-11-23"
+    assert page.url == site.url("/news/ferry-terminal")
+
+
+async def test_redirects_are_followed_to_the_story(site):
+    fetched = await fetch(site.url("/short-link"), allow_hosts=LOCAL)
+    assert fetched.url == site.url("/news/ferry-terminal")
+    assert fetched.body.decode() == STORY_HTML
+
+
+async def test_redirect_chains_are_capped(site):
+    with pytest.raises(FetchError, match=f"more than {MAX_REDIRECTS} redirects"):
+        await fetch(site.url("/loop"), allow_hosts=LOCAL)
+    assert len(site.requests) == MAX_REDIRECTS + 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/admin",
+        "http://127.8.9.10:8080/",
+        "http://10.0.0.5/",
+        "http://192.168.1.1/router",
+        "http://172.16.4.4/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/",
+        "http://[fe80::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+        "http://100.64.0.1/",
+        "http://localhost/",
+        "http://LocalHost:8000/",
+    ],
+)
+async def test_internal_addresses_are_refused_without_a_request(url):
+    with pytest.raises(FetchError, match=r"private or internal address|not allowed"):
+        await fetch(url)
+
+
+async def test_internal_server_is_refused_unless_explicitly_allowed(site):
+    with pytest.raises(FetchError, match="private or internal address"):
+        await fetch(site.url("/news/ferry-terminal"))
+    assert site.requests == []
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.1.2.3/internal",
+        "http://localhost:{port}/news/ferry-terminal",  # the same server under another name
+    ],
+)
+async def test_redirects_to_internal_addresses_are_refused(site, target):
+    site.redirect_target = target.format(port=site.port)
+    with pytest.raises(FetchError, match="private or internal address"):
+        await fetch(site.url("/elsewhere"), allow_hosts=LOCAL)
+    assert site.requests == ["/elsewhere"]  # the internal target was never contacted
+
+
+async def test_names_resolving_to_internal_addresses_are_refused():
+    async def resolver(host: str, port: int) -> list[str]:
+        # A public-looking name whose DNS answer mixes a public and a private address.
+        return {"news.example": ["93.184.216.34", "10.0.0.7"]}[host]
+
+    with pytest.raises(FetchError, match=r"news\.example points to a private"):
+        await fetch("https://news.example/story", resolver=resolver)
+
+
+async def test_connection_goes_to_the_checked_address(site):
+    """The name is resolved once, checked, and that address is what gets connected to."""
+    seen: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        seen.append(host)
+        return ["127.0.0.1"]
+
+    fetched = await fetch(
+        f"http://gazette.test:{site.port}/news/ferry-terminal",
+        allow_hosts={"gazette.test"},
+        resolver=resolver,
+    )
+    assert seen == ["gazette.test"]
+    assert STORY_TITLE in fetched.body.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://example.com/file.txt", "only http and https"),
+        ("file:///etc/passwd", "only http and https"),
+        ("javascript:alert(1)", "only http and https"),
+        ("http://example.com:22/", "port 22 is not allowed"),
+    ],
+)
+async def test_other_schemes_and_ports_are_refused(url, message):
+    with pytest.raises(FetchError, match=message):
+        await fetch(url)
+
+
+@pytest.mark.parametrize("path", ["/huge", "/huge-undeclared"])
+async def test_bodies_over_the_size_cap_are_refused(site, path):
+    with pytest.raises(FetchError, match="larger than 2 MB"):
+        await fetch(site.url(path), allow_hosts=LOCAL)
+
+
+async def test_non_text_content_and_missing_pages_are_refused(site):
+    with pytest.raises(FetchError, match="image/png, not a web page"):
+        await fetch(site.url("/photo.png"), allow_hosts=LOCAL)
+    with pytest.raises(FetchError, match="HTTP 404"):
+        await fetch(site.url("/gone"), allow_hosts=LOCAL)
+
+
+async def test_unknown_host_is_a_clear_error():
+    async def resolver(host: str, port: int) -> list[str]:
+        raise OSError("Name or service not known")
+
+    with pytest.raises(FetchError, match=r"no-such-site\.test: no such host"):
+        await fetch("https://no-such-site.test/", resolver=resolver)
+
+
+def test_page_without_a_story_is_refused():
+    with pytest.raises(FetchError, match="no article text"):
+        extract_html("<html><body><nav>Home | News</nav></body></html>")

@@ -1,0 +1,152 @@
+"""The SQLite store: adds, duplicates, visibility per chat, persistence, damaged files."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from library.db import MIGRATIONS
+from library.errors import StoreError
+from library.store import SHARED, Store, now
+from retrieval import ArticleError
+
+CHAT = -1001
+OTHER = -2002
+STORY = (
+    "The city council approved a new tram line on Tuesday.\n"
+    "Construction starts in March, the mayor said. It will cost 40 million euros."
+)
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = Store.open(tmp_path / "news.db")
+    yield opened
+    opened.close()
+
+
+def test_added_article_loads_back_with_sentences_and_metadata(store):
+    result = store.add(CHAT, STORY, added_by=7, title="Tram line approved", url="https://x.test/a")
+    assert not result.duplicate
+    article = store.load(result.article_id)
+    assert article.title == "Tram line approved"
+    assert article.url == "https://x.test/a"
+    assert [s.text for s in article.sentences] == [
+        "The city council approved a new tram line on Tuesday.",
+        "Construction starts in March, the mayor said.",
+        "It will cost 40 million euros.",
+    ]
+    assert article.sentence(2).paragraph == 2
+
+
+def test_same_text_or_same_url_is_recognised_as_a_duplicate(store):
+    first = store.add(CHAT, STORY, url="https://x.test/a")
+    again = store.add(CHAT, "  " + STORY.upper() + "\n\n")  # same words, other case and spacing
+    same_url = store.add(CHAT, "Different words entirely here.", url="https://x.test/a")
+    assert again.duplicate and again.article_id == first.article_id
+    assert same_url.duplicate and same_url.article_id == first.article_id
+    assert store.count() == 1
+
+
+def test_another_chat_may_add_the_same_article_for_itself(store):
+    mine = store.add(CHAT, STORY)
+    theirs = store.add(OTHER, STORY)
+    assert not theirs.duplicate and theirs.article_id != mine.article_id
+
+
+def test_chats_see_shared_articles_and_only_their_own(store):
+    shared = store.add(SHARED, "Shared seed story about ports. It has two sentences.")
+    mine = store.add(CHAT, STORY)
+    store.add(OTHER, "Other chat's story about bridges.")
+    assert [r.id for r in store.visible(CHAT)] == [shared.article_id, mine.article_id]
+    assert store.row(OTHER, mine.article_id) is None
+    assert store.row(CHAT, shared.article_id).shared
+
+
+def test_remove_deletes_own_articles_but_never_shared_ones(store):
+    shared = store.add(SHARED, "Shared seed story about ports.")
+    mine = store.add(CHAT, STORY)
+    assert not store.remove(CHAT, shared.article_id)
+    assert not store.remove(OTHER, mine.article_id)
+    assert store.remove(CHAT, mine.article_id)
+    assert [r.id for r in store.visible(CHAT)] == [shared.article_id]
+    assert store.search(CHAT, "tram line", 5) == []  # gone from the full-text index too
+
+
+def test_removing_the_active_article_unsets_it(store):
+    mine = store.add(CHAT, STORY)
+    store.set_active(CHAT, mine.article_id)
+    store.remove(CHAT, mine.article_id)
+    assert store.active_article(CHAT) is None
+
+
+def test_search_finds_the_matching_articles_of_the_chat_only(store):
+    tram = store.add(CHAT, STORY)
+    store.add(CHAT, "Farmers protested against new rules on fertiliser in Brussels.")
+    store.add(OTHER, "A tram derailed in Lisbon; nobody was hurt.")
+    assert store.search(CHAT, "When does the tram construction start?", 5) == [tram.article_id]
+    assert store.search(CHAT, "the of and", 5) == []  # stop words only
+
+
+def test_bad_article_text_is_refused_and_nothing_is_stored(store):
+    with pytest.raises(ArticleError):
+        store.add(CHAT, "   \n\n  ")
+    assert store.count() == 0
+
+
+def test_articles_and_settings_survive_reopening(tmp_path):
+    path = tmp_path / "news.db"
+    first = Store.open(path)
+    added = first.add(CHAT, STORY, title="Tram line approved")
+    first.set_active(CHAT, added.article_id)
+    first.set_schedule(CHAT, "08:30", "Europe/Berlin")
+    first.close()
+    reopened = Store.open(path)
+    try:
+        assert reopened.load(added.article_id).title == "Tram line approved"
+        assert reopened.active_article(CHAT) == added.article_id
+        (schedule,) = reopened.schedules()
+        assert (schedule.chat_id, schedule.time, schedule.tz) == (CHAT, "08:30", "Europe/Berlin")
+    finally:
+        reopened.close()
+
+
+def test_schema_version_is_recorded_and_wal_is_on(tmp_path):
+    path = tmp_path / "news.db"
+    Store.open(path).close()
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        raw.close()
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path):
+    path = tmp_path / "news.db"
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    raw.close()
+    with pytest.raises(StoreError, match="newer version"):
+        Store.open(path)
+
+
+def test_file_that_is_not_a_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "news.db"
+    path.write_bytes(b"not a database at all\n" * 100)
+    with pytest.raises(StoreError, match="not a usable SQLite database"):
+        Store.open(path)
+    assert path.read_bytes() == b"not a database at all\n" * 100
+
+
+def test_daily_briefing_window_takes_each_article_once(store):
+    store.set_schedule(CHAT, "08:00", "UTC")
+    since = store.schedule(CHAT).last_briefed_at
+    added = store.add(CHAT, STORY)
+    cut = now()
+    late = store.add(CHAT, "A late story about ferries arriving after the cut-off.")
+    assert [r.id for r in store.added_between(CHAT, since, cut)] == [added.article_id]
+    store.mark_briefed(CHAT, until=cut, nothing_new=False)
+    next_since = store.schedule(CHAT).last_briefed_at
+    assert [r.id for r in store.added_between(CHAT, next_since, now())] == [late.article_id]
