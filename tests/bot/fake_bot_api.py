@@ -91,7 +91,9 @@ class FakeBotApi:
 
     def _respond(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method in self.refuse:
-            return {"ok": False, "error_code": 400, "description": self.refuse[method]}
+            description = self.refuse[method]
+            code = 403 if description.startswith("Forbidden") else 400
+            return {"ok": False, "error_code": code, "description": description}
         if method == "getMe":
             return {"ok": True, "result": self._bot_user()}
         if method == "sendMessage":

@@ -1,0 +1,140 @@
+"""Daily briefings: /schedule and /unschedule, the job posting, and restoring jobs on start."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.app import build_application
+from bot.schedule import daily_briefing, job_name
+from tests.bot.conftest import GROUP, USER, feed, group_message, message, settings_for
+
+BAKERY = (
+    "A bakery in Dunmore won the national bread award on Saturday.\n"
+    "The judges praised its rye sourdough, which is baked overnight.\n"
+    "Owner Lena Fisk said the prize money would pay for a second oven."
+)
+CHAT = USER["id"]
+
+
+def due(job) -> dt.datetime:
+    """When the job fires next (the job queue need not be running to tell)."""
+    return job.job.trigger.get_next_fire_time(None, dt.datetime.now(dt.UTC))
+
+
+def jobs(app, chat_id: int = CHAT):
+    return [job for job in app.job_queue.get_jobs_by_name(job_name(chat_id)) if not job.removed]
+
+
+async def test_schedule_sets_a_daily_job_at_the_local_time(app, api):
+    await feed(app, message("/schedule 8:30 Europe/Berlin"))
+    assert api.sent_texts() == [
+        "Every day at 08:30 (Europe/Berlin) I'll post a briefing of the articles added since the last one."
+    ]
+    (job,) = jobs(app)
+    berlin = due(job).astimezone(ZoneInfo("Europe/Berlin"))
+    assert (berlin.hour, berlin.minute) == (8, 30)
+    assert job.chat_id == CHAT
+
+
+async def test_rescheduling_replaces_the_job(app, api):
+    await feed(app, message("/schedule 07:00"))
+    await feed(app, message("/schedule 19:45 UTC"))
+    (job,) = jobs(app)
+    assert due(job).astimezone(dt.UTC).time() == dt.time(19, 45)
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["/schedule", "/schedule 25:00", "/schedule 8:61", "/schedule noon", "/schedule 8 30 UTC x"],
+)
+async def test_malformed_schedules_get_the_usage(app, api, command):
+    await feed(app, message(command))
+    assert api.sent_texts()[0].startswith("Please give a time and optionally a time zone")
+    assert jobs(app) == []
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "../../etc/passwd", "<b>"])
+async def test_unknown_time_zones_are_named_back_escaped(app, api, zone):
+    await feed(app, message(f"/schedule 08:00 {zone}"))
+    text = api.sent_texts()[0]
+    assert text.startswith("I don't know the time zone")
+    assert "<b>" not in text.removeprefix("I don't know the time zone")
+    assert jobs(app) == []
+
+
+async def test_unschedule_stops_the_job_and_says_so_once(app, api):
+    await feed(app, message("/schedule 08:00"))
+    await feed(app, message("/unschedule"))
+    await feed(app, message("/unschedule"))
+    _, stopped, nothing = api.sent_texts()
+    assert stopped == "The daily briefing is off."
+    assert nothing == "There was no daily briefing to stop."
+    assert jobs(app) == []
+
+
+async def _fire(app, api, chat_id: int, expected_messages: int, wait: float = 10.0) -> None:
+    """Run the real daily job now through PTB's job queue, then wait for its messages."""
+    app.job_queue.run_once(daily_briefing, 0.01, chat_id=chat_id, name=job_name(chat_id))
+    await asyncio.to_thread(api.wait_for_messages, expected_messages, wait)
+    await asyncio.sleep(0.1)  # let the job record the run before the next one
+
+
+async def test_job_posts_new_articles_then_nothing_new_once_then_stays_quiet(app, api):
+    api.members[(GROUP["id"], USER["id"])] = "administrator"
+    await app.start()
+    try:
+        await feed(app, group_message("/schedule 08:00 UTC"))
+        await feed(app, group_message(f"/add {BAKERY}"))
+        api.clear()
+        await _fire(app, api, GROUP["id"], 1)
+        await _fire(app, api, GROUP["id"], 2)
+        await _fire(app, api, GROUP["id"], 3, wait=0.5)  # a third message must not come
+    finally:
+        await app.stop()
+    briefing, nothing_new = api.sent_texts()
+    assert briefing.startswith("<b>Daily briefing</b> — 1 new article(s)")
+    assert "<b>2.</b> an article without a title" in briefing
+    assert "• A bakery in Dunmore won the national bread award on Saturday. [2:1]" in briefing
+    assert nothing_new == "No new articles since the last briefing."
+    assert all(c.params["chat_id"] == str(GROUP["id"]) for c in api.calls_to("sendMessage"))
+
+
+async def test_shipped_articles_are_not_news_for_the_daily_briefing(app, api):
+    await app.start()
+    try:
+        await feed(app, message("/schedule 08:00"))
+        api.clear()
+        await _fire(app, api, CHAT, 1)
+    finally:
+        await app.stop()
+    assert api.sent_texts() == ["No new articles since the last briefing."]
+
+
+async def test_a_group_that_removed_the_bot_loses_its_schedule(app, api, library):
+    api.members[(GROUP["id"], USER["id"])] = "administrator"
+    await app.start()
+    try:
+        await feed(app, group_message("/schedule 08:00"))
+        api.refuse["sendMessage"] = "Forbidden: bot was kicked from the supergroup chat"
+        await _fire(app, api, GROUP["id"], 1)
+    finally:
+        await app.stop()
+    assert library.store.schedule(GROUP["id"]) is None
+    assert jobs(app, GROUP["id"]) == []
+
+
+async def test_schedules_are_restored_from_the_database_on_start(api, library, tmp_path):
+    library.store.set_schedule(GROUP["id"], "06:15", "Asia/Tokyo")
+    library.store.set_schedule(CHAT, "21:00", "UTC")
+    application = build_application(settings_for(api, tmp_path), library)
+    async with application:
+        await application.post_init(application)
+        (group_job,) = jobs(application, GROUP["id"])
+        (private_job,) = jobs(application, CHAT)
+    tokyo = due(group_job).astimezone(ZoneInfo("Asia/Tokyo"))
+    assert (tokyo.hour, tokyo.minute) == (6, 15)
+    assert due(private_job).astimezone(dt.UTC).time() == dt.time(21, 0)
