@@ -1,0 +1,160 @@
+"""Nothing acknowledged is lost: processes killed with SIGKILL in the middle of adds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from library.store import Store
+from tests.bot.conftest import message
+from tests.bot.fake_bot_api import TOKEN, FakeBotApi
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def story(n: int) -> str:
+    """A distinct multi-paragraph article; the number makes each one unique."""
+    return "\n".join(
+        f"Report {n}, part {p}: the river at station {n} rose {p} metres overnight, "
+        f"officials said. Crews worked until dawn on levee {n}-{p}."
+        for p in range(1, 40)
+    )
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from library.store import Store
+    from tests.library.test_crash_safety import story
+
+    store = Store.open(sys.argv[1])
+    start = int(sys.argv[2])
+    for n in range(start, start + 100_000):
+        result = store.add(-5, story(n))
+        print(result.article_id, n, flush=True)  # the acknowledgement
+    """
+)
+
+
+def test_store_killed_mid_add_keeps_every_acknowledged_article(tmp_path):
+    database = tmp_path / "crash.db"
+    acknowledged: dict[int, int] = {}
+    start = 0
+    for round_ in range(3):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(database), str(start)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert writer.stdout is not None
+        for _ in range(5 + 7 * round_):  # kill at a different point each round
+            article_id, n = map(int, writer.stdout.readline().split())
+            acknowledged[article_id] = n
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait()
+        # Lines written before the kill are acknowledgements too.
+        for line in writer.stdout.read().splitlines():
+            article_id, n = map(int, line.split())
+            acknowledged[article_id] = n
+        start = max(acknowledged.values()) + 1_000
+
+    store = Store.open(database)  # passes SQLite's quick_check, or raises
+    try:
+        for article_id, n in acknowledged.items():
+            assert store.load(article_id).text == story(n)
+        # Whatever was committed but not yet acknowledged is whole, never half-written.
+        for row in store.visible(-5):
+            article = store.load(row.id)
+            assert len(article.sentences) == 78
+        assert store.search(-5, "levee", 1)  # the full-text index matches the articles
+    finally:
+        store.close()
+
+
+def _wait(predicate, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _start_bot(api: FakeBotApi, database: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.url,
+        "NEWSBOT_DB": str(database),
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _acknowledged(api: FakeBotApi) -> dict[int, int]:
+    """Article number -> story number, from the "Added as article N" replies sent."""
+    found = {}
+    for call in api.calls_to("sendMessage"):
+        text = call.params["text"]
+        if text.startswith("Added as article <b>"):
+            number = int(text.split("<b>")[1].split("</b>")[0])
+            found[number] = int(text.split("Report ")[1].split(",")[0])
+    return found
+
+
+def test_bot_killed_mid_add_keeps_acknowledged_articles_after_restart(tmp_path):
+    database = tmp_path / "bot.db"
+    with FakeBotApi() as api:
+        bot = _start_bot(api, database)
+        try:
+            assert _wait(lambda: api.calls_to("getUpdates")), "bot never polled"
+            api.push_updates(
+                [
+                    message(
+                        f"/add {story(n)}",
+                        user={"id": 7000 + n, "is_bot": False, "first_name": "A"},
+                    )
+                    for n in range(40)
+                ]
+            )
+            assert _wait(lambda: len(_acknowledged(api)) >= 4), "no add was acknowledged"
+        finally:
+            os.kill(bot.pid, signal.SIGKILL)
+            bot.wait()
+        acknowledged = _acknowledged(api)
+
+        api.clear()
+        restarted = _start_bot(api, database)
+        try:
+            assert _wait(lambda: api.calls_to("getUpdates")), "restarted bot never polled"
+            user = {
+                "id": 7000 + next(iter(acknowledged.values())),
+                "is_bot": False,
+                "first_name": "A",
+            }
+            api.push_updates([message("/articles", user=user)])
+            assert api.wait_for_messages(1, timeout=30)
+        finally:
+            restarted.send_signal(signal.SIGTERM)
+            restarted.wait(timeout=30)
+    listing = api.sent_texts()[0]
+    number = next(iter(acknowledged))
+    assert f"<b>{number}</b>." in listing
+
+    store = Store.open(database)
+    try:
+        for number, n in acknowledged.items():
+            assert store.load(number).text == story(n)
+    finally:
+        store.close()
