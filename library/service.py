@@ -89,11 +89,15 @@ class Library:
         if len(visible) == 1:
             only = visible[0].id
             return Reply(single=(only, answer(self.index(only), question)))
+        return Reply(across=self.ask_across(chat_id, question))
+
+    def ask_across(self, chat_id: int, question: str) -> CollectionAnswer:
+        """Answer from the chat's whole library, whatever article is active."""
         candidates = self.store.search(chat_id, question, CANDIDATES)
         if not candidates:  # nothing matches at all: rank the newest so tools still get citations
-            candidates = [row.id for row in visible[-1:]]
+            candidates = [row.id for row in self.store.visible(chat_id)[-1:]]
         shelved = [Shelved(i, self.index(i)) for i in candidates]
-        return Reply(across=answer_across(question, shelved))
+        return answer_across(question, shelved)
 
     def brief(self, article_id: int, n: int) -> tuple[Citation, ...]:
         return brief(self.index(article_id), n)

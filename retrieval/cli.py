@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,6 +18,7 @@ from retrieval import render
 from retrieval.answers import answer, search
 from retrieval.article import load_article
 from retrieval.briefing import brief
+from retrieval.collection import CollectionAnswer, load_shelf
 from retrieval.errors import RetrievalError
 from retrieval.index import ArticleIndex
 from retrieval.seeds import default_article_path
@@ -42,11 +43,43 @@ def _index(args: argparse.Namespace) -> ArticleIndex:
     return ArticleIndex(load_article(path))
 
 
+AnswerAcross = Callable[[str], CollectionAnswer]
+
+
+def _library(args: argparse.Namespace) -> AnswerAcross:
+    """Answers across ``--library``: a folder of article files, or the bot's database."""
+    path: Path = args.library
+    if path.is_dir():
+        return load_shelf(path).answer
+    if not path.is_file():
+        raise RetrievalError(f"{path}: no such folder or database file")
+    # Imported here so that the retrieval package itself never depends on the database layer.
+    from library.errors import StoreError
+    from library.service import Library
+    from library.store import Store
+
+    try:
+        store = Store.open(path)
+    except StoreError as error:
+        raise RetrievalError(str(error)) from None
+    shelf = Library(store)
+    if not shelf.articles(args.chat):
+        raise RetrievalError(f"{path}: chat {args.chat} has no articles")
+    return lambda question: shelf.ask_across(args.chat, question)
+
+
 def _question(args: argparse.Namespace) -> str:
     return " ".join(args.question)
 
 
 def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    if args.library is not None:
+        result = _library(args)(_question(args))
+        if args.json:
+            _print_json(render.across_json(result), stdout)
+        else:
+            print(render.across_text(result), file=stdout)
+        return EXIT_OK
     index = _index(args)
     result = answer(index, _question(args))
     if args.json:
@@ -59,6 +92,10 @@ def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 def _search(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if args.k < 1:
         raise RetrievalError("-k must be at least 1")
+    if args.library is not None:
+        result = _library(args)(_question(args))
+        print(render.ranked_across_text(result, args.k), file=stdout)
+        return EXIT_OK
     index = _index(args)
     print(render.ranked_text(search(index, _question(args), args.k)), file=stdout)
     return EXIT_OK
@@ -78,7 +115,7 @@ def _brief(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 def _batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     """One JSON line out per line in; a bad line gets an ``error`` line and exit code 1."""
-    index = _index(args)
+    answer_one = _batch_answerer(args)
     failures = 0
     for number, line in enumerate(stdin, start=1):
         if not line.strip():
@@ -92,7 +129,7 @@ def _batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             question = request.get("question")
             if not isinstance(question, str):
                 raise ValueError('"question" must be a string')
-            _print_json(render.batch_json(question_id, answer(index, question)), stdout)
+            _print_json(answer_one(question_id, question), stdout)
         except (ValueError, RetrievalError) as error:
             failures += 1
             _print_json({"id": question_id, "error": f"line {number}: {error}"}, stdout)
@@ -100,6 +137,14 @@ def _batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         print(f"error: {failures} line(s) could not be answered", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _batch_answerer(args: argparse.Namespace) -> Callable[[Any, str], dict[str, Any]]:
+    if args.library is not None:
+        across = _library(args)
+        return lambda question_id, question: render.across_batch_json(question_id, across(question))
+    index = _index(args)
+    return lambda question_id, question: render.batch_json(question_id, answer(index, question))
 
 
 def _print_json(value: Any, stdout: TextIO) -> None:
@@ -113,15 +158,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, run: Any, help_text: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, run: Any, help_text: str, *, library: bool = True
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument(
+        source = sub.add_mutually_exclusive_group()
+        source.add_argument(
             "--article",
             type=Path,
             metavar="PATH",
             help="article file (default: the seed article shipped in seeds/)",
         )
-        sub.set_defaults(run=run)
+        if library:
+            source.add_argument(
+                "--library",
+                type=Path,
+                metavar="PATH_OR_DB",
+                help="answer across many articles: a folder of .txt/.md files, or the bot's "
+                "database; citations then read [article:sentence]",
+            )
+            sub.add_argument(
+                "--chat",
+                type=int,
+                default=0,
+                metavar="CHAT_ID",
+                help="with a database: whose library (default 0, the shipped articles)",
+            )
+        sub.set_defaults(run=run, library=None)
         return sub
 
     ask = command("ask", _ask, "answer a question with cited sentences")
@@ -132,7 +195,7 @@ def _parser() -> argparse.ArgumentParser:
     ranked.add_argument("-k", type=int, default=5, help="how many sentences (default 5)")
     ranked.add_argument("question", nargs="+", metavar="QUESTION")
 
-    briefing = command("brief", _brief, "summarise the article in its own sentences")
+    briefing = command("brief", _brief, "summarise the article in its own sentences", library=False)
     briefing.add_argument("-n", type=int, default=3, help="how many sentences (default 3)")
     briefing.add_argument("--json", action="store_true", help="print JSON instead of text")
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from retrieval.analysis import analyze
 from retrieval.answers import MIN_RANKED, Answer, answer
+from retrieval.article import load_article
 from retrieval.bm25 import BM25Scorer
+from retrieval.errors import ArticleError
 from retrieval.index import ArticleIndex
 
 #: Candidate articles answered in full for each question.
@@ -79,4 +82,21 @@ class ArticleShelf:
         return answer_across(question, self.candidates(question))
 
 
-__all__ = ["MIN_RANKED", "ArticleShelf", "CollectionAnswer", "Shelved", "answer_across"]
+def load_shelf(folder: Path) -> ArticleShelf:
+    """Every ``.txt``/``.md`` article in ``folder``, numbered 1, 2, ... in file-name order."""
+    paths = sorted(p for p in Path(folder).iterdir() if p.suffix in {".txt", ".md"} and p.is_file())
+    if not paths:
+        raise ArticleError(f"{folder}: holds no .txt or .md article")
+    return ArticleShelf(
+        [Shelved(key, ArticleIndex(load_article(path))) for key, path in enumerate(paths, 1)]
+    )
+
+
+__all__ = [
+    "MIN_RANKED",
+    "ArticleShelf",
+    "CollectionAnswer",
+    "Shelved",
+    "answer_across",
+    "load_shelf",
+]

@@ -6,6 +6,7 @@ from typing import Any
 
 from retrieval.answers import Answer, Citation
 from retrieval.article import Article
+from retrieval.collection import CollectionAnswer
 
 
 def source_line(article: Article) -> str:
@@ -83,3 +84,69 @@ def briefing_json(citations: tuple[Citation, ...], article: Article) -> dict[str
         "briefing": [citation_json(c) for c in citations],
         "source": source_json(article),
     }
+
+
+def across_answer(result: CollectionAnswer) -> str:
+    """The quoted sentences with ``[article:sentence]`` markers, or the abstention."""
+    if result.best is None or result.answer is None or result.answer.abstained:
+        return "The articles don't say."
+    key = result.best.key
+    return " ".join(f"{c.text} [{key}:{c.sentence}]" for c in result.answer.quoted)
+
+
+def across_text(result: CollectionAnswer) -> str:
+    """An answer from a library, then the source of the article it quotes."""
+    if result.best is None or result.answer is None:
+        return "The library holds no articles."
+    lines = [across_answer(result)]
+    closest = result.answer.closest
+    if closest is not None:
+        lines.append(
+            f"The closest they come: {closest.text} [{result.best.key}:{closest.sentence}]"
+        )
+    lines += ["", f"[{result.best.key}] {source_line(result.best.index.article)}"]
+    return "\n".join(lines)
+
+
+def across_citations(result: CollectionAnswer) -> list[dict[str, Any]]:
+    """Every candidate article's ranked sentences, best article first, each naming its article."""
+    return [
+        {"article": shelved.key, **citation_json(c)}
+        for shelved, found in result.ranked
+        for c in found.ranked
+    ]
+
+
+def across_json(result: CollectionAnswer) -> dict[str, Any]:
+    best = result.best
+    return {
+        "question": result.question,
+        "abstained": result.abstained,
+        "answer": across_answer(result),
+        "article": best.key if best else None,
+        "quoted": [
+            {"article": best.key, **citation_json(c)}
+            for c in (result.answer.quoted if best and result.answer else ())
+        ],
+        "citations": across_citations(result),
+        "source": source_json(best.index.article) if best else None,
+    }
+
+
+def across_batch_json(question_id: Any, result: CollectionAnswer) -> dict[str, Any]:
+    """The ``batch`` contract, with an ``article`` key added to each citation."""
+    return {
+        "id": question_id,
+        "abstained": result.abstained,
+        "answer": across_answer(result),
+        "citations": across_citations(result),
+    }
+
+
+def ranked_across_text(result: CollectionAnswer, k: int) -> str:
+    """The ``k`` best sentences over the candidate articles, by score."""
+    rows = sorted(
+        ((c.score, shelved.key, c) for shelved, found in result.ranked for c in found.ranked),
+        key=lambda row: -row[0],
+    )[:k]
+    return "\n".join(f"{score:8.3f}  [{key}:{c.sentence}] {c.text}" for score, key, c in rows)
