@@ -187,7 +187,11 @@ class FakeBotApi:
                     return
                 method = self.path[len(prefix) :]
                 length = int(self.headers.get("Content-Length") or 0)
-                params = _decode(self.rfile.read(length), self.headers.get("Content-Type", ""))
+                raw = self.rfile.read(length)
+                if len(raw) < length:  # the client died mid-request (a kill -9 test)
+                    self.close_connection = True
+                    return
+                params = _decode(raw, self.headers.get("Content-Type", ""))
                 with api._sent:
                     api.calls.append(Call(method, params))
                     api._sent.notify_all()

@@ -106,7 +106,7 @@ def _acknowledged(api: FakeBotApi) -> dict[int, int]:
     """Article number -> story number, from the "Added as article N" replies sent."""
     found = {}
     for call in api.calls_to("sendMessage"):
-        text = call.params["text"]
+        text = call.params.get("text", "")
         if text.startswith("Added as article <b>"):
             number = int(text.split("<b>")[1].split("</b>")[0])
             found[number] = int(text.split("Report ")[1].split(",")[0])
