@@ -80,7 +80,8 @@ def build_application(
     if flood_limits:
         # Telegram's limits (~1 msg/s per chat, 20/min per group, 30/s overall); RetryAfter
         # is waited out and retried.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+        # PTB types rate_limiter() for BaseRateLimiter[None]; AIORateLimiter is [int].
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data["library"] = library or open_library(settings)
     application.bot_data["settings"] = settings

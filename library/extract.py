@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import trafilatura
+from trafilatura.settings import Document
 
 from library.errors import FetchError
 from retrieval.article import decode_article_bytes
@@ -39,9 +40,9 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     document = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=False
     )
-    if document is None or len((document.text or "").split()) < MIN_PAGE_WORDS:
+    if not isinstance(document, Document) or len((document.text or "").split()) < MIN_PAGE_WORDS:
         raise FetchError("no article text found on that page")
-    text = document.text.strip()
+    text = (document.text or "").strip()
     lines = text.splitlines()
     if document.title and lines and lines[0].strip() == document.title.strip():
         text = "\n".join(lines[1:]).strip()  # the headline repeated as the first line

@@ -53,13 +53,15 @@ class Library:
         ids = []
         for path in paths:
             article = load_article(path)
-            metadata = {
-                "title": article.title,
-                "source": article.source,
-                "url": article.url,
-                "published": article.published,
-            }
-            result = self.store.add(SHARED, article.text, name=path.name, **metadata)
+            result = self.store.add(
+                SHARED,
+                article.text,
+                name=path.name,
+                title=article.title,
+                source=article.source,
+                url=article.url,
+                published=article.published,
+            )
             ids.append(result.article_id)
         return ids
 

@@ -74,11 +74,11 @@ def _question(args: argparse.Namespace) -> str:
 
 def _ask(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if args.library is not None:
-        result = _library(args)(_question(args))
+        across = _library(args)(_question(args))
         if args.json:
-            _print_json(render.across_json(result), stdout)
+            _print_json(render.across_json(across), stdout)
         else:
-            print(render.across_text(result), file=stdout)
+            print(render.across_text(across), file=stdout)
         return EXIT_OK
     index = _index(args)
     result = answer(index, _question(args))
@@ -93,8 +93,8 @@ def _search(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if args.k < 1:
         raise RetrievalError("-k must be at least 1")
     if args.library is not None:
-        result = _library(args)(_question(args))
-        print(render.ranked_across_text(result, args.k), file=stdout)
+        across = _library(args)(_question(args))
+        print(render.ranked_across_text(across, args.k), file=stdout)
         return EXIT_OK
     index = _index(args)
     print(render.ranked_text(search(index, _question(args), args.k)), file=stdout)

@@ -119,15 +119,17 @@ def across_citations(result: CollectionAnswer) -> list[dict[str, Any]]:
 
 def across_json(result: CollectionAnswer) -> dict[str, Any]:
     best = result.best
+    quoted = (
+        [{"article": best.key, **citation_json(c)} for c in result.answer.quoted]
+        if best is not None and result.answer is not None and not result.answer.abstained
+        else []
+    )
     return {
         "question": result.question,
         "abstained": result.abstained,
         "answer": across_answer(result),
         "article": best.key if best else None,
-        "quoted": [
-            {"article": best.key, **citation_json(c)}
-            for c in (result.answer.quoted if best and result.answer else ())
-        ],
+        "quoted": quoted,
         "citations": across_citations(result),
         "source": source_json(best.index.article) if best else None,
     }
