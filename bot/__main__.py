@@ -8,34 +8,20 @@ not a database, written by a newer version, or not writable).
 
 from __future__ import annotations
 
-import logging
 import sys
+from urllib.parse import urlsplit
 
 from telegram import Update
 
 from bot.app import build_application, open_library
-from bot.config import ConfigError, Settings, load_settings
-from bot.errors import RedactToken
+from bot.config import ConfigError, load_settings
+from bot.logs import configure_logging
 from library.errors import StoreError
 from retrieval import RetrievalError
 
 EXIT_CONFIG = 2
 EXIT_ARTICLE = 3
 EXIT_DATABASE = 4
-
-
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    root = logging.getLogger()
-    root.setLevel(settings.log_level)  # basicConfig is a no-op when handlers exist
-    for handler in root.handlers:
-        handler.addFilter(RedactToken(settings.token))
-    # httpx logs every request URL, and Bot API URLs contain the token.
-    for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def main() -> int:
@@ -58,6 +44,7 @@ def main() -> int:
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,
+            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret,
             allowed_updates=Update.ALL_TYPES,

@@ -29,8 +29,10 @@ from telegram.ext import (
 from bot import handlers, library_handlers, schedule, texts
 from bot.config import Settings
 from bot.errors import on_error
+from bot.health import HEARTBEAT_SECONDS, PollingPulse, beat, stop_beating
 from bot.inline import inline_query
 from bot.ratelimit import QuestionLimiter
+from bot.stats import Stats, stats_command
 from library.service import Library
 from library.store import Store
 from retrieval.seeds import seed_paths
@@ -63,6 +65,7 @@ def build_application(
     settings: Settings, library: Library | None = None, *, flood_limits: bool = True
 ) -> Application:
     """The bot, ready to run; ``flood_limits=False`` is only for measuring raw handling speed."""
+    pulse = PollingPulse()
     builder = (
         Application.builder()
         .token(settings.token)
@@ -74,8 +77,10 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        .get_updates_request(pulse)
         .concurrent_updates(True)
         .post_init(_start_up)
+        .post_shutdown(_shut_down)
     )
     if flood_limits:
         # Telegram's limits (~1 msg/s per chat, 20/min per group, 30/s overall); RetryAfter
@@ -85,6 +90,9 @@ def build_application(
     application = builder.build()
     application.bot_data["library"] = library or open_library(settings)
     application.bot_data["settings"] = settings
+    application.bot_data["stats"] = Stats()
+    application.bot_data["polling_pulse"] = pulse
+    application.bot_data["mode"] = "webhook" if settings.webhook_url else "polling"
     application.bot_data["limiter"] = QuestionLimiter(settings.questions_per_minute)
     register_handlers(application)
     return application
@@ -106,6 +114,7 @@ def register_handlers(application: Application) -> None:
         "remove": library_handlers.remove_command,
         "schedule": schedule.schedule_command,
         "unschedule": schedule.unschedule_command,
+        "stats": stats_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
@@ -156,7 +165,14 @@ def bot_commands() -> list[BotCommand]:
 
 async def _start_up(application: Application) -> None:
     await schedule.restore_schedules(application)
+    assert application.job_queue is not None
+    # The first beat comes after the first long poll has had time to return.
+    application.job_queue.run_repeating(beat, HEARTBEAT_SECONDS, first=2, name="heartbeat")
     await _polish(application)
+
+
+async def _shut_down(application: Application) -> None:
+    stop_beating()
 
 
 async def _polish(application: Application) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,8 @@ class Settings:
     admins_only: bool = True  #: in groups, only administrators add, remove and schedule
     fetch_allow_hosts: frozenset[str] = frozenset()  #: hosts exempt from the private-address guard
     index_cache_size: int = 256
+    owner_id: int | None = None  #: Telegram user id allowed to use /stats
+    log_format: str = "text"  #: "text" or "json" (one JSON object per line)
 
     @property
     def base_url(self) -> str:
@@ -57,22 +60,45 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     api_url = env.get("TELEGRAM_API_URL", DEFAULT_API_URL).strip().rstrip("/")
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f"TELEGRAM_API_URL must start with http:// or https:// (got {api_url!r})")
+    webhook_url = env.get("NEWSBOT_WEBHOOK_URL") or None
+    webhook_secret = env.get("NEWSBOT_WEBHOOK_SECRET") or None
+    if webhook_url is not None:
+        if not webhook_url.startswith("https://") and not _local(webhook_url):
+            raise ConfigError(f"NEWSBOT_WEBHOOK_URL must be an https:// URL (got {webhook_url!r})")
+        if webhook_secret is None or not _SECRET.fullmatch(webhook_secret):
+            raise ConfigError(
+                "NEWSBOT_WEBHOOK_SECRET must be set with NEWSBOT_WEBHOOK_URL: 1-256 characters "
+                "of A-Z, a-z, 0-9, _ and -, so that only Telegram can post updates to the bot"
+            )
+    log_format = env.get("NEWSBOT_LOG_FORMAT", "text").strip().lower() or "text"
+    if log_format not in ("text", "json"):
+        raise ConfigError(f"NEWSBOT_LOG_FORMAT must be text or json (got {log_format!r})")
     return Settings(
         token=token,
         api_url=api_url,
         log_level=env.get("NEWSBOT_LOG_LEVEL", "INFO").upper(),
         questions_per_minute=_int(env, "NEWSBOT_QUESTIONS_PER_MINUTE", 10),
-        webhook_url=env.get("NEWSBOT_WEBHOOK_URL") or None,
+        webhook_url=webhook_url,
         webhook_listen=env.get("NEWSBOT_WEBHOOK_LISTEN", "0.0.0.0"),
         webhook_port=_int(env, "NEWSBOT_WEBHOOK_PORT", 8443),
-        webhook_secret=env.get("NEWSBOT_WEBHOOK_SECRET") or None,
+        webhook_secret=webhook_secret,
         db_path=Path(env["NEWSBOT_DB"]) if env.get("NEWSBOT_DB") else default_db_path(env),
         admins_only=_flag(env, "NEWSBOT_ADMINS_ONLY", True),
         fetch_allow_hosts=frozenset(
             h.strip() for h in env.get("NEWSBOT_FETCH_ALLOW_HOSTS", "").split(",") if h.strip()
         ),
         index_cache_size=_int(env, "NEWSBOT_INDEX_CACHE", 256),
+        owner_id=_int(env, "NEWSBOT_OWNER_ID", 1) if env.get("NEWSBOT_OWNER_ID") else None,
+        log_format=log_format,
     )
+
+
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def _local(url: str) -> bool:
+    """Plain http is accepted only for a local test server (Telegram itself requires https)."""
+    return url.startswith(("http://127.0.0.1", "http://localhost"))
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

@@ -15,6 +15,7 @@ from html import escape
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import render, texts
@@ -172,16 +173,17 @@ async def answer_question(
         return
     shelf = library(context)
     chat_id = chat_id_of(update)
-    typing = asyncio.create_task(_typing_if_slow(update))
+    typing = TypingIfSlow(update)
     try:
         reply = await asyncio.to_thread(shelf.ask, chat_id, question)
     except QuestionError:
         await send_reply(update, [texts.TOO_LONG])
         return
     finally:
-        typing.cancel()
+        await typing.finish()
     await send_reply(update, reply_parts(shelf, reply))
     log_update(update, kind, started, abstained=reply.abstained)
+    context.bot_data["stats"].record((time.perf_counter() - started) * 1000, reply.abstained)
 
 
 def reply_parts(shelf: Library, reply: Reply) -> list[str]:
@@ -192,11 +194,33 @@ def reply_parts(shelf: Library, reply: Reply) -> list[str]:
     return render.across_parts(reply.across)
 
 
-async def _typing_if_slow(update: Update) -> None:
-    """Show "typing…" only when an answer takes long enough for a person to notice."""
-    await asyncio.sleep(TYPING_AFTER_SECONDS)
-    if update.effective_chat is not None:
-        await update.effective_chat.send_action(ChatAction.TYPING)
+class TypingIfSlow:
+    """Show "typing…" only when an answer takes long enough for a person to notice.
+
+    Once the action is on its way, ``finish`` waits for it, so it never lands
+    after the answer (which would leave "typing…" showing under the reply).
+    """
+
+    def __init__(self, update: Update) -> None:
+        self._update = update
+        self._sending = False
+        self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        await asyncio.sleep(TYPING_AFTER_SECONDS)
+        chat = self._update.effective_chat
+        if chat is not None:
+            self._sending = True
+            await chat.send_action(ChatAction.TYPING)
+
+    async def finish(self) -> None:
+        if not self._sending:
+            self._task.cancel()
+            return
+        try:
+            await self._task
+        except TelegramError as error:  # a refused chat action must not lose the answer
+            log.warning("could not send the typing action: %s", error)
 
 
 def _addressed_question(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:

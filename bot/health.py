@@ -68,6 +68,11 @@ async def beat(context: ContextTypes.DEFAULT_TYPE) -> None:
         pass  # a read-only /tmp must not take the bot down; the check will say unhealthy
 
 
+def stop_beating() -> None:
+    """A stopped bot is not healthy: remove the heartbeat so the check says so at once."""
+    health_path().unlink(missing_ok=True)
+
+
 def verdict(record: dict[str, Any], now: float) -> str | None:
     """``None`` when healthy, else the reason."""
     beat_age = now - float(record.get("beat", 0))

@@ -76,11 +76,14 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         ],
         cache_time=CACHE_SECONDS,
     )
+    latency_ms = (time.perf_counter() - started) * 1000
     log.info(
         "update chat=inline command=inline latency_ms=%.1f abstained=%s",
-        (time.perf_counter() - started) * 1000,
+        latency_ms,
         "-" if abstained is None else abstained,
     )
+    if abstained is not None:
+        context.bot_data["stats"].record(latency_ms, abstained)
 
 
 def _plain(html_text: str) -> str:

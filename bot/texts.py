@@ -115,6 +115,15 @@ DAILY_MORE = "…and {count} more; /articles lists them all."
 NOTHING_NEW = "No new articles since the last briefing."
 
 
+STATS = (
+    "<b>Since start</b> ({hours:.1f} h ago)\n"
+    "Questions answered: {questions}\n"
+    "The article didn't say: {abstained} ({rate:.1f} %)\n"
+    "Median answer time: {p50}\n"
+    "Articles stored: {articles}"
+)
+
+
 def command_list() -> str:
     return "\n".join(
         f"/{c.name}{' ' + c.args if c.args else ''} \u2014 {c.description}" for c in COMMANDS

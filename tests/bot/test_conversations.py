@@ -107,3 +107,28 @@ async def test_bad_source_number_gets_a_range_hint(app, api, args):
     assert api.sent_texts() == [
         "Please give a sentence number from 1 to 15, e.g. <code>/source 3</code>"
     ]
+
+
+async def test_stats_for_the_owner_show_questions_abstentions_latency_and_articles(
+    api, library, tmp_path
+):
+    from bot.app import build_application
+    from tests.bot.conftest import USER, settings_for
+
+    application = build_application(settings_for(api, tmp_path, owner_id=USER["id"]), library)
+    async with application:
+        await feed(application, message("How many troops are in Syria?"))
+        await feed(application, message("Who won the Super Bowl?"))
+        api.clear()
+        await feed(application, message("/stats"))
+    (text,) = api.sent_texts()
+    assert "Questions answered: 2" in text
+    assert "The article didn't say: 1 (50.0 %)" in text
+    assert "Median answer time: " in text and " ms" in text
+    assert "Articles stored: 1" in text
+
+
+async def test_stats_are_hidden_from_everyone_else(app, api):
+    await feed(app, message("/stats"))
+    await feed(app, group_message("/stats"))
+    assert api.sent_texts() == ["I don't know that command. /help lists the ones I have."]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import logging
 
-from bot.__main__ import configure_logging
 from bot.config import Settings
+from bot.logs import configure_logging
 from tests.bot.conftest import USER, feed, message
 from tests.bot.fake_bot_api import TOKEN
 

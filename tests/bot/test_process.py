@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+
+import pytest
 
 from bot import handlers
 from tests.bot.conftest import feed, message
@@ -118,3 +124,155 @@ def test_file_that_is_not_a_database_exits_4(tmp_path):
     assert result.returncode == 4
     assert "is not a usable SQLite database" in result.stderr
     assert database.read_text().startswith("these are my notes")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _post(url: str, update: dict, secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    request = urllib.request.Request(url, json.dumps(update).encode(), headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except urllib.error.URLError:
+        return 0  # not listening yet
+
+
+def test_webhook_mode_handles_updates_with_the_secret_and_refuses_others(tmp_path):
+    port = _free_port()
+    hook = f"http://127.0.0.1:{port}/telegram-hook"
+    secret = "s3cret_for-tests"
+    with FakeBotApi() as api:
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": api.url,
+            "NEWSBOT_DB": str(tmp_path / "bot.db"),
+            "NEWSBOT_WEBHOOK_URL": hook,
+            "NEWSBOT_WEBHOOK_LISTEN": "127.0.0.1",
+            "NEWSBOT_WEBHOOK_PORT": str(port),
+            "NEWSBOT_WEBHOOK_SECRET": secret,
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            assert _wait(lambda: api.calls_to("setWebhook")), "webhook never registered"
+            (registered,) = api.calls_to("setWebhook")
+            assert registered.params["url"] == hook
+            assert registered.params["secret_token"] == secret
+            assert _wait(lambda: _post(hook, {"update_id": 1}, "wrong") == 403)
+            assert _post(hook, message("How many troops are in Syria?"), None) == 403
+            assert _post(hook, message("Who declined to comment?"), "wrong") == 403
+            assert _post(hook, message("How many troops are in Syria?"), secret) == 200
+            assert api.wait_for_messages(1, timeout=30)
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        assert process.returncode == 0
+        assert api.calls_to("getUpdates") == []  # webhook mode never polls
+        (answer,) = api.sent_texts()
+        assert "fewer than 1,000 troops in Syria. [13]" in answer
+        assert TOKEN not in stderr and secret not in stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "complaint"),
+    [
+        (
+            {"NEWSBOT_WEBHOOK_URL": "https://bot.example.org/hook"},
+            "NEWSBOT_WEBHOOK_SECRET must be set",
+        ),
+        (
+            {
+                "NEWSBOT_WEBHOOK_URL": "https://bot.example.org/hook",
+                "NEWSBOT_WEBHOOK_SECRET": "has spaces",
+            },
+            "NEWSBOT_WEBHOOK_SECRET must be set",
+        ),
+        (
+            {"NEWSBOT_WEBHOOK_URL": "http://bot.example.org/hook", "NEWSBOT_WEBHOOK_SECRET": "x"},
+            "https://",
+        ),
+        ({"NEWSBOT_LOG_FORMAT": "xml"}, "NEWSBOT_LOG_FORMAT must be text or json"),
+        ({"NEWSBOT_OWNER_ID": "me"}, "NEWSBOT_OWNER_ID must be a whole number"),
+        ({"NEWSBOT_ADMINS_ONLY": "maybe"}, "NEWSBOT_ADMINS_ONLY must be true or false"),
+    ],
+)
+def test_bad_settings_exit_2_naming_the_variable(tmp_path, extra, complaint):
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(tmp_path / "b.db"), **extra}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert complaint in line
+
+
+def _health(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.health"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+
+
+def test_json_logs_and_health_check_of_a_running_bot(tmp_path):
+    health_file = tmp_path / "health.json"
+    with FakeBotApi() as api:
+        env = {
+            **os.environ,
+            "NEWSBOT_DB": str(tmp_path / "bot.db"),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": api.url,
+            "NEWSBOT_LOG_FORMAT": "json",
+            "NEWSBOT_HEALTH_FILE": str(health_file),
+        }
+        assert _health(env).returncode == 1  # not running yet
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot"], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            assert _wait(lambda: _health(env).returncode == 0), "never became healthy"
+            api.push_updates([message("How many troops are in Syria?")])
+            assert api.wait_for_messages(1, timeout=30)
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    stopped = _health(env)
+    assert stopped.returncode == 1 and "no heartbeat file" in stopped.stderr
+    records = [json.loads(line) for line in stderr.strip().splitlines()]  # every line is JSON
+    assert {"time", "level", "logger", "message"} <= set(records[0])
+    handled = [r for r in records if r["logger"] == "bot.updates"]
+    assert handled[0]["message"].startswith("update chat=private command=text latency_ms=")
+    assert TOKEN not in stderr and "troops" not in stderr  # no token, no user text at INFO
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"beat": 1000.0, "mode": "polling", "last_poll": 1000.0}, None),
+        ({"beat": 900.0, "mode": "polling", "last_poll": 900.0}, "no heartbeat for 105 s"),
+        ({"beat": 1000.0, "mode": "polling", "last_poll": None}, "has not polled"),
+        (
+            {"beat": 1000.0, "mode": "polling", "last_poll": 800.0},
+            "no successful getUpdates for 205 s",
+        ),
+        ({"beat": 1000.0, "mode": "webhook", "last_poll": None}, None),
+    ],
+)
+def test_health_verdicts(record, reason):
+    from bot.health import verdict
+
+    found = verdict(record, now=1000.0 + 5)
+    assert (found is None) if reason is None else (reason in found)
