@@ -105,6 +105,7 @@ def probe(database: Path, questions_file: Path) -> dict[str, Any]:
 
     shelf = Library(Store.open(database))
     shelf.add_seeds(seed_paths())
+    shelf.store.term_index()  # as the bot does at start-up
     startup = time.perf_counter() - started
     rss_startup = _rss_mb()
     questions = json.loads(questions_file.read_text())

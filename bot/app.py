@@ -55,6 +55,7 @@ def open_library(settings: Settings) -> Library:
             allow_hosts=settings.fetch_allow_hosts,
         )
         shelf.add_seeds(seed_paths())
+        store.term_index()  # load it now, not on some user's first question
     except BaseException:
         store.close()
         raise

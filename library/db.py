@@ -39,6 +39,12 @@ MIGRATIONS: tuple[str, ...] = (
         told_nothing_new INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 2: article numbers are never reused: "/remove 5" then an add must not make a new 5
+    # (SQLite reuses the largest rowid once it is deleted).
+    """
+    CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO counters (name, value) SELECT 'article_id', COALESCE(MAX(id), 0) FROM articles;
+    """,
 )
 
 

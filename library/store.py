@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from library.db import connect
+from library.term_index import TermIndex
 from retrieval import Article, ArticleError, parse_article
 from retrieval.analysis import analyze
 from retrieval.article import rebuild_article
@@ -76,6 +76,7 @@ class Store:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._lock = threading.RLock()
+        self._terms: TermIndex | None = None  # built from article_terms on first search
 
     @classmethod
     def open(cls, path: Path | str) -> Store:
@@ -117,11 +118,16 @@ class Store:
             existing = self._find_duplicate(db, chat_id, article.url, digest)
             if existing is not None:
                 return AddResult(existing, duplicate=True)
-            cursor = db.execute(
-                "INSERT INTO articles (chat_id, title, source, url, published, body,"
+            db.execute("UPDATE counters SET value = value + 1 WHERE name = 'article_id'")
+            article_id = int(
+                db.execute("SELECT value FROM counters WHERE name = 'article_id'").fetchone()[0]
+            )
+            db.execute(
+                "INSERT INTO articles (id, chat_id, title, source, url, published, body,"
                 " sentence_spans, content_hash, added_by, added_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    article_id,
                     chat_id,
                     article.title,
                     article.source,
@@ -134,11 +140,12 @@ class Store:
                     now(),
                 ),
             )
-            article_id = int(cursor.lastrowid or 0)
             db.execute(
                 "INSERT INTO article_terms (rowid, terms) VALUES (?, ?)",
                 (article_id, " ".join(terms)),
             )
+            if self._terms is not None:  # under the store lock: no search sees half of it
+                self._terms.add(article_id, chat_id, terms)
         return AddResult(article_id, duplicate=False)
 
     def find_url(self, chat_id: int, url: str) -> int | None:
@@ -202,6 +209,8 @@ class Store:
             ).rowcount
             if deleted:
                 db.execute("DELETE FROM article_terms WHERE rowid = ?", (article_id,))
+                if self._terms is not None:
+                    self._terms.remove(article_id)
         return bool(deleted)
 
     def count(self) -> int:
@@ -209,19 +218,22 @@ class Store:
             return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def search(self, chat_id: int, question: str, limit: int) -> list[int]:
-        """Ids of the chat's visible articles that best match ``question`` (FTS5 BM25)."""
-        terms = sorted(set(analyze(question)))
+        """Ids of the chat's visible articles that best match ``question`` (BM25)."""
+        terms = analyze(question)
         if not terms:
             return []
-        query = " OR ".join('"' + re.sub(r'"', '""', t) + '"' for t in terms)
+        return self.term_index().search((SHARED, chat_id), terms, limit)
+
+    def term_index(self) -> TermIndex:
+        """The in-memory candidate index, read from the stored terms on first use."""
         with self._lock:
-            rows = self._db.execute(
-                "SELECT a.id FROM article_terms JOIN articles a ON a.id = article_terms.rowid"
-                " WHERE article_terms MATCH ? AND a.chat_id IN (?, ?)"
-                " ORDER BY bm25(article_terms) LIMIT ?",
-                (query, SHARED, chat_id, limit),
-            ).fetchall()
-        return [int(r[0]) for r in rows]
+            if self._terms is None:
+                rows = self._db.execute(
+                    "SELECT a.id, a.chat_id, t.terms FROM articles a"
+                    " JOIN article_terms t ON t.rowid = a.id"
+                ).fetchall()
+                self._terms = TermIndex.build(rows)
+            return self._terms
 
     def added_between(self, chat_id: int, since: str | None, until: str) -> list[ArticleRow]:
         """The chat's own articles added in ``(since, until]``: one daily briefing's worth."""

@@ -150,3 +150,51 @@ def test_daily_briefing_window_takes_each_article_once(store):
     store.mark_briefed(CHAT, until=cut, nothing_new=False)
     next_since = store.schedule(CHAT).last_briefed_at
     assert [r.id for r in store.added_between(CHAT, next_since, now())] == [late.article_id]
+
+
+def test_article_numbers_are_never_reused_after_a_remove(store):
+    first = store.add(CHAT, STORY)
+    store.remove(CHAT, first.article_id)
+    second = store.add(CHAT, "Another story about a new ferry line to the islands.")
+    assert second.article_id == first.article_id + 1
+    assert store.search(CHAT, "tram", 5) == []
+
+
+def test_search_sees_articles_added_and_removed_after_it_was_built(store):
+    tram = store.add(CHAT, STORY)
+    assert store.search(CHAT, "tram", 5) == [tram.article_id]  # builds the term index
+    ferry = store.add(CHAT, "A ferry line to the islands opens in June.")
+    assert store.search(CHAT, "When does the ferry open?", 5) == [ferry.article_id]
+    store.remove(CHAT, tram.article_id)
+    assert store.search(CHAT, "tram", 5) == []
+
+
+def test_search_ranks_the_article_that_matches_more_of_the_question_first(store):
+    store.add(CHAT, "The tram depot was repainted. Trams are green now.")
+    best = store.add(CHAT, STORY)
+    found = store.search(CHAT, "When does construction of the tram line start?", 5)
+    assert found[0] == best.article_id and len(found) == 2
+
+
+def test_database_from_schema_1_is_migrated_keeping_its_articles(tmp_path):
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    for statement in MIGRATIONS[0].split(";"):
+        if statement.strip():
+            raw.execute(statement)
+    raw.execute(
+        "INSERT INTO articles (id, chat_id, body, sentence_spans, content_hash, added_at)"
+        " VALUES (7, ?, 'Old story about tides. It is short.', '[[0, 22], [23, 35]]', 'h', 'x')",
+        (CHAT,),
+    )
+    raw.execute("INSERT INTO article_terms (rowid, terms) VALUES (7, 'old stori tide short')")
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+    store = Store.open(path)
+    try:
+        assert store.load(7).sentence(2).text == "It is short."
+        assert store.search(CHAT, "tides", 5) == [7]
+        assert store.add(CHAT, STORY).article_id == 8
+    finally:
+        store.close()
