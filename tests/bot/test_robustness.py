@@ -138,3 +138,43 @@ def test_token_is_redacted_from_messages_and_tracebacks():
     formatted = logging.Formatter().format(record)
     assert TOKEN not in formatted
     assert "<token>" in formatted
+
+
+JUNK_ARGUMENTS = [
+    "\U0001f600\U0001f680",
+    "<b>&amp;</b><script>",
+    "*bold* _it_ `code`",
+    "9" * 40,
+    "-1",
+    ("x " * 2040).strip(),
+]
+LIBRARY_COMMANDS = ["/use", "/remove", "/schedule", "/source", "/articles", "/unschedule", "/stats"]
+
+
+@pytest.mark.parametrize("command", LIBRARY_COMMANDS)
+@pytest.mark.parametrize("argument", JUNK_ARGUMENTS)
+async def test_library_commands_answer_junk_politely(app, api, command, argument):
+    await feed(app, message(f"{command} {argument}"))
+    (reply,) = api.sent_texts()
+    assert "went wrong" not in reply and "Traceback" not in reply
+    assert "<script>" not in reply and "<b>&amp;" not in reply  # user text is escaped
+    assert len(reply) <= 4096
+
+
+async def test_add_of_a_4096_character_message_is_stored(app, api):
+    text = "/add " + ("The council met on Monday to discuss the harbour. " * 90)[:4090]
+    await feed(app, message(text))
+    assert api.sent_texts()[0].startswith("Added as article <b>2</b>")
+
+
+@pytest.mark.parametrize("argument", JUNK_ARGUMENTS[:3])
+async def test_add_of_junk_is_refused_or_stored_never_crashes(app, api, argument):
+    await feed(app, message(f"/add {argument}"))
+    (reply,) = api.sent_texts()
+    assert reply.startswith(("Added as article", "I couldn't add that"))
+    assert "<script>" not in reply
+
+
+async def test_edited_add_is_ignored(app, api):
+    await feed(app, message("/add A story about the harbour opening.", edited=True))
+    assert api.sent_texts() == []
