@@ -4,60 +4,30 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from bot import handlers
 from tests.bot.conftest import feed, message
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _wait(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+from tests.processes import REPO, bot_env, running_bot, stop, wait_until
 
 
 def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path):
+    log = tmp_path / "bot.log"
     with FakeBotApi() as api:
-        env = {
-            **os.environ,
-            "NEWSBOT_DB": str(tmp_path / "bot.db"),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": api.url,
-            "NEWSBOT_LOG_LEVEL": "INFO",
-        }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot"],
-            cwd=REPO,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert _wait(lambda: api.calls_to("getUpdates")), "bot never polled"
+        env = bot_env(TOKEN, api.url, tmp_path / "bot.db", NEWSBOT_LOG_LEVEL="INFO")
+        with running_bot(env, log) as process:
+            assert wait_until(lambda: api.calls_to("getUpdates")), "bot never polled"
             api.push_updates([message("How many troops are in Syria?")])
             assert api.wait_for_messages(1, timeout=30)
-            process.send_signal(signal.SIGTERM)
-            _, stderr = process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-        assert process.returncode == 0
+            assert stop(process) == 0
+        stderr = log.read_text()
         assert "fewer than 1,000 troops in Syria. [13]" in api.sent_texts()[0]
         assert len(api.calls_to("setMyCommands")) == 2
         assert TOKEN not in stderr
@@ -150,36 +120,29 @@ def test_webhook_mode_handles_updates_with_the_secret_and_refuses_others(tmp_pat
     port = _free_port()
     hook = f"http://127.0.0.1:{port}/telegram-hook"
     secret = "s3cret_for-tests"
+    log = tmp_path / "bot.log"
     with FakeBotApi() as api:
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": api.url,
-            "NEWSBOT_DB": str(tmp_path / "bot.db"),
-            "NEWSBOT_WEBHOOK_URL": hook,
-            "NEWSBOT_WEBHOOK_LISTEN": "127.0.0.1",
-            "NEWSBOT_WEBHOOK_PORT": str(port),
-            "NEWSBOT_WEBHOOK_SECRET": secret,
-        }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True
+        env = bot_env(
+            TOKEN,
+            api.url,
+            tmp_path / "bot.db",
+            NEWSBOT_WEBHOOK_URL=hook,
+            NEWSBOT_WEBHOOK_LISTEN="127.0.0.1",
+            NEWSBOT_WEBHOOK_PORT=str(port),
+            NEWSBOT_WEBHOOK_SECRET=secret,
         )
-        try:
-            assert _wait(lambda: api.calls_to("setWebhook")), "webhook never registered"
+        with running_bot(env, log) as process:
+            assert wait_until(lambda: api.calls_to("setWebhook")), "webhook never registered"
             (registered,) = api.calls_to("setWebhook")
             assert registered.params["url"] == hook
             assert registered.params["secret_token"] == secret
-            assert _wait(lambda: _post(hook, {"update_id": 1}, "wrong") == 403)
+            assert wait_until(lambda: _post(hook, {"update_id": 1}, "wrong") == 403)
             assert _post(hook, message("How many troops are in Syria?"), None) == 403
             assert _post(hook, message("Who declined to comment?"), "wrong") == 403
             assert _post(hook, message("How many troops are in Syria?"), secret) == 200
             assert api.wait_for_messages(1, timeout=30)
-            process.send_signal(signal.SIGTERM)
-            _, stderr = process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
-        assert process.returncode == 0
+            assert stop(process) == 0
+        stderr = log.read_text()
         assert api.calls_to("getUpdates") == []  # webhook mode never polls
         (answer,) = api.sent_texts()
         assert "fewer than 1,000 troops in Syria. [13]" in answer
@@ -226,29 +189,22 @@ def _health(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_json_logs_and_health_check_of_a_running_bot(tmp_path):
-    health_file = tmp_path / "health.json"
+    log = tmp_path / "bot.log"
     with FakeBotApi() as api:
-        env = {
-            **os.environ,
-            "NEWSBOT_DB": str(tmp_path / "bot.db"),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_URL": api.url,
-            "NEWSBOT_LOG_FORMAT": "json",
-            "NEWSBOT_HEALTH_FILE": str(health_file),
-        }
-        assert _health(env).returncode == 1  # not running yet
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot"], cwd=REPO, env=env, stderr=subprocess.PIPE, text=True
+        env = bot_env(
+            TOKEN,
+            api.url,
+            tmp_path / "bot.db",
+            NEWSBOT_LOG_FORMAT="json",
+            NEWSBOT_HEALTH_FILE=str(tmp_path / "health.json"),
         )
-        try:
-            assert _wait(lambda: _health(env).returncode == 0), "never became healthy"
+        assert _health(env).returncode == 1  # not running yet
+        with running_bot(env, log) as process:
+            assert wait_until(lambda: _health(env).returncode == 0), "never became healthy"
             api.push_updates([message("How many troops are in Syria?")])
             assert api.wait_for_messages(1, timeout=30)
-            process.send_signal(signal.SIGTERM)
-            _, stderr = process.communicate(timeout=30)
-        finally:
-            if process.poll() is None:
-                process.kill()
+            assert stop(process) == 0
+    stderr = log.read_text()
     stopped = _health(env)
     assert stopped.returncode == 1 and "no heartbeat file" in stopped.stderr
     records = [json.loads(line) for line in stderr.strip().splitlines()]  # every line is JSON

@@ -7,14 +7,11 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
-from pathlib import Path
 
 from library.store import Store
 from tests.bot.conftest import message
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.processes import REPO, bot_env, running_bot, stop, wait_until
 
 
 def story(n: int) -> str:
@@ -77,29 +74,8 @@ def test_store_killed_mid_add_keeps_every_acknowledged_article(tmp_path):
         store.close()
 
 
-def _wait(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
-
-
-def _start_bot(api: FakeBotApi, database: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": api.url,
-        "NEWSBOT_DB": str(database),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot"],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def _user(user_id: int) -> dict:
+    return {"id": user_id, "is_bot": False, "first_name": "A"}
 
 
 def _acknowledged(api: FakeBotApi) -> dict[int, int]:
@@ -116,41 +92,24 @@ def _acknowledged(api: FakeBotApi) -> dict[int, int]:
 def test_bot_killed_mid_add_keeps_acknowledged_articles_after_restart(tmp_path):
     database = tmp_path / "bot.db"
     with FakeBotApi() as api:
-        bot = _start_bot(api, database)
-        try:
-            assert _wait(lambda: api.calls_to("getUpdates")), "bot never polled"
-            api.push_updates(
-                [
-                    message(
-                        f"/add {story(n)}",
-                        user={"id": 7000 + n, "is_bot": False, "first_name": "A"},
-                    )
-                    for n in range(40)
-                ]
-            )
-            assert _wait(lambda: len(_acknowledged(api)) >= 4), "no add was acknowledged"
-        finally:
+        env = bot_env(TOKEN, api.url, database)
+        with running_bot(env, tmp_path / "first.log") as bot:
+            assert wait_until(lambda: api.calls_to("getUpdates")), "bot never polled"
+            api.push_updates([message(f"/add {story(n)}", user=_user(7000 + n)) for n in range(40)])
+            assert wait_until(lambda: len(_acknowledged(api)) >= 4), "no add was acknowledged"
             os.kill(bot.pid, signal.SIGKILL)
             bot.wait()
         acknowledged = _acknowledged(api)
 
         api.clear()
-        restarted = _start_bot(api, database)
-        try:
-            assert _wait(lambda: api.calls_to("getUpdates")), "restarted bot never polled"
-            user = {
-                "id": 7000 + next(iter(acknowledged.values())),
-                "is_bot": False,
-                "first_name": "A",
-            }
-            api.push_updates([message("/articles", user=user)])
+        with running_bot(env, tmp_path / "second.log") as restarted:
+            assert wait_until(lambda: api.calls_to("getUpdates")), "restarted bot never polled"
+            first_story = next(iter(acknowledged.values()))
+            api.push_updates([message("/articles", user=_user(7000 + first_story))])
             assert api.wait_for_messages(1, timeout=30)
-        finally:
-            restarted.send_signal(signal.SIGTERM)
-            restarted.wait(timeout=30)
+            assert stop(restarted) == 0
     listing = api.sent_texts()[0]
-    number = next(iter(acknowledged))
-    assert f"<b>{number}</b>." in listing
+    assert f"<b>{next(iter(acknowledged))}</b>." in listing
 
     store = Store.open(database)
     try:
