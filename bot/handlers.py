@@ -21,7 +21,7 @@ from telegram.ext import ContextTypes
 from bot import render, texts
 from bot.ratelimit import QuestionLimiter, Verdict
 from library.service import Library, Reply
-from retrieval import QuestionError
+from retrieval import Article, QuestionError
 from retrieval.analysis import analyze
 
 log = logging.getLogger("bot.updates")
@@ -35,6 +35,11 @@ def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
     return context.bot_data["library"]
 
 
+async def article_of(context: ContextTypes.DEFAULT_TYPE, article_id: int) -> Article:
+    """The article, indexed off the event loop: a cache miss loads and indexes it whole."""
+    return (await asyncio.to_thread(library(context).index, article_id)).article
+
+
 def chat_id_of(update: Update) -> int:
     return update.effective_chat.id if update.effective_chat else 0
 
@@ -46,7 +51,7 @@ def limiter(context: ContextTypes.DEFAULT_TYPE) -> QuestionLimiter:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     shelf = library(context)
     row = await asyncio.to_thread(shelf.current, chat_id_of(update))
-    about = render.about(shelf.index(row.id).article) if row else texts.ABOUT_UNKNOWN
+    about = render.about(await article_of(context, row.id)) if row else texts.ABOUT_UNKNOWN
     text = texts.START.format(
         about=escape(about),
         example1=escape(EXAMPLES[0]),
@@ -105,7 +110,7 @@ async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await send_reply(update, [texts.LIBRARY_EMPTY])
         return
     citations = await asyncio.to_thread(shelf.brief, row.id, BRIEF_SENTENCES)
-    await send_reply(update, render.briefing_parts(citations, shelf.index(row.id).article))
+    await send_reply(update, render.briefing_parts(citations, await article_of(context, row.id)))
     log_update(update, "brief", started)
 
 
@@ -116,15 +121,15 @@ async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     args = context.args or []
     article_id, _, sentence = (args[0] if len(args) == 1 else "").rpartition(":")
     if article_id:
-        row = await asyncio.to_thread(shelf.store.row, chat_id, _number(article_id))
+        row = await asyncio.to_thread(shelf.store.row, chat_id, positive_number(article_id))
     else:
         row = await asyncio.to_thread(shelf.current, chat_id)
     if row is None:
         await send_reply(update, [texts.NO_SUCH_ARTICLE.format(number=escape(article_id or "?"))])
         return
-    article = shelf.index(row.id).article
+    article = await article_of(context, row.id)
     count = len(article.sentences)
-    number = _number(sentence)
+    number = positive_number(sentence)
     if not 1 <= number <= count:
         await send_reply(update, [texts.SOURCE_USAGE.format(count=count)])
         return
@@ -132,7 +137,7 @@ async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     log_update(update, "source", 0.0)
 
 
-def _number(text: str) -> int:
+def positive_number(text: str) -> int:
     """A positive whole number from user text, or 0."""
     return int(text) if text.isdigit() and len(text) < 10 else 0
 

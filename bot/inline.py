@@ -11,7 +11,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.ext import ContextTypes
 
 from bot import render, texts
-from bot.handlers import BRIEF_SENTENCES, library, limiter, reply_parts
+from bot.handlers import BRIEF_SENTENCES, article_of, library, limiter, reply_parts
 from bot.ratelimit import Verdict
 from retrieval.analysis import analyze
 
@@ -40,7 +40,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if row is None:
             await query.answer([], cache_time=0)
             return
-        article = shelf.index(row.id).article
+        article = await article_of(context, row.id)
         citations = await asyncio.to_thread(shelf.brief, row.id, BRIEF_SENTENCES)
         parts = render.briefing_parts(citations, article)
         title = texts.INLINE_BRIEF_TITLE.format(about=render.about(article))

@@ -12,7 +12,14 @@ from telegram.ext import ContextTypes
 
 from bot import render, texts
 from bot.admin import may_manage
-from bot.handlers import chat_id_of, library, log_update, send_reply
+from bot.handlers import (
+    article_of,
+    chat_id_of,
+    library,
+    log_update,
+    positive_number,
+    send_reply,
+)
 from library.errors import LibraryError
 from library.extract import Extracted
 from retrieval import RetrievalError
@@ -82,13 +89,13 @@ async def use_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await asyncio.to_thread(shelf.store.set_active, chat_id, None)
         await send_reply(update, [texts.USING_ALL])
         return
-    number = int(args[0]) if len(args) == 1 and args[0].isdigit() and len(args[0]) < 10 else 0
+    number = positive_number(args[0]) if len(args) == 1 else 0
     row = await asyncio.to_thread(shelf.store.row, chat_id, number) if number else None
     if row is None:
         await send_reply(update, [texts.USE_USAGE])
         return
     await asyncio.to_thread(shelf.store.set_active, chat_id, row.id)
-    about = render.about(shelf.index(row.id).article)
+    about = render.about(await article_of(context, row.id))
     await send_reply(update, [texts.USING.format(number=row.id, about=escape(about))])
 
 
@@ -98,7 +105,7 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     shelf = library(context)
     args = context.args or []
-    number = int(args[0]) if len(args) == 1 and args[0].isdigit() and len(args[0]) < 10 else 0
+    number = positive_number(args[0]) if len(args) == 1 else 0
     if not number:
         await send_reply(update, [texts.REMOVE_USAGE])
         return
@@ -108,8 +115,9 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 def _payload(message: Message) -> str:
-    text = message.text or ""
-    return text.split(maxsplit=1)[1].strip() if len(text.split(maxsplit=1)) > 1 else ""
+    """What follows the command word, e.g. the text or link of ``/add ...``."""
+    parts = (message.text or "").split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
 
 
 async def _add_url(update: Update, context: ContextTypes.DEFAULT_TYPE, url: str) -> None:
@@ -162,7 +170,7 @@ async def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, extracted: 
     if result.duplicate:
         await send_reply(update, [texts.ALREADY_THERE.format(number=result.article_id)])
         return
-    article = shelf.index(result.article_id).article
+    article = await article_of(context, result.article_id)
     citations = await asyncio.to_thread(shelf.brief, result.article_id, ADD_BRIEF_SENTENCES)
     heading = texts.ADDED.format(number=result.article_id, about=escape(render.about(article)))
     await send_reply(update, [heading, *render.briefing_parts(citations, article)[1:]])

@@ -9,7 +9,7 @@ full-text index picks candidate articles and each is answered in full.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from library.cache import IndexCache
@@ -75,29 +75,33 @@ class Library:
 
     def current(self, chat_id: int) -> ArticleRow | None:
         """The article a chat's /brief and /source refer to: the active one, else the newest."""
-        active = self.store.active_article(chat_id)
+        active = self._active(chat_id)
         if active is not None:
-            row = self.store.row(chat_id, active)
-            if row is not None:
-                return row
-        visible = self.store.visible(chat_id)
-        return visible[-1] if visible else None
+            return active
+        newest = self.store.newest(chat_id, 1)
+        return newest[0] if newest else None
 
     def ask(self, chat_id: int, question: str) -> Reply:
-        active = self.store.active_article(chat_id)
-        if active is not None and self.store.row(chat_id, active) is not None:
-            return Reply(single=(active, answer(self.index(active), question)))
-        visible = self.store.visible(chat_id)
-        if len(visible) == 1:
-            only = visible[0].id
+        """To the active article; to the only article; else across the chat's library."""
+        active = self._active(chat_id)
+        if active is not None:
+            return Reply(single=(active.id, answer(self.index(active.id), question)))
+        newest = self.store.newest(chat_id, 2)  # not the whole listing: libraries grow large
+        if len(newest) == 1:
+            only = newest[0].id
             return Reply(single=(only, answer(self.index(only), question)))
         return Reply(across=self.ask_across(chat_id, question))
+
+    def _active(self, chat_id: int) -> ArticleRow | None:
+        """The article picked with /use, while the chat may still see it."""
+        active = self.store.active_article(chat_id)
+        return self.store.row(chat_id, active) if active is not None else None
 
     def ask_across(self, chat_id: int, question: str) -> CollectionAnswer:
         """Answer from the chat's whole library, whatever article is active."""
         candidates = self.store.search(chat_id, question, CANDIDATES)
         if not candidates:  # nothing matches at all: rank the newest so tools still get citations
-            candidates = [row.id for row in self.store.visible(chat_id)[-1:]]
+            candidates = [row.id for row in self.store.newest(chat_id, 1)]
         shelved = [Shelved(i, self.index(i)) for i in candidates]
         return answer_across(question, shelved)
 
@@ -123,10 +127,8 @@ class Library:
         fetched = await fetch(url, allow_hosts=self.allow_hosts)
         if fetched.content_type.startswith("text/html") or fetched.content_type.endswith("xml"):
             html = fetched.body.decode("utf-8", errors="replace")
-            extracted = extract_html(html, url=fetched.url)
-            return Extracted(
-                extracted.text, extracted.title, extracted.source, url, extracted.published
-            )
+            # Keep the URL the user gave (what duplicate checks compare), not the redirect's.
+            return replace(extract_html(html, url=fetched.url), url=url)
         found = extract_file(fetched.body, url)
         return Extracted(found.text, url=url)
 

@@ -172,6 +172,15 @@ class Store:
             ).fetchall()
         return [ArticleRow(*row) for row in rows]
 
+    def newest(self, chat_id: int, limit: int) -> list[ArticleRow]:
+        """The chat's ``limit`` newest visible articles, newest first; cheap at any size."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE chat_id IN (?, ?) ORDER BY id DESC LIMIT ?",
+                (SHARED, chat_id, limit),
+            ).fetchall()
+        return [ArticleRow(*row) for row in rows]
+
     def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
         """The article if ``chat_id`` may see it."""
         with self._lock:
@@ -285,15 +294,20 @@ class Store:
         return bool(changed)
 
     def schedules(self) -> list[Schedule]:
+        return self._schedules("", ())
+
+    def schedule(self, chat_id: int) -> Schedule | None:
+        found = self._schedules(" AND chat_id = ?", (chat_id,))
+        return found[0] if found else None
+
+    def _schedules(self, where: str, args: tuple[int, ...]) -> list[Schedule]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT chat_id, schedule_time, schedule_tz, last_briefed_at, told_nothing_new"
-                " FROM chat_settings WHERE schedule_time IS NOT NULL"
+                " FROM chat_settings WHERE schedule_time IS NOT NULL" + where,
+                args,
             ).fetchall()
         return [Schedule(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
-
-    def schedule(self, chat_id: int) -> Schedule | None:
-        return next((s for s in self.schedules() if s.chat_id == chat_id), None)
 
     def mark_briefed(self, chat_id: int, *, until: str, nothing_new: bool) -> None:
         """Record a daily run; ``until`` is the cut-off its article query used, so an

@@ -131,6 +131,11 @@ def rebuild_article(
     )
 
 
+def article_paths(folder: Path) -> list[Path]:
+    """The ``.txt``/``.md`` article files in ``folder``, sorted by name so numbering is stable."""
+    return sorted(p for p in Path(folder).iterdir() if p.suffix in {".txt", ".md"} and p.is_file())
+
+
 def load_article(path: str | Path) -> Article:
     """Read an article file, turning every way a file can be unusable into ``ArticleError``."""
     path = Path(path)

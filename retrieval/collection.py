@@ -1,8 +1,8 @@
 """Answering across many articles: pick candidate articles, answer in each, keep the best.
 
 Which articles are candidates is the caller's choice: a chat's library in a
-database finds them with its full-text index; ``ArticleShelf`` here ranks a
-small set of in-memory articles with BM25 over whole articles. Citations then
+database finds them with its in-memory term index (``library/term_index.py``);
+``ArticleShelf`` here ranks a folder's articles with BM25 over whole articles. Citations then
 name the article as well as the sentence (``[2:13]``).
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from retrieval.analysis import analyze
 from retrieval.answers import MIN_RANKED, Answer, answer
-from retrieval.article import load_article
+from retrieval.article import article_paths, load_article
 from retrieval.bm25 import BM25Scorer
 from retrieval.errors import ArticleError
 from retrieval.index import ArticleIndex
@@ -84,7 +84,7 @@ class ArticleShelf:
 
 def load_shelf(folder: Path) -> ArticleShelf:
     """Every ``.txt``/``.md`` article in ``folder``, numbered 1, 2, ... in file-name order."""
-    paths = sorted(p for p in Path(folder).iterdir() if p.suffix in {".txt", ".md"} and p.is_file())
+    paths = article_paths(folder)
     if not paths:
         raise ArticleError(f"{folder}: holds no .txt or .md article")
     return ArticleShelf(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from retrieval.article import article_paths
 from retrieval.errors import ArticleError
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -30,7 +31,7 @@ def seeds_dir() -> Path:
 
 def seed_paths() -> list[Path]:
     """Shipped article files, sorted by name so numbering is stable."""
-    return sorted(p for p in seeds_dir().iterdir() if p.suffix in {".txt", ".md"} and p.is_file())
+    return article_paths(seeds_dir())
 
 
 def default_article_path() -> Path:

@@ -33,6 +33,13 @@ def bot_env(token: str, api_url: str, database: Path, **extra: str) -> dict[str,
     }
 
 
+def run_bot_to_exit(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``python -m bot`` when it is expected to stop by itself (a configuration error)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+
+
 @contextmanager
 def running_bot(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """The bot's stderr goes to ``log`` (a pipe could fill and stall it); killed if left running."""

@@ -15,7 +15,7 @@ import pytest
 from bot import handlers
 from tests.bot.conftest import feed, message
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
-from tests.processes import REPO, bot_env, running_bot, stop, wait_until
+from tests.processes import REPO, bot_env, run_bot_to_exit, running_bot, stop, wait_until
 
 
 def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path):
@@ -36,9 +36,7 @@ def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path):
 
 def test_missing_token_exits_2_with_one_helpful_line():
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True
-    )
+    result = run_bot_to_exit(env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -47,9 +45,7 @@ def test_missing_token_exits_2_with_one_helpful_line():
 
 def test_malformed_api_url_is_a_config_error():
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "api.telegram.org"}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True
-    )
+    result = run_bot_to_exit(env)
     assert result.returncode == 2
     assert "TELEGRAM_API_URL must start with http:// or https://" in result.stderr
 
@@ -75,9 +71,7 @@ def test_damaged_database_exits_4_and_keeps_the_file(tmp_path):
     damaged = b"SQLite format 3\x00" + b"\xff" * 4000
     database.write_bytes(damaged)
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True
-    )
+    result = run_bot_to_exit(env)
     assert result.returncode == 4
     (line,) = result.stderr.strip().splitlines()
     assert str(database) in line and "backup" in line
@@ -88,9 +82,7 @@ def test_file_that_is_not_a_database_exits_4(tmp_path):
     database = tmp_path / "bot.db"
     database.write_text("these are my notes, not a database\n" * 200)
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True
-    )
+    result = run_bot_to_exit(env)
     assert result.returncode == 4
     assert "is not a usable SQLite database" in result.stderr
     assert database.read_text().startswith("these are my notes")
@@ -174,9 +166,7 @@ def test_webhook_mode_handles_updates_with_the_secret_and_refuses_others(tmp_pat
 )
 def test_bad_settings_exit_2_naming_the_variable(tmp_path, extra, complaint):
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(tmp_path / "b.db"), **extra}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True
-    )
+    result = run_bot_to_exit(env)
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert complaint in line
