@@ -138,8 +138,11 @@ async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 def positive_number(text: str) -> int:
-    """A positive whole number from user text, or 0."""
-    return int(text) if text.isdigit() and len(text) < 10 else 0
+    """A positive whole number from user text, or 0.
+
+    ``isdecimal``, not ``isdigit``: "²" is a digit that ``int()`` refuses.
+    """
+    return int(text) if text.isdecimal() and len(text) < 10 else 0
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -146,6 +146,7 @@ JUNK_ARGUMENTS = [
     "*bold* _it_ `code`",
     "9" * 40,
     "-1",
+    "\u00b2",  # a digit int() refuses
     ("x " * 2040).strip(),
 ]
 LIBRARY_COMMANDS = ["/use", "/remove", "/schedule", "/source", "/articles", "/unschedule", "/stats"]
