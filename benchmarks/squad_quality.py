@@ -27,8 +27,18 @@ from retrieval.analysis import analyze
 Ranker = Callable[[str], list[int]]  # question -> sentence positions, best first
 
 
+_indexes: dict[int, ArticleIndex] = {}
+
+
+def _index(entry: SquadArticle) -> ArticleIndex:
+    """One index per article for the whole run, so sentence embeddings are computed once."""
+    if id(entry) not in _indexes:
+        _indexes[id(entry)] = ArticleIndex(entry.article)
+    return _indexes[id(entry)]
+
+
 def product(entry: SquadArticle) -> Ranker:
-    index = ArticleIndex(entry.article)
+    index = _index(entry)
 
     def rank(question: str) -> list[int]:
         result = answer(index, question)
@@ -38,7 +48,12 @@ def product(entry: SquadArticle) -> Ranker:
 
 
 def product_ranking_only(entry: SquadArticle) -> Ranker:
-    index = ArticleIndex(entry.article)
+    index = _index(entry)
+    return lambda q: [r.sentence.number - 1 for r in index.rerank(q, index.rank(q))[:3]]
+
+
+def lexical_ranking_only(entry: SquadArticle) -> Ranker:
+    index = _index(entry)
     return lambda q: [r.sentence.number - 1 for r in index.rank(q)[:3]]
 
 
@@ -69,7 +84,7 @@ def score(
 
 def abstention(articles: list[SquadArticle]) -> tuple[float, float, int, int]:
     """(answerable abstained, off-topic declined, counts) with the current threshold."""
-    indexes = [ArticleIndex(entry.article) for entry in articles]
+    indexes = [_index(entry) for entry in articles]
     answerable = [
         (ix, q.text) for ix, e in zip(indexes, articles, strict=True) for q in e.questions
     ]
@@ -99,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, Callable[[SquadArticle], Ranker]]] = [
         ("baseline: BM25Okapi, whitespace tokens", whitespace_baseline),
         ("reference: BM25Okapi, our analyser", stemmed_baseline),
+        ("product BM25 ranking alone (no model)", lexical_ranking_only),
         ("product ranking (never abstains)", product_ranking_only),
         ("product answer() (abstain = miss)", product),
     ]
@@ -107,21 +123,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:<42} top-1 {top1:.4f}  top-3 {top3:.4f}")
     wrongly, declined, n_pos, n_neg = abstention(articles)
     print(
-        f"abstention at coverage < {answer_module.ABSTAIN_BELOW}: "
+        f"abstention at coverage < {answer_module.ABSTAIN_BELOW} and meaning < "
+        f"{answer_module.MEANING_OVERRIDES_AT}: "
         f"answerable questions abstained {wrongly:.3f} (n={n_pos}); "
         f"off-topic questions declined {declined:.3f} (n={n_neg})"
     )
     if args.sweep:
-        chosen = answer_module.ABSTAIN_BELOW
-        for threshold in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4):
-            answer_module.ABSTAIN_BELOW = threshold
+        chosen = answer_module.ABSTAIN_BELOW, answer_module.MEANING_OVERRIDES_AT
+        grid = [(c, chosen[1]) for c in (0.15, 0.2, 0.3, 0.35, 0.4)]
+        grid += [(chosen[0], m) for m in (0.4, 0.45, 0.55, 0.6, 2.0)]  # 2.0: never overrides
+        for coverage, meaning in grid:
+            answer_module.ABSTAIN_BELOW, answer_module.MEANING_OVERRIDES_AT = coverage, meaning
             wrongly, declined, _, _ = abstention(articles)
             top1, top3 = score(articles, product)
             print(
-                f"  threshold {threshold:.2f}: answerable abstained {wrongly:.3f}, "
-                f"off-topic declined {declined:.3f}, top-1 {top1:.4f}, top-3 {top3:.4f}"
+                f"  coverage {coverage:.2f}, meaning {meaning:.2f}: answerable abstained "
+                f"{wrongly:.3f}, off-topic declined {declined:.3f}, "
+                f"top-1 {top1:.4f}, top-3 {top3:.4f}"
             )
-        answer_module.ABSTAIN_BELOW = chosen
+        answer_module.ABSTAIN_BELOW, answer_module.MEANING_OVERRIDES_AT = chosen
     if args.ablation:
         for name, value in (("PARAGRAPH_WEIGHT", 0.0), ("ANSWER_TYPE_BONUS", 0.0)):
             kept = getattr(index_module, name)

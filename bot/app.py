@@ -54,7 +54,7 @@ def open_library(settings: Settings) -> Library:
             cache_size=settings.index_cache_size,
             allow_hosts=settings.fetch_allow_hosts,
         )
-        shelf.add_seeds(seed_paths())
+        shelf.warm_up(shelf.add_seeds(seed_paths()))
         store.term_index()  # load it now, not on some user's first question
     except BaseException:
         store.close()

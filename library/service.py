@@ -65,6 +65,12 @@ class Library:
             ids.append(result.article_id)
         return ids
 
+    def warm_up(self, article_ids: Iterable[int]) -> None:
+        """Index and embed these articles now (and so load the embedding model), not on
+        some user's first question, which would otherwise wait a second for it."""
+        for article_id in article_ids:
+            self.index(article_id).embed_all()
+
     # -- reading ----------------------------------------------------------------------
 
     def index(self, article_id: int) -> ArticleIndex:

@@ -4,6 +4,10 @@ Which articles are candidates is the caller's choice: a chat's library in a
 database finds them with its in-memory term index (``library/term_index.py``);
 ``ArticleShelf`` here ranks a folder's articles with BM25 over whole articles. Citations then
 name the article as well as the sentence (``[2:13]``).
+
+Candidates are answered on words alone (BM25, no embedding model): embedding
+the top sentences of five cold articles would cost seconds per question in a
+large library, and BM25 scores are what compares one article with another.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ class CollectionAnswer:
 
 def answer_across(question: str, candidates: Sequence[Shelved]) -> CollectionAnswer:
     """Answer from each candidate article; the most covered, best scored one wins."""
-    answers = [(shelved, answer(shelved.index, question)) for shelved in candidates]
+    answers = [(shelved, answer(shelved.index, question, rerank=False)) for shelved in candidates]
     answers.sort(key=lambda pair: _strength(pair[1]), reverse=True)
     if not answers:
         return CollectionAnswer(question, None, None, ())

@@ -29,7 +29,7 @@ def library(tmp_path: Path) -> Iterator[Library]:
     """A fresh database in a temp dir holding the shipped seed article (number 1)."""
     store = Store.open(tmp_path / "bot.db")
     shelf = Library(store)
-    shelf.add_seeds(seed_paths())
+    shelf.warm_up(shelf.add_seeds(seed_paths()))  # as bot.app.open_library does
     yield shelf
     store.close()
 
