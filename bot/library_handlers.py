@@ -175,6 +175,11 @@ async def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, extracted: 
     heading = texts.ADDED.format(number=result.article_id, about=escape(render.about(article)))
     await send_reply(update, [heading, *render.briefing_parts(citations, article)[1:]])
     log_update(update, "add", 0.0)
+    if context.application.running:
+        # Embed it while the reader reads the briefing, so the first question does not wait.
+        context.application.create_task(
+            asyncio.to_thread(shelf.warm_up, [result.article_id]), name="embed-added-article"
+        )
 
 
 async def _typing(update: Update) -> None:
