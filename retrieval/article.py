@@ -9,6 +9,7 @@ a file without it is used as is, and nothing is made up for what it lacks.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,15 +89,7 @@ def parse_article(text: str, *, name: str = "<text>", **metadata: str | None) ->
                     text=match.group()[start:end],
                 )
             )
-    if not sentences:
-        raise ArticleError(f"{name}: the article has no text to answer from")
-    return Article(
-        name=name,
-        text=body,
-        sentences=tuple(sentences),
-        paragraph_spans=tuple(paragraph_spans),
-        **found,
-    )
+    return _assemble(name, body, sentences, paragraph_spans, found)
 
 
 def rebuild_article(
@@ -120,6 +113,17 @@ def rebuild_article(
         if paragraph == len(paragraph_spans) or not 0 <= start < end <= len(text):
             raise ArticleError(f"{name}: stored sentence {number} does not fit the text")
         sentences.append(Sentence(number, paragraph + 1, start, end, text[start:end]))
+    return _assemble(name, text, sentences, paragraph_spans, metadata)
+
+
+def _assemble(
+    name: str,
+    text: str,
+    sentences: list[Sentence],
+    paragraph_spans: list[tuple[int, int]],
+    metadata: Mapping[str, str | None],
+) -> Article:
+    """The article, refused when it has no sentence: nothing could answer from it."""
     if not sentences:
         raise ArticleError(f"{name}: the article has no text to answer from")
     return Article(
