@@ -9,7 +9,14 @@ downloaded. All articles go into one chat's library in a temporary database.
 Printed, in one run:
 
 * add: per-article ``Store.add`` latency with the sentence splitter's cache
-  cleared before each (what a fresh article costs), and the bulk load rate;
+  cleared before each (what a fresh article costs), the one-off cost of
+  embedding an article (what runs in the background after ``/add``), and the
+  bulk load rate;
+* vectors: every article's vectors are stored, as in a running bot. Embedding
+  10,000 articles would take hours here, so each distinct SQuAD paragraph is
+  embedded once and an article's vectors are its paragraphs' vectors joined
+  (exact for sentences in paragraphs of two or more sentences, which SQuAD
+  paragraphs are); the database size and bytes per sentence are printed;
 * start-up: a fresh process opening the database (integrity check, migrations,
   seed check) until it can answer; its resident memory (RSS) after start-up and
   after all questions (index LRU full);
@@ -63,6 +70,59 @@ def build_articles(squad: Path, count: int) -> tuple[list[str], list[dict[str, A
     return texts, questions
 
 
+def join_vectors(parts: list[Any]) -> Any:
+    """One article's vectors from its paragraphs' vectors, in order."""
+    from retrieval.vectors import ArticleVectors
+
+    offsets = np.cumsum([0] + [len(p.tokens) for p in parts[:-1]])
+    return ArticleVectors(
+        context=np.vstack([p.context for p in parts]),
+        passage=np.vstack([p.passage for p in parts]),
+        tokens=np.vstack([p.tokens for p in parts]),
+        scales=np.concatenate([p.scales for p in parts]),
+        token_ids=np.concatenate([p.token_ids for p in parts]),
+        bounds=np.concatenate(
+            [[0]] + [p.bounds[1:] + o for p, o in zip(parts, offsets, strict=True)]
+        ),
+    )
+
+
+def store_vectors(database: Path, ids: list[int], texts: list[str], samples: int) -> dict[str, Any]:
+    """Vectors for every article (joined from paragraph vectors), and the cold embedding cost."""
+    from library.store import Store
+    from retrieval import parse_article
+    from retrieval.semantic import shared_encoder
+    from retrieval.vectors import embed_article, model_id
+
+    store = Store.open(database)
+    encoder = shared_encoder()
+    cold = []
+    for article_id in ids[:samples]:
+        t0 = time.perf_counter()
+        embed_article(store.load(article_id), encoder)
+        cold.append(time.perf_counter() - t0)
+    paragraph_vectors: dict[str, Any] = {}
+    stored = sentences = 0
+    started = time.perf_counter()
+    for article_id, text in zip(ids, texts, strict=True):
+        parts = []
+        for paragraph in text.split("\n\n"):
+            if paragraph not in paragraph_vectors:
+                paragraph_vectors[paragraph] = embed_article(parse_article(paragraph), encoder)
+            parts.append(paragraph_vectors[paragraph])
+        blob = join_vectors(parts).to_bytes()
+        store.save_vectors(article_id, model_id(), blob)
+        stored += len(blob)
+        sentences += sum(p.size for p in parts)
+    store.close()
+    return {
+        "embed_ms": np.array(cold) * 1000,
+        "per_sentence": stored / sentences,
+        "paragraphs": len(paragraph_vectors),
+        "total_s": time.perf_counter() - started,
+    }
+
+
 def fill(database: Path, texts: list[str], cold_samples: int) -> dict[str, Any]:
     from library.service import Library
     from library.store import Store
@@ -70,7 +130,7 @@ def fill(database: Path, texts: list[str], cold_samples: int) -> dict[str, Any]:
     from retrieval.sentences import split_sentences
 
     store = Store.open(database)
-    Library(store).add_seeds(seed_paths())
+    Library(store).warm_up(Library(store).add_seeds(seed_paths()))
     ids, cold = [], []
     started = time.perf_counter()
     for number, text in enumerate(texts):
@@ -104,7 +164,7 @@ def probe(database: Path, questions_file: Path) -> dict[str, Any]:
     from retrieval.seeds import seed_paths
 
     shelf = Library(Store.open(database))
-    shelf.add_seeds(seed_paths())
+    shelf.warm_up(shelf.add_seeds(seed_paths()))  # loads the model; seed vectors are stored
     shelf.store.term_index()  # as the bot does at start-up
     startup = time.perf_counter() - started
     rss_startup = _rss_mb()
@@ -195,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--baseline-questions", type=int, default=40)
     parser.add_argument("--cold-adds", type=int, default=200)
+    parser.add_argument("--embed-samples", type=int, default=20)
     parser.add_argument("--squad", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--probe", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -215,12 +276,22 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         big = work / "big.db"
         filled = fill(big, texts, args.cold_adds)
+        embedded = store_vectors(big, filled["ids"], texts, args.embed_samples)
         pick(big, filled["ids"], questions)
         size_mb = sum(p.stat().st_size for p in work.glob("big.db*")) / 1e6
         cold = filled["cold_ms"]
         print(
             f"  add one article (fresh text):   p50 {_p(cold, 50):6.1f} ms  p99 {_p(cold, 99):6.1f} ms"
             f"  ({len(cold)} adds, fsync'd commit each)"
+        )
+        embed_ms = embedded["embed_ms"]
+        print(
+            f"  embed one article (one-off):    p50 {_p(embed_ms, 50):6.0f} ms  p99 {_p(embed_ms, 99):6.0f} ms"
+            f"  ({len(embed_ms)} articles of 3-5 SQuAD paragraphs; in the background after /add)"
+        )
+        print(
+            f"  stored vectors:                 {embedded['per_sentence']:6.0f} bytes per sentence"
+            f"  ({embedded['paragraphs']} distinct paragraphs embedded in {embedded['total_s']:.0f} s)"
         )
         print(
             f"  bulk load:                      {args.articles} articles in {filled['total_s']:.1f} s"
@@ -232,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         small = work / "small.db"
         needed = sorted({q["article"] for q in questions})
         small_filled = fill(small, [texts[i] for i in needed], 0)
+        store_vectors(small, small_filled["ids"], [texts[i] for i in needed], 0)
         remap = dict(zip(needed, range(len(needed)), strict=True))
         small_questions = [{**q, "article": remap[q["article"]]} for q in questions]
         pick(small, small_filled["ids"], small_questions)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval import Article, parse_article
+from retrieval import Article, ArticleIndex, parse_article
+from retrieval.vectors import ArticleVectors, model_id
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1].parent / "shared/bench/squad-v1.1-dev-half.json"
 
@@ -49,3 +51,27 @@ def load_squad(path: Path) -> list[SquadArticle] | None:
 def hits(question: Question, sentences: list[str]) -> list[bool]:
     """For each cited sentence (normalised), whether it holds a gold answer."""
     return [any(gold in sentence for gold in question.answers) for sentence in sentences]
+
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+def indexed(article: Article) -> ArticleIndex:
+    """The article's index with its vectors, kept on disk between benchmark runs.
+
+    Embedding the twelve SQuAD articles takes about a minute; the cache is keyed
+    by the vectors' model id and the article text, so a new model or projection
+    never reuses old vectors.
+    """
+    key = hashlib.sha256(f"{model_id()}\n{article.text}".encode()).hexdigest()[:24]
+    path = CACHE / f"{key}.npz"
+    if path.is_file():
+        stored = ArticleVectors.from_bytes(path.read_bytes(), len(article.sentences))
+        if stored is not None:
+            return ArticleIndex(article, vectors=stored)
+    index = ArticleIndex(article)
+    vectors = index.embed_all()
+    assert vectors is not None
+    CACHE.mkdir(exist_ok=True)
+    path.write_bytes(vectors.to_bytes())
+    return index

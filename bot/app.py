@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import (
@@ -166,6 +167,8 @@ def bot_commands() -> list[BotCommand]:
 
 async def _start_up(application: Application) -> None:
     await schedule.restore_schedules(application)
+    # Articles stored before vectors were (or by another model) are embedded in the background.
+    application.bot_data["library"].start_backfill()
     assert application.job_queue is not None
     # The first beat comes after the first long poll has had time to return.
     application.job_queue.run_repeating(beat, HEARTBEAT_SECONDS, first=2, name="heartbeat")
@@ -174,6 +177,7 @@ async def _start_up(application: Application) -> None:
 
 async def _shut_down(application: Application) -> None:
     stop_beating()
+    await asyncio.to_thread(application.bot_data["library"].stop_background)
 
 
 async def _polish(application: Application) -> None:

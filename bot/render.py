@@ -13,6 +13,7 @@ from html import escape
 from bot import texts
 from retrieval import Answer, Article, Citation
 from retrieval.collection import CollectionAnswer
+from retrieval.highlight import Highlight
 
 MAX_MESSAGE = 4096
 BULLET_LIMIT = 320  #: characters a briefing bullet may keep before clause trimming
@@ -41,8 +42,18 @@ def source_line(article: Article) -> str:
     return line
 
 
-def cited(citation: Citation) -> str:
-    return f"{escape(citation.text)} [{citation.sentence}]"
+def cited(citation: Citation, highlight: Highlight | None = None, marker: str = "") -> str:
+    """A quoted sentence and its ``[n]`` marker, the answering phrase in bold when known."""
+    text = citation.text
+    if highlight is not None and highlight.sentence == citation.sentence:
+        body = (
+            escape(text[: highlight.start])
+            + f"<b>{escape(text[highlight.start : highlight.end])}</b>"
+            + escape(text[highlight.end :])
+        )
+    else:
+        body = escape(text)
+    return f"{body} [{marker}{citation.sentence}]"
 
 
 def answer_parts(answer: Answer, article: Article) -> list[str]:
@@ -53,7 +64,7 @@ def answer_parts(answer: Answer, article: Article) -> list[str]:
         if closest is not None:
             parts.append(f"{texts.CLOSEST} <i>{cited(closest)}</i>")
     else:
-        parts = [cited(c) for c in answer.quoted]
+        parts = [cited(c, answer.highlight) for c in answer.quoted]
     return [*parts, source_line(article)]
 
 
@@ -64,14 +75,12 @@ def across_parts(result: CollectionAnswer) -> list[str]:
         if result.answer is not None and result.best is not None:
             closest = result.answer.closest
             if closest is not None:
-                key = result.best.key
-                parts.append(
-                    f"{texts.CLOSEST} <i>{escape(closest.text)} [{key}:{closest.sentence}]</i>"
-                )
+                marker = f"{result.best.key}:"
+                parts.append(f"{texts.CLOSEST} <i>{cited(closest, marker=marker)}</i>")
         return parts
     key = result.best.key
     article = result.best.index.article
-    quoted = [f"{escape(c.text)} [{key}:{c.sentence}]" for c in result.answer.quoted]
+    quoted = [cited(c, result.answer.highlight, f"{key}:") for c in result.answer.quoted]
     title = f" — {escape(article.title)}" if article.title else ""
     return [*quoted, f"[{key}]{title}", source_line(article)]
 

@@ -45,6 +45,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
     INSERT INTO counters (name, value) SELECT 'article_id', COALESCE(MAX(id), 0) FROM articles;
     """,
+    # 3: what the embedding model read in each article (retrieval/vectors.py), so a restart or
+    # a cache eviction never re-embeds. Articles stored before it are embedded in the
+    # background after start-up (Library.backfill); until then they are ranked on words.
+    """
+    CREATE TABLE article_vectors (
+        article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        model TEXT NOT NULL,                -- which model and projection made them
+        vectors BLOB NOT NULL               -- ArticleVectors.to_bytes(): int8 with scales
+    );
+    """,
 )
 
 

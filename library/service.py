@@ -2,13 +2,21 @@
 
 Shipped seed articles are stored once under the shared chat id, so every
 chat sees them next to its own. Questions go to the chat's active article
-when one is picked; otherwise to the whole visible library, where the store's
-full-text index picks candidate articles and each is answered in full.
+when one is picked; otherwise to the whole visible library, where the term
+index picks candidate articles and each is ranked exactly as a single
+article is, with its stored vectors.
+
+Vectors are computed once per article (``embed``: right after an add, for
+seeds at start-up, and for older articles by ``backfill`` in the background)
+and kept in SQLite, so a restart or a cache eviction never re-embeds. A
+question across the library never embeds on its own path: an article whose
+vectors are not stored yet is ranked on words until they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import threading
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -16,8 +24,14 @@ from library.cache import IndexCache
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch
 from library.store import SHARED, AddResult, ArticleRow, Store
-from retrieval import Answer, ArticleIndex, Citation, answer, brief, load_article
+from retrieval import Answer, ArticleError, ArticleIndex, Citation, answer, brief, load_article
 from retrieval.collection import CANDIDATES, CollectionAnswer, Shelved, answer_across
+from retrieval.ranking import Models
+from retrieval.semantic import shared_encoder
+from retrieval.vectors import ArticleVectors, model_id
+
+#: Articles the background backfill reads from the database at a time.
+BACKFILL_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -44,7 +58,9 @@ class Library:
     ) -> None:
         self.store = store
         self.allow_hosts = frozenset(allow_hosts)
-        self._indexes = IndexCache(lambda i: ArticleIndex(store.load(i)), cache_size)
+        self._indexes = IndexCache(self._build_index, cache_size)
+        self._stopping = threading.Event()
+        self._backfilling: threading.Thread | None = None
 
     # -- set-up -----------------------------------------------------------------------
 
@@ -68,13 +84,66 @@ class Library:
     def warm_up(self, article_ids: Iterable[int]) -> None:
         """Index and embed these articles now (and so load the embedding model), not on
         some user's first question, which would otherwise wait a second for it."""
+        shared_encoder()
         for article_id in article_ids:
-            self.index(article_id).embed_all()
+            self.embed(article_id)
+
+    def embed(self, article_id: int) -> bool:
+        """Compute and store the article's vectors unless they are stored; True if computed."""
+        index = self.index(article_id)
+        if index.has_vectors:
+            return False
+        vectors = index.embed_all()
+        assert vectors is not None
+        self.store.save_vectors(article_id, model_id(), vectors.to_bytes())
+        return True
+
+    def start_backfill(self) -> None:
+        """Run ``backfill`` in a background thread until it is done or ``stop_background``."""
+        self._backfilling = threading.Thread(
+            target=self.backfill, name="backfill-vectors", daemon=True
+        )
+        self._backfilling.start()
+
+    def stop_background(self, timeout: float = 10.0) -> None:
+        """Ask the backfill to stop after the article it is embedding, and wait for it."""
+        self._stopping.set()
+        if self._backfilling is not None:
+            self._backfilling.join(timeout)
+
+    def backfill(self, stop: Callable[[], bool] | None = None) -> int:
+        """Embed every stored article that has no vectors yet (older databases, a new model);
+        runs in the background after start-up. Returns how many it embedded."""
+        stop = stop or self._stopping.is_set
+        done = 0
+        skipped: set[int] = set()
+        while not stop():
+            pending = [
+                i
+                for i in self.store.without_vectors(model_id(), BACKFILL_BATCH + len(skipped))
+                if i not in skipped
+            ]
+            if not pending:
+                return done
+            for article_id in pending:
+                if stop():
+                    break
+                try:
+                    done += self.embed(article_id)
+                except ArticleError:  # stored text that no longer parses: leave it on words
+                    skipped.add(article_id)
+        return done
 
     # -- reading ----------------------------------------------------------------------
 
     def index(self, article_id: int) -> ArticleIndex:
         return self._indexes.get(article_id)
+
+    def _build_index(self, article_id: int) -> ArticleIndex:
+        article = self.store.load(article_id)
+        blob = self.store.vectors(article_id, model_id())
+        vectors = ArticleVectors.from_bytes(blob, len(article.sentences)) if blob else None
+        return ArticleIndex(article, vectors=vectors)
 
     def articles(self, chat_id: int) -> list[ArticleRow]:
         return self.store.visible(chat_id)
@@ -90,11 +159,10 @@ class Library:
     def ask(self, chat_id: int, question: str) -> Reply:
         """To the active article; to the only article; else across the chat's library."""
         active = self._active(chat_id)
-        if active is not None:
-            return Reply(single=(active.id, answer(self.index(active.id), question)))
-        newest = self.store.newest(chat_id, 2)  # not the whole listing: libraries grow large
-        if len(newest) == 1:
+        newest = self.store.newest(chat_id, 2) if active is None else [active]
+        if len(newest) == 1:  # the picked article, or the library's only one
             only = newest[0].id
+            self.embed(only)  # a no-op once stored; one article, so at most a second once
             return Reply(single=(only, answer(self.index(only), question)))
         return Reply(across=self.ask_across(chat_id, question))
 
@@ -103,13 +171,15 @@ class Library:
         active = self.store.active_article(chat_id)
         return self.store.row(chat_id, active) if active is not None else None
 
-    def ask_across(self, chat_id: int, question: str) -> CollectionAnswer:
+    def ask_across(
+        self, chat_id: int, question: str, *, models: Models | None = None
+    ) -> CollectionAnswer:
         """Answer from the chat's whole library, whatever article is active."""
         candidates = self.store.search(chat_id, question, CANDIDATES)
         if not candidates:  # nothing matches at all: rank the newest so tools still get citations
             candidates = [row.id for row in self.store.newest(chat_id, 1)]
         shelved = [Shelved(i, self.index(i)) for i in candidates]
-        return answer_across(question, shelved)
+        return answer_across(question, shelved, embed=False, models=models)
 
     def brief(self, article_id: int, n: int) -> tuple[Citation, ...]:
         return brief(self.index(article_id), n)

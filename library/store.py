@@ -222,6 +222,41 @@ class Store:
                     self._terms.remove(article_id)
         return bool(deleted)
 
+    # -- vectors ----------------------------------------------------------------------
+
+    def vectors(self, article_id: int, model: str) -> bytes | None:
+        """The article's stored vectors when ``model`` made them."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT vectors FROM article_vectors WHERE article_id = ? AND model = ?",
+                (article_id, model),
+            ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def save_vectors(self, article_id: int, model: str, blob: bytes) -> bool:
+        """Keep an article's vectors; False when the article was removed meanwhile."""
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    "INSERT OR REPLACE INTO article_vectors (article_id, model, vectors)"
+                    " VALUES (?, ?, ?)",
+                    (article_id, model, blob),
+                )
+        except sqlite3.IntegrityError:  # the foreign key: no such article any more
+            return False
+        return True
+
+    def without_vectors(self, model: str, limit: int) -> list[int]:
+        """Ids of articles that have no vectors from ``model`` yet, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT a.id FROM articles a LEFT JOIN article_vectors v"
+                " ON v.article_id = a.id AND v.model = ?"
+                " WHERE v.article_id IS NULL ORDER BY a.id LIMIT ?",
+                (model, limit),
+            ).fetchall()
+        return [int(row[0]) for row in rows]
+
     def count(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])

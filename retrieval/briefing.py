@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from retrieval.answers import Citation, stands_alone
+from retrieval.answers import Citation
+from retrieval.context import stands_alone
 from retrieval.index import ArticleIndex
 
 DAMPING = 0.85

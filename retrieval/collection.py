@@ -5,9 +5,12 @@ database finds them with its in-memory term index (``library/term_index.py``);
 ``ArticleShelf`` here ranks a folder's articles with BM25 over whole articles. Citations then
 name the article as well as the sentence (``[2:13]``).
 
-Candidates are answered on words alone (BM25, no embedding model): embedding
-the top sentences of five cold articles would cost seconds per question in a
-large library, and BM25 scores are what compares one article with another.
+Each candidate is ranked exactly as a single article is (retrieval/ranking.py),
+with its vectors when it has them. The winner is the article whose answer the
+abstainer trusts most: its probability that the article answers is
+calibrated, so it compares articles where raw scores would not. A caller
+that must not wait for a cold article (the bot's library) passes
+``embed=False``: articles without stored vectors are then ranked on words.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from retrieval.article import article_paths, load_article
 from retrieval.bm25 import BM25Scorer
 from retrieval.errors import ArticleError
 from retrieval.index import ArticleIndex
+from retrieval.ranking import Models
 
 #: Candidate articles answered in full for each question.
 CANDIDATES = 5
@@ -51,9 +55,18 @@ class CollectionAnswer:
         return self.answer is None or self.answer.abstained
 
 
-def answer_across(question: str, candidates: Sequence[Shelved]) -> CollectionAnswer:
-    """Answer from each candidate article; the most covered, best scored one wins."""
-    answers = [(shelved, answer(shelved.index, question, rerank=False)) for shelved in candidates]
+def answer_across(
+    question: str,
+    candidates: Sequence[Shelved],
+    *,
+    embed: bool = True,
+    models: Models | None = None,
+) -> CollectionAnswer:
+    """Answer from each candidate article; the one most likely to answer wins."""
+    answers = [
+        (shelved, answer(shelved.index, question, embed=embed, models=models))
+        for shelved in candidates
+    ]
     answers.sort(key=lambda pair: _strength(pair[1]), reverse=True)
     if not answers:
         return CollectionAnswer(question, None, None, ())
@@ -61,9 +74,8 @@ def answer_across(question: str, candidates: Sequence[Shelved]) -> CollectionAns
     return CollectionAnswer(question, best, best_answer, tuple(answers))
 
 
-def _strength(result: Answer) -> tuple[bool, float, float]:
-    top = result.ranked[0].score if result.ranked else 0.0
-    return (not result.abstained, round(result.coverage, 2), top)
+def _strength(result: Answer) -> tuple[bool, float]:
+    return (not result.abstained, result.confidence)
 
 
 class ArticleShelf:

@@ -49,11 +49,27 @@ def answer_text(answer: Answer, article: Article) -> str:
     return "\n".join(lines)
 
 
+def highlight_json(answer: Answer) -> dict[str, Any] | None:
+    """The answering phrase: its sentence, character offsets within that sentence, its text."""
+    found = answer.highlight
+    if found is None:
+        return None
+    sentence = next(c.text for c in answer.quoted if c.sentence == found.sentence)
+    return {
+        "sentence": found.sentence,
+        "start": found.start,
+        "end": found.end,
+        "text": found.text_in(sentence),
+    }
+
+
 def answer_json(answer: Answer, article: Article) -> dict[str, Any]:
     return {
         "question": answer.question,
         "abstained": answer.abstained,
         "answer": answer.text,
+        "confidence": round(answer.confidence, 6),
+        "highlight": highlight_json(answer),
         "quoted": [citation_json(c) for c in answer.quoted],
         "citations": [citation_json(c) for c in answer.ranked],
         "source": source_json(article),
@@ -128,6 +144,8 @@ def across_json(result: CollectionAnswer) -> dict[str, Any]:
         "question": result.question,
         "abstained": result.abstained,
         "answer": across_answer(result),
+        "confidence": round(result.answer.confidence, 6) if result.answer else 0.0,
+        "highlight": highlight_json(result.answer) if result.answer else None,
         "article": best.key if best else None,
         "quoted": quoted,
         "citations": across_citations(result),

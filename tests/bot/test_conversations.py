@@ -19,7 +19,7 @@ async def test_private_question_gets_a_cited_answer_and_source(app, api):
     await feed(app, message("How many troops are in Syria?"))
     (call,) = api.calls_to("sendMessage")
     assert call.params["text"] == (
-        "Currently, there are fewer than 1,000 troops in Syria. [13]\n\n<i>Source: The Hill</i>"
+        "Currently, there are <b>fewer than 1,000</b> troops in Syria. [13]\n\n<i>Source: The Hill</i>"
     )
     assert call.params["parse_mode"] == "HTML"
     assert call.params["chat_id"] == "1111"
@@ -63,7 +63,7 @@ async def test_group_mention_is_answered_as_a_quoted_reply(app, api):
 
 async def test_group_reply_to_the_bot_is_answered(app, api):
     await feed(app, group_message("and how many troops are there?", reply_to=bot_message()))
-    assert "fewer than 1,000 troops" in api.sent_texts()[0]
+    assert "<b>fewer than 1,000</b> troops" in api.sent_texts()[0]
 
 
 async def test_group_chatter_gets_no_reply(app, api):

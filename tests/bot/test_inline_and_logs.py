@@ -24,7 +24,8 @@ async def test_inline_query_offers_the_answer(app, api):
     (result,) = call.params["results"]
     assert result["type"] == "article"
     assert (
-        "fewer than 1,000 troops in Syria. [13]" in result["input_message_content"]["message_text"]
+        "<b>fewer than 1,000</b> troops in Syria. [13]"
+        in result["input_message_content"]["message_text"]
     )
     assert result["input_message_content"]["parse_mode"] == "HTML"
     assert len(result["id"]) <= 64 and len(result["title"]) <= 64

@@ -38,7 +38,7 @@ async def test_questions_search_the_whole_library_and_cite_article_and_sentence(
     )
     api.clear()
     await feed(app, message("How many troops are in Syria?"))
-    assert "fewer than 1,000 troops in Syria. [1:13]" in texts(api)[0]
+    assert "<b>fewer than 1,000</b> troops in Syria. [1:13]" in texts(api)[0]
 
 
 async def test_use_picks_one_article_and_use_all_goes_back(app, api):
@@ -204,7 +204,10 @@ async def test_url_is_fetched_extracted_and_briefed(web_app, api, site):
     api.clear()
     await feed(web_app, message("When will construction of the terminal start?"))
     answer = texts(api)[0]
-    assert "Construction is expected to start in April and cost 85 million pounds. [2:3]" in answer
+    assert (
+        "Construction is expected to start in <b>April</b> and cost 85 million pounds. [2:3]"
+        in answer
+    )
     assert f"— {STORY_TITLE}" in answer
 
 

@@ -28,7 +28,7 @@ def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path):
             assert api.wait_for_messages(1, timeout=30)
             assert stop(process) == 0
         stderr = log.read_text()
-        assert "fewer than 1,000 troops in Syria. [13]" in api.sent_texts()[0]
+        assert "<b>fewer than 1,000</b> troops in Syria. [13]" in api.sent_texts()[0]
         assert len(api.calls_to("setMyCommands")) == 2
         assert TOKEN not in stderr
         assert "update chat=private command=text" in stderr
@@ -137,7 +137,7 @@ def test_webhook_mode_handles_updates_with_the_secret_and_refuses_others(tmp_pat
         stderr = log.read_text()
         assert api.calls_to("getUpdates") == []  # webhook mode never polls
         (answer,) = api.sent_texts()
-        assert "fewer than 1,000 troops in Syria. [13]" in answer
+        assert "<b>fewer than 1,000</b> troops in Syria. [13]" in answer
         assert TOKEN not in stderr and secret not in stderr
 
 

@@ -1,5 +1,6 @@
 from retrieval import ArticleIndex, parse_article
 from retrieval.bm25 import BM25Scorer
+from retrieval.ranking import rank
 
 
 def test_term_in_most_sentences_keeps_a_small_positive_weight():
@@ -25,7 +26,7 @@ def test_unknown_terms_score_nothing_and_weigh_most():
 
 
 def test_ranking_lists_every_sentence_best_first(seed_index):
-    ranked = seed_index.rank("How many troops are in Syria?")
+    ranked = rank(seed_index, "How many troops are in Syria?").ranked
     assert len(ranked) == 15
     assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
     assert ranked[0].sentence.number == 13
@@ -36,7 +37,8 @@ def test_paragraph_context_lifts_a_sentence_whose_subject_is_in_its_paragraph():
         "The Panthers finished the season strong. They defeated the Cardinals in the final.\n"
         "Another team defeated a rival in a different game entirely."
     )
-    order = [r.sentence.number for r in ArticleIndex(article).rank("Who did the Panthers defeat?")]
+    ranking = rank(ArticleIndex(article), "Who did the Panthers defeat?")
+    order = [r.sentence.number for r in ranking.ranked]
     # Both later sentences say "defeated"; only the second sits beside the Panthers.
     assert order.index(2) < order.index(3)
 
@@ -46,10 +48,12 @@ def test_answer_type_prefers_a_sentence_with_a_new_number():
         "Troops in Syria were discussed at length by the officials.\n"
         "There are 900 troops in Syria today."
     )
-    ranked = ArticleIndex(article).rank("How many troops are in Syria?")
+    ranked = rank(ArticleIndex(article), "How many troops are in Syria?").ranked
     assert ranked[0].sentence.number == 2
 
 
 def test_article_of_stop_words_only_can_still_be_indexed():
     index = ArticleIndex(parse_article("It is what it is."))
-    assert index.rank("anything")[0].score == 0.0
+    ranking = rank(index, "anything")
+    assert [r.sentence.number for r in ranking.ranked] == [1]
+    assert not ranking.answers

@@ -1,0 +1,195 @@
+"""Ranking with learned weights, and a calibrated verdict on whether the article answers.
+
+Two small linear models, fitted offline on the shared SQuAD half-dev file with
+article-level cross-validation (``python -m benchmarks.learn``) and shipped
+as numbers in ``models/ranker.json``; nothing is trained at run time:
+
+* the **ranker** scores each candidate sentence from its evidence
+  (retrieval/features.py); scores become probabilities with a softmax over
+  the candidates (fitted as such: a listwise logistic model);
+* the **abstainer** turns question-level evidence (how much of the question
+  the article holds at all, the best similarity and interaction any candidate
+  reaches) into the probability that the article answers. Below the shipped
+  threshold, the answer says the article doesn't say; because it is a
+  probability, it also compares answers from different articles.
+
+Each has a words-only twin, used when the index has no vectors.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retrieval.analysis import analyze
+from retrieval.article import Sentence
+from retrieval.features import Evidence, gather
+from retrieval.index import ArticleIndex
+
+MODELS_PATH = Path(__file__).resolve().parent / "models" / "ranker.json"
+
+ABSTAIN_LEXICAL = (
+    "article_coverage",
+    "subject_terms",
+    "best_coverage",
+    "best_coverage_window",
+    "best_coverage_sentence",
+    "best_bm25_of_question",
+    "best_bigrams",
+)
+ABSTAIN_SEMANTIC = (
+    "article_overlap",
+    "best_overlap",
+    "best_similarity",
+    "best_similarity_passage",
+    "best_interaction",
+    "best_interaction_all",
+    "best_interaction_window",
+    "best_presence",
+)
+#: Evidence columns whose best value over the candidates an abstention feature takes.
+_BEST_OF = {
+    "best_coverage": "coverage_paragraph",
+    "best_coverage_window": "coverage_window",
+    "best_coverage_sentence": "coverage",
+    "best_bm25_of_question": "bm25_of_question",
+    "best_bigrams": "bigrams",
+    "best_similarity": "similarity",
+    "best_similarity_passage": "similarity_passage",
+    "best_interaction": "interaction",
+    "best_interaction_all": "interaction_all",
+    "best_interaction_window": "interaction_window",
+    "best_presence": "presence",
+    "best_overlap": "overlap_prior",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class LinearModel:
+    """``features . weights + bias`` over named columns."""
+
+    features: tuple[str, ...]
+    weights: np.ndarray
+    bias: float
+
+    def score(self, rows: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
+        columns = [names.index(f) for f in self.features]
+        return rows[:, columns] @ self.weights + self.bias
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "weights": [round(float(w), 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LinearModel:
+        return cls(tuple(data["features"]), np.array(data["weights"], float), float(data["bias"]))
+
+
+@dataclass(frozen=True, eq=False)
+class Models:
+    """The ranker and abstainer for each mode ("semantic", "lexical"), and the thresholds."""
+
+    rankers: dict[str, LinearModel]
+    abstainers: dict[str, LinearModel]
+    thresholds: dict[str, float]  #: P(answers) below which an answer abstains
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            mode: {
+                "ranker": self.rankers[mode].to_json(),
+                "abstainer": self.abstainers[mode].to_json(),
+                "threshold": round(self.thresholds[mode], 6),
+            }
+            for mode in self.rankers
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Models:
+        modes = [m for m in ("semantic", "lexical") if m in data]
+        return cls(
+            {m: LinearModel.from_json(data[m]["ranker"]) for m in modes},
+            {m: LinearModel.from_json(data[m]["abstainer"]) for m in modes},
+            {m: float(data[m]["threshold"]) for m in modes},
+        )
+
+
+@cache
+def shipped_models() -> Models:
+    return Models.from_json(json.loads(MODELS_PATH.read_text(encoding="utf-8"))["models"])
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A sentence with its score for one question, and how much of the question it covers."""
+
+    sentence: Sentence
+    score: float  #: the ranker's probability that it is the answer (0 outside the candidates)
+    coverage: float  #: IDF-weighted share of the question's subject in its paragraph, 0..1
+
+
+@dataclass(frozen=True)
+class Ranking:
+    ranked: list[Ranked]  #: every sentence, best first
+    confidence: float  #: probability that the article answers the question
+    threshold: float  #: the confidence below which an answer abstains
+    mode: str  #: "semantic" or "lexical"
+
+    @property
+    def answers(self) -> bool:
+        return self.confidence >= self.threshold
+
+
+def rank(
+    index: ArticleIndex,
+    question: str,
+    terms: list[str] | None = None,
+    *,
+    embed: bool = True,
+    models: Models | None = None,
+) -> Ranking:
+    """Every sentence ranked for ``question``; with ``embed=False`` only stored vectors are used."""
+    if terms is None:
+        terms = analyze(question)
+    semantic = index.semantic and (embed or index.has_vectors)
+    evidence = gather(index, question, terms, semantic=semantic)
+    mode = "semantic" if semantic else "lexical"
+    models = models or shipped_models()
+    scores = models.rankers[mode].score(evidence.rows, evidence.names)
+    probabilities = np.exp(scores - scores.max())
+    probabilities /= probabilities.sum()
+    order = np.argsort(-probabilities, kind="stable")
+    sentences = index.article.sentences
+    ranked = [
+        Ranked(sentences[evidence.candidates[j]], float(probabilities[j]), evidence.coverage[j])
+        for j in order
+    ]
+    chosen = set(evidence.candidates.tolist())
+    rest = [i for i in np.argsort(-evidence.first_pass, kind="stable") if i not in chosen]
+    ranked += [Ranked(sentences[i], 0.0, 0.0) for i in rest]
+    names, row = abstention_features(evidence)
+    abstainer = models.abstainers[mode]
+    confidence = float(1.0 / (1.0 + np.exp(-abstainer.score(row[None, :], names)[0])))
+    if not terms and not semantic:
+        confidence = 0.0  # nothing to match a word with
+    return Ranking(ranked, confidence, models.thresholds[mode], mode)
+
+
+def abstention_features(evidence: Evidence) -> tuple[tuple[str, ...], np.ndarray]:
+    """Question-level evidence: the best any candidate reaches, and the article's coverage."""
+    semantic = "similarity" in evidence.names
+    names = ABSTAIN_LEXICAL + (ABSTAIN_SEMANTIC if semantic else ())
+    values = [evidence.article_coverage, float(np.log1p(evidence.subject_terms))]
+    for name in names[2:]:
+        if name == "article_overlap":
+            values.append(evidence.article_overlap)
+        else:
+            values.append(float(evidence.column(_BEST_OF[name]).max()))
+    return names, np.array(values)

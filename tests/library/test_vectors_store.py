@@ -1,0 +1,142 @@
+"""Article vectors in the database: stored at add, kept across restarts, backfilled for old ones."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from library.db import MIGRATIONS
+from library.service import Library
+from library.store import SHARED, Store
+from retrieval import ArticleIndex
+from retrieval.vectors import model_id
+
+CHAT = -1001
+STORY = (
+    "The city council approved a new tram line on Tuesday.\n"
+    "The line will cost 420 million euros, the mayor said.\n"
+    "Construction starts in March 2027."
+)
+OTHER_STORY = (
+    "The harbour authority reopened the northern pier after repairs.\n"
+    "Ferries to the islands will run every hour again from Monday."
+)
+
+
+@pytest.fixture
+def library(tmp_path):
+    opened = Library(Store.open(tmp_path / "news.db"))
+    yield opened
+    opened.store.close()
+
+
+def _never_embed(index: ArticleIndex) -> None:
+    """Make any attempt to compute this index's vectors fail the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the article was embedded again")
+
+    index.embed_all = refuse  # type: ignore[method-assign]
+
+
+def test_embedding_an_article_stores_its_vectors_once(library):
+    article_id = library.store.add(CHAT, STORY).article_id
+    assert library.store.without_vectors(model_id(), 10) == [article_id]
+    assert library.embed(article_id) is True
+    assert library.store.without_vectors(model_id(), 10) == []
+    assert library.embed(article_id) is False  # already there: nothing computed
+    assert library.store.vectors(article_id, model_id()) is not None
+    assert library.store.vectors(article_id, "another-model") is None
+
+
+def test_after_a_restart_stored_vectors_are_used_without_embedding(tmp_path):
+    path = tmp_path / "news.db"
+    first = Library(Store.open(path))
+    article_id = first.store.add(CHAT, STORY).article_id
+    first.embed(article_id)
+    first.store.close()
+
+    second = Library(Store.open(path))
+    try:
+        index = second.index(article_id)
+        assert index.has_vectors  # read from SQLite, not computed
+        _never_embed(index)
+        reply = second.ask(CHAT, "How much will the tram line cost?")
+        assert reply.single is not None
+        assert reply.single[1].ranked[0].sentence == 2
+    finally:
+        second.store.close()
+
+
+def test_a_cache_eviction_reads_the_vectors_back_instead_of_embedding(tmp_path):
+    library = Library(Store.open(tmp_path / "news.db"), cache_size=1)
+    try:
+        first = library.store.add(CHAT, STORY).article_id
+        second = library.store.add(CHAT, OTHER_STORY).article_id
+        library.warm_up([first, second])  # the second evicts the first from the cache
+        assert library.index(first).has_vectors
+    finally:
+        library.store.close()
+
+
+def test_a_library_question_never_embeds_an_article_on_its_way(library):
+    tram = library.store.add(CHAT, STORY).article_id
+    pier = library.store.add(CHAT, OTHER_STORY).article_id
+    library.embed(pier)
+    result = library.ask_across(CHAT, "How much will the tram line cost?")
+    assert not library.index(tram).has_vectors  # ranked on words, not embedded
+    assert result.best is not None and result.best.key == tram
+    assert result.answer is not None and result.answer.ranked[0].sentence == 2
+
+
+def test_backfill_embeds_every_article_without_vectors(library):
+    ids = [library.store.add(CHAT, text).article_id for text in (STORY, OTHER_STORY)]
+    ids.append(library.store.add(SHARED, "A shared seed story. It is short.").article_id)
+    assert library.backfill() == 3
+    assert library.store.without_vectors(model_id(), 10) == []
+    assert all(library.index(i).has_vectors for i in ids)
+    assert library.backfill() == 0
+
+
+def test_backfill_stops_when_asked(library):
+    library.store.add(CHAT, STORY)
+    assert library.backfill(stop=lambda: True) == 0
+    assert len(library.store.without_vectors(model_id(), 10)) == 1
+
+
+def test_removing_an_article_removes_its_vectors(library):
+    article_id = library.store.add(CHAT, STORY).article_id
+    library.embed(article_id)
+    assert library.remove(CHAT, article_id)
+    assert library.store.vectors(article_id, model_id()) is None
+    assert library.store.save_vectors(article_id, model_id(), b"late") is False
+
+
+def test_a_database_from_before_vectors_is_migrated_and_backfilled(tmp_path):
+    path = tmp_path / "old.db"
+    raw = sqlite3.connect(path)
+    for script in MIGRATIONS[:2]:
+        for statement in script.split(";"):
+            if statement.strip():
+                raw.execute(statement)
+    raw.execute(
+        "INSERT INTO articles (id, chat_id, body, sentence_spans, content_hash, added_at)"
+        " VALUES (7, ?, 'Old story about tides. It is short.', '[[0, 22], [23, 35]]', 'h', 'x')",
+        (CHAT,),
+    )
+    raw.execute("INSERT INTO article_terms (rowid, terms) VALUES (7, 'old stori tide short')")
+    raw.execute("UPDATE counters SET value = 7 WHERE name = 'article_id'")
+    raw.execute("PRAGMA user_version = 2")
+    raw.commit()
+    raw.close()
+    library = Library(Store.open(path))
+    try:
+        assert library.store.without_vectors(model_id(), 10) == [7]
+        assert library.ask(CHAT, "What is the story about?").single is not None
+        assert library.backfill() == 0  # the question above embedded the only article
+        assert library.index(7).has_vectors
+        version = library.store._db.execute("PRAGMA user_version").fetchone()[0]
+        assert version == len(MIGRATIONS) == 3
+    finally:
+        library.store.close()
