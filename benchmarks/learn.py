@@ -2,11 +2,15 @@
 
     python -m benchmarks.learn [--squad PATH] [--no-write]
 
-Data: the shared SQuAD half-dev file (12 articles). The ranker learns from
-every question asked of its own article, which candidate sentences hold the
-gold answer (a listwise logistic model: softmax over the candidates). The
-abstainer learns from the same questions (answerable) and from every tenth
-question of each other article asked of it (off-topic).
+Data: the shared SQuAD half-dev file (12 articles), asked two ways. Whole:
+each article is asked its own questions and every tenth question of each
+other article (off-topic). Short: each of its 492 paragraphs stands alone as
+a short article (3 to 12 sentences, like a news story) and is asked its own
+questions, three questions of other paragraphs of the same article and two
+of other articles (off-topic). The ranker learns from every answerable
+question which candidate sentences hold the gold answer (a listwise logistic
+model: softmax over the candidates); long and short articles each get an
+abstainer, fitted on their own kind of example.
 
 Honesty: figures are leave-one-article-out. For each article, both models are
 fitted without it (and without its questions as off-topic examples), its
@@ -30,7 +34,16 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.squad import DEFAULT_PATH, SquadArticle, indexed, load_squad, normalise
+from benchmarks.squad import (
+    CACHE,
+    DEFAULT_PATH,
+    Question,
+    SquadArticle,
+    indexed,
+    load_squad,
+    normalise,
+)
+from retrieval import ArticleIndex, parse_article
 from retrieval.analysis import analyze
 from retrieval.features import Evidence, gather
 from retrieval.ranking import (
@@ -40,12 +53,18 @@ from retrieval.ranking import (
     LinearModel,
     Models,
     abstention_features,
+    regime,
 )
+from retrieval.vectors import model_id
 
 MODES = ("semantic", "lexical")
-#: Share of answerable training questions the threshold may decline.
-ABSTAIN_QUANTILE = 0.01
+#: Share of answerable training questions the threshold may decline, in long and short articles.
+ABSTAIN_QUANTILE = {False: 0.006, True: 0.02}
 OFF_TOPIC_EVERY = 10
+#: Paragraphs (by offset) whose questions each paragraph is asked as off-topic.
+SHORT_NEIGHBOURS = (-1, 1, 5)
+#: Other articles (by offset) whose questions each paragraph is asked as off-topic.
+SHORT_STRANGERS = (1, 5)
 RANKER_L2 = 1e-4
 RANKER_STEPS = 1200
 ABSTAINER_L2 = 1e-2
@@ -53,26 +72,28 @@ ABSTAINER_L2 = 1e-2
 
 @dataclass(frozen=True)
 class Asked:
-    """One question asked of one article, with the evidence each mode gathered."""
+    """One question asked of one article (or one paragraph), with the evidence each mode gathered."""
 
-    article: int  #: which article was asked
-    source: int  #: which article the question was written for
+    article: int  #: which SQuAD article was asked (or held the paragraph asked)
+    source: int  #: which SQuAD article the question was written for
+    answerable: bool  #: the text asked holds the question's answer
+    short: bool  #: asked of one paragraph standing alone as a short article
     rows: dict[str, np.ndarray]  #: mode -> candidate evidence rows
     names: dict[str, tuple[str, ...]]
     labels: dict[str, np.ndarray]  #: mode -> candidates holding a gold answer
     abstain: dict[str, np.ndarray]  #: mode -> question-level evidence
 
-    @property
-    def own(self) -> bool:
-        return self.article == self.source
-
 
 def collect(articles: list[SquadArticle]) -> list[Asked]:
-    """Evidence for every own question and every sampled off-topic question, both modes."""
+    """Evidence from whole articles and from their paragraphs asked as short articles."""
+    return collect_articles(articles) + collect_paragraphs(articles)
+
+
+def collect_articles(articles: list[SquadArticle]) -> list[Asked]:
+    """Each article asked its own questions and every tenth question of each other article."""
     asked: list[Asked] = []
     for a, entry in enumerate(articles):
         index = indexed(entry.article)
-        sentences = [normalise(s.text) for s in entry.article.sentences]
         pairs = [(a, q) for q in entry.questions]
         pairs += [
             (b, q)
@@ -80,46 +101,96 @@ def collect(articles: list[SquadArticle]) -> list[Asked]:
             if b != a
             for q in other.questions[::OFF_TOPIC_EVERY]
         ]
-        for source, question in pairs:
-            terms = analyze(question.text)
-            found: dict[str, Evidence] = {
-                mode: gather(index, question.text, terms, semantic=mode == "semantic")
-                for mode in MODES
-            }
-            asked.append(
-                Asked(
-                    article=a,
-                    source=source,
-                    rows={m: e.rows for m, e in found.items()},
-                    names={m: e.names for m, e in found.items()},
-                    labels={
-                        m: np.array(
-                            [any(g in sentences[i] for g in question.answers) for i in e.candidates]
-                        )
-                        for m, e in found.items()
-                    },
-                    abstain={m: abstention_features(e)[1] for m, e in found.items()},
-                )
-            )
+        asked += [_ask(index, a, source, q, source == a, short=False) for source, q in pairs]
         print(f"  gathered evidence for {entry.article.name}", file=sys.stderr, flush=True)
     return asked
 
 
+def collect_paragraphs(articles: list[SquadArticle]) -> list[Asked]:
+    """Each paragraph asked as a short article: its own questions, and questions it does not answer.
+
+    Whole Wikipedia articles teach the models little about a five-sentence news
+    story, where every sentence is on topic and a wrong question shares the
+    story's words. A SQuAD paragraph (3 to 12 sentences, like a short story)
+    asked its neighbours' questions is that case: same subject, answer
+    elsewhere. Two questions from other articles keep the easy case in view.
+    """
+    asked: list[Asked] = []
+    for a, entry in enumerate(articles):
+        count = len(entry.paragraphs)
+        for k, (text, questions) in enumerate(entry.paragraphs):
+            article = parse_article(text, name=f"{entry.article.name} paragraph {k + 1}")
+            index = indexed(article)
+            held = normalise(text)
+            pairs = [(a, q, True) for q in questions]
+            for offset in SHORT_NEIGHBOURS:
+                others = entry.paragraphs[(k + offset) % count][1]
+                if others:
+                    pairs.append((a, others[k % len(others)], False))
+            for offset in SHORT_STRANGERS:
+                b = (a + offset + k) % len(articles)
+                b = b if b != a else (b + 1) % len(articles)
+                pairs.append((b, articles[b].questions[k % len(articles[b].questions)], False))
+            asked += [
+                _ask(index, a, source, q, answerable, short=True)
+                for source, q, answerable in pairs
+                if answerable or not any(g in held for g in q.answers)
+            ]
+        print(f"  gathered evidence for {entry.article.name}'s paragraphs", file=sys.stderr)
+    return asked
+
+
+def _ask(
+    index: ArticleIndex,
+    article: int,
+    source: int,
+    question: Question,
+    answerable: bool,
+    *,
+    short: bool,
+) -> Asked:
+    sentences = [normalise(s.text) for s in index.article.sentences]
+    terms = analyze(question.text)
+    found: dict[str, Evidence] = {
+        mode: gather(index, question.text, terms, semantic=mode == "semantic") for mode in MODES
+    }
+    return Asked(
+        article=article,
+        source=source,
+        answerable=answerable,
+        short=short,
+        rows={m: e.rows for m, e in found.items()},
+        names={m: e.names for m, e in found.items()},
+        labels={
+            m: np.array([any(g in sentences[i] for g in question.answers) for i in e.candidates])
+            for m, e in found.items()
+        },
+        abstain={m: abstention_features(e)[1] for m, e in found.items()},
+    )
+
+
 def fit(asked: list[Asked]) -> Models:
-    """Both modes' ranker, abstainer and threshold from these examples."""
+    """Both modes' ranker, and their abstainers and thresholds for long and short articles.
+
+    The ranker learns from every answerable question, whole articles and
+    paragraphs alike; each abstainer learns from its own kind of text.
+    """
     rankers, abstainers, thresholds = {}, {}, {}
-    own = [x for x in asked if x.own]
+    own = [x for x in asked if x.answerable]
     for mode in MODES:
         names = own[0].names[mode]
         rankers[mode] = fit_ranker(
             [x.rows[mode] for x in own], [x.labels[mode] for x in own], names
         )
         abstain_names = abstention_names(mode)
-        rows = np.array([x.abstain[mode] for x in asked])
-        answerable = np.array([x.own for x in asked])
-        abstainers[mode] = fit_abstainer(rows, answerable, abstain_names)
-        probabilities = _sigmoid(abstainers[mode].score(rows[answerable], abstain_names))
-        thresholds[mode] = float(np.quantile(probabilities, ABSTAIN_QUANTILE))
+        for short in (False, True):
+            pool = [x for x in asked if x.short == short]
+            rows = np.array([x.abstain[mode] for x in pool])
+            answerable = np.array([x.answerable for x in pool])
+            key = regime(mode, short=short)
+            abstainers[key] = fit_abstainer(rows, answerable, abstain_names)
+            probabilities = _sigmoid(abstainers[key].score(rows[answerable], abstain_names))
+            thresholds[key] = float(np.quantile(probabilities, ABSTAIN_QUANTILE[short]))
     return Models(rankers, abstainers, thresholds)
 
 
@@ -192,45 +263,85 @@ def cross_validate(asked: list[Asked], articles: int) -> list[Fold]:
     return folds
 
 
+def fitted_folds(articles: list[SquadArticle], squad: Path) -> list[Fold]:
+    """The cross-validation folds, from disk when this code has fitted them on this file before.
+
+    ``squad_quality`` and ``library_quality`` answer through the same folds as
+    ``learn``; gathering their evidence takes most of ten minutes, so the folds
+    are kept in ``benchmarks/.cache``, keyed by the SQuAD file, the vectors'
+    model id and the source of everything that computes evidence or fits it.
+    """
+    path = _folds_path(squad)
+    if path.is_file():
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return [Fold(f["article"], Models.from_json(f["models"])) for f in stored]
+    return save_folds(cross_validate(collect(articles), len(articles)), squad)
+
+
+def save_folds(folds: list[Fold], squad: Path) -> list[Fold]:
+    path = _folds_path(squad)
+    path.parent.mkdir(exist_ok=True)
+    document = [{"article": f.article, "models": f.models.to_json()} for f in folds]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return folds
+
+
+def _folds_path(squad: Path) -> Path:
+    digest = hashlib.sha256(squad.read_bytes())
+    digest.update(model_id().encode())
+    here = Path(__file__).resolve().parent
+    for source in sorted(
+        [*(here.parent / "retrieval").glob("*.py"), here / "learn.py", here / "squad.py"]
+    ):
+        digest.update(source.read_bytes())
+    return CACHE / f"folds-{digest.hexdigest()[:24]}.json"
+
+
 def report(asked: list[Asked], folds: list[Fold]) -> dict[str, dict[str, float]]:
-    """Cross-validated figures per mode: ranking top-1/top-3 and the abstention trade-off."""
+    """Cross-validated figures per mode, for whole articles and for paragraphs asked alone."""
     figures: dict[str, dict[str, float]] = {}
     for mode in MODES:
-        top1, top3, own_p, off_p, own_t, off_t = [], [], [], [], [], []
-        for fold in folds:
-            models = fold.models
-            names = abstention_names(mode)
-            for x in (x for x in asked if x.article == fold.article):
-                p = float(_sigmoid(models.abstainers[mode].score(x.abstain[mode][None], names))[0])
-                (own_p if x.own else off_p).append(p)
-                (own_t if x.own else off_t).append(models.thresholds[mode])
-                if x.own:
-                    scores = models.rankers[mode].score(x.rows[mode], x.names[mode])
-                    order = np.argsort(-scores, kind="stable")
-                    top1.append(bool(x.labels[mode][order[0]]))
-                    top3.append(bool(x.labels[mode][order[:3]].any()))
-        own_a, off_a = np.array(own_p), np.array(off_p)
-        figures[mode] = {
-            "ranking_top1": float(np.mean(top1)),
-            "ranking_top3": float(np.mean(top3)),
-            "answerable_abstained": float(np.mean(own_a < np.array(own_t))),
-            "off_topic_declined": float(np.mean(off_a < np.array(off_t))),
-            "answerable": len(own_a),
-            "off_topic": len(off_a),
-        }
-        print(
-            f"  {mode:<8} ranking top-1 {figures[mode]['ranking_top1']:.4f}  "
-            f"top-3 {figures[mode]['ranking_top3']:.4f}  |  abstention: answerable "
-            f"{figures[mode]['answerable_abstained']:.3f} (n={len(own_a)}), off-topic declined "
-            f"{figures[mode]['off_topic_declined']:.3f} (n={len(off_a)})"
-        )
-        for quantile in (0.005, 0.01, 0.02, 0.03, 0.05):
-            cut = np.quantile(own_a, quantile)
+        for short in (False, True):
+            label = f"{mode}, paragraphs" if short else mode
+            figures[label] = _figures(asked, folds, mode, short=short)
+            f = figures[label]
             print(
-                f"           at the {quantile:.1%} quantile of held-out answerable: "
-                f"off-topic declined {np.mean(off_a < cut):.3f}"
+                f"  {label:<20} ranking top-1 {f['ranking_top1']:.4f}  top-3 {f['ranking_top3']:.4f}"
+                f"  |  answerable abstained {f['answerable_abstained']:.3f} (n={f['answerable']}),"
+                f" off-topic declined {f['off_topic_declined']:.3f} (n={f['off_topic']})"
             )
     return figures
+
+
+def _figures(asked: list[Asked], folds: list[Fold], mode: str, *, short: bool) -> dict[str, float]:
+    top1: list[bool] = []
+    top3: list[bool] = []
+    own_p: list[float] = []
+    off_p: list[float] = []
+    own_t: list[float] = []
+    off_t: list[float] = []
+    names = abstention_names(mode)
+    for fold in folds:
+        models = fold.models
+        for x in (x for x in asked if x.article == fold.article and x.short == short):
+            key = regime(mode, short=short)
+            p = float(_sigmoid(models.abstainers[key].score(x.abstain[mode][None], names))[0])
+            (own_p if x.answerable else off_p).append(p)
+            (own_t if x.answerable else off_t).append(models.thresholds[key])
+            if x.answerable:
+                scores = models.rankers[mode].score(x.rows[mode], x.names[mode])
+                order = np.argsort(-scores, kind="stable")
+                top1.append(bool(x.labels[mode][order[0]]))
+                top3.append(bool(x.labels[mode][order[:3]].any()))
+    own_a, off_a = np.array(own_p), np.array(off_p)
+    return {
+        "ranking_top1": float(np.mean(top1)),
+        "ranking_top3": float(np.mean(top3)),
+        "answerable_abstained": float(np.mean(own_a < np.array(own_t))),
+        "off_topic_declined": float(np.mean(off_a < np.array(off_t))),
+        "answerable": len(own_a),
+        "off_topic": len(off_a),
+    }
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -247,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     asked = collect(articles)
     print(f"SQuAD: {len(articles)} articles, leave-one-article-out cross-validation")
-    figures = report(asked, cross_validate(asked, len(articles)))
+    figures = report(asked, save_folds(cross_validate(asked, len(articles)), args.squad))
     if args.no_write:
         return 0
     shipped = fit(asked)

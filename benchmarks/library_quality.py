@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     if articles is None:
         return 0
     print("fitting the leave-one-article-out folds (evidence, then 12 fits)...", file=sys.stderr)
-    folds = learn.cross_validate(learn.collect(articles), len(articles))
+    folds = learn.fitted_folds(articles, args.squad)
     with tempfile.TemporaryDirectory() as folder:
         library = Library(Store.open(Path(folder) / "library.db"))
         library.warm_up(library.add_seeds(seed_paths()))

@@ -24,6 +24,8 @@ class Question:
 class SquadArticle:
     article: Article
     questions: tuple[Question, ...]
+    #: Each paragraph's text with the questions written for it.
+    paragraphs: tuple[tuple[str, tuple[Question, ...]], ...] = ()
 
 
 def normalise(text: str) -> str:
@@ -39,12 +41,19 @@ def load_squad(path: Path) -> list[SquadArticle] | None:
     articles = []
     for entry in data:
         text = "\n\n".join(p["context"] for p in entry["paragraphs"])
-        questions = tuple(
-            Question(qa["question"], tuple(normalise(a["text"]) for a in qa["answers"]))
+        paragraphs = tuple(
+            (
+                p["context"],
+                tuple(
+                    Question(qa["question"], tuple(normalise(a["text"]) for a in qa["answers"]))
+                    for qa in p["qas"]
+                ),
+            )
             for p in entry["paragraphs"]
-            for qa in p["qas"]
         )
-        articles.append(SquadArticle(parse_article(text, name=entry["title"]), questions))
+        questions = tuple(q for _, asked in paragraphs for q in asked)
+        article = parse_article(text, name=entry["title"])
+        articles.append(SquadArticle(article, questions, paragraphs))
     return articles
 
 

@@ -137,8 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         top1, top3 = score(articles, make)
         print(f"  {label:<44} top-1 {top1:.4f}  top-3 {top3:.4f}")
     print("fitting the leave-one-article-out folds (evidence, then 12 fits)...", file=sys.stderr)
-    asked = learn.collect(articles)
-    folds = learn.cross_validate(asked, len(articles))
+    folds = learn.fitted_folds(articles, args.squad)
     for label, semantic in (("product answer(), cross-validated", True), ("  words only", False)):
         tally = run_folds(articles, folds, semantic=semantic)
         print(

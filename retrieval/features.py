@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -84,6 +84,9 @@ SEMANTIC_FEATURES = (
     "overlap_prior",
     "overlap_prior_window",
     "overlap_prior_paragraph",
+    "coverage_rarity",
+    "coverage_rarity_paragraph",
+    "coverage_rarity_window",
 )
 
 
@@ -99,6 +102,8 @@ class Evidence:
     article_coverage: float  #: the same share over the whole article
     subject_terms: int
     article_overlap: float = 0.0  #: rarity-weighted share of the question's tokens in the article
+    #: Rarity of the rarest question token the article never uses ("earthquake" asked of a flood).
+    missing_rarity: float = 0.0
 
     def column(self, name: str) -> np.ndarray:
         return self.rows[:, self.names.index(name)]
@@ -165,13 +170,15 @@ def gather(index: ArticleIndex, question: str, terms: list[str], *, semantic: bo
         )
     rows = np.array(lexical, dtype=np.float64).reshape(len(candidates), len(LEXICAL_FEATURES))
     names: tuple[str, ...] = LEXICAL_FEATURES
-    article_overlap = 0.0
+    article_overlap = missing_rarity = 0.0
     if vectors is not None and reading is not None:
         interaction = _Interaction(index, vectors, reading, candidates)
         meaning = _semantic_rows(interaction, candidates, similarity, passage_similarity)
-        rows = np.hstack([rows, meaning])
+        rare = _rarity_rows(index, subject, candidates)
+        rows = np.hstack([rows, meaning, rare])
         names = LEXICAL_FEATURES + SEMANTIC_FEATURES
         article_overlap = interaction.article_overlap
+        missing_rarity = interaction.missing_rarity
     return Evidence(
         candidates=candidates,
         first_pass=first_pass,
@@ -181,7 +188,37 @@ def gather(index: ArticleIndex, question: str, terms: list[str], *, semantic: bo
         article_coverage=cover(index.article_terms),
         subject_terms=len(subject),
         article_overlap=article_overlap,
+        missing_rarity=missing_rarity,
     )
+
+
+def _rarity_rows(index: ArticleIndex, subject: set[str], candidates: np.ndarray) -> np.ndarray:
+    """Coverage weighted by vocabulary rarity instead of article IDF.
+
+    In a five-sentence article every word is "rare" by IDF, so IDF coverage
+    cannot tell the tram line from its cost; the model's vocabulary rank can
+    ("tram" is rarer than "new" in any text).
+    """
+    rarity = {term: term_rarity(term) for term in subject}
+    total = sum(rarity.values()) or 1.0
+
+    def cover(held: frozenset[str]) -> float:
+        return sum(w for term, w in rarity.items() if term in held) / total
+
+    n = len(index.term_sets)
+    rows = [
+        [
+            cover(index.term_sets[i]),
+            cover(index.paragraph_terms[index.article.sentences[i].paragraph - 1]),
+            cover(
+                index.term_sets[max(0, i - 1)]
+                | index.term_sets[i]
+                | index.term_sets[min(n - 1, i + 1)]
+            ),
+        ]
+        for i in candidates
+    ]
+    return np.array(rows, dtype=np.float64).reshape(len(candidates), 3)
 
 
 def _semantic_rows(
@@ -290,7 +327,10 @@ class _Interaction:
         self.overlap[needed] = prior @ same
         self._same = same
         self._prior = prior
-        self.article_overlap = float(prior @ np.isin(question_ids, vectors.token_ids))
+        present = np.isin(question_ids, vectors.token_ids)
+        self.article_overlap = float(prior @ present)
+        rarity = vocabulary_rarity(question_ids)
+        self.missing_rarity = float(rarity[~present].max()) if not present.all() else 0.0
         self._question_ids = question_ids
         self._vectors = vectors
         self._paragraph_of = [s.paragraph for s in index.article.sentences]
@@ -331,6 +371,13 @@ def vocabulary_rarity(ids: np.ndarray) -> np.ndarray:
     own sentences says little.
     """
     return np.log(np.maximum(ids.astype(np.float64) - FIRST_WORD + 2.0, 2.0))
+
+
+@lru_cache(maxsize=65536)
+def term_rarity(term: str) -> float:
+    """``vocabulary_rarity`` of an analysed term: its rarest WordPiece (a stem may split)."""
+    ids = shared_encoder().token_ids(term)
+    return float(vocabulary_rarity(np.array(ids)).max()) if ids else 1.0
 
 
 #: Id of the first whole word in the vocabulary ("the"); ids below are specials and characters.

@@ -28,7 +28,7 @@ import numpy as np
 
 from retrieval.analysis import analyze
 from retrieval.article import Sentence
-from retrieval.features import Evidence, gather
+from retrieval.features import CANDIDATES, Evidence, gather
 from retrieval.index import ArticleIndex
 
 MODELS_PATH = Path(__file__).resolve().parent / "models" / "ranker.json"
@@ -44,6 +44,7 @@ ABSTAIN_LEXICAL = (
 )
 ABSTAIN_SEMANTIC = (
     "article_overlap",
+    "missing_rarity",
     "best_overlap",
     "best_similarity",
     "best_similarity_passage",
@@ -95,11 +96,20 @@ class LinearModel:
 
 @dataclass(frozen=True, eq=False)
 class Models:
-    """The ranker and abstainer for each mode ("semantic", "lexical"), and the thresholds."""
+    """The ranker for each mode ("semantic", "lexical"), and an abstainer per mode and size.
+
+    Abstention has two regimes. In a long article the best candidates are the
+    few sentences on the question's subject; in a short one every sentence is
+    on the story's subject, so the same evidence means less and a question the
+    story does not answer still shares its words. One threshold cannot serve
+    both (fitted on whole articles, it declined 5 % of answerable questions
+    asked of single SQuAD paragraphs), so articles of at most
+    ``SHORT_ARTICLE`` sentences have their own abstainer and threshold.
+    """
 
     rankers: dict[str, LinearModel]
-    abstainers: dict[str, LinearModel]
-    thresholds: dict[str, float]  #: P(answers) below which an answer abstains
+    abstainers: dict[str, LinearModel]  #: keyed by ``regime()``
+    thresholds: dict[str, float]  #: P(answers) below which an answer abstains, by ``regime()``
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -107,6 +117,10 @@ class Models:
                 "ranker": self.rankers[mode].to_json(),
                 "abstainer": self.abstainers[mode].to_json(),
                 "threshold": round(self.thresholds[mode], 6),
+                "short": {
+                    "abstainer": self.abstainers[regime(mode, short=True)].to_json(),
+                    "threshold": round(self.thresholds[regime(mode, short=True)], 6),
+                },
             }
             for mode in self.rankers
         }
@@ -114,11 +128,23 @@ class Models:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Models:
         modes = [m for m in ("semantic", "lexical") if m in data]
+        abstainers, thresholds = {}, {}
+        for m in modes:
+            for short, part in ((False, data[m]), (True, data[m]["short"])):
+                abstainers[regime(m, short=short)] = LinearModel.from_json(part["abstainer"])
+                thresholds[regime(m, short=short)] = float(part["threshold"])
         return cls(
-            {m: LinearModel.from_json(data[m]["ranker"]) for m in modes},
-            {m: LinearModel.from_json(data[m]["abstainer"]) for m in modes},
-            {m: float(data[m]["threshold"]) for m in modes},
+            {m: LinearModel.from_json(data[m]["ranker"]) for m in modes}, abstainers, thresholds
         )
+
+
+#: Articles of at most this many sentences are "short": every sentence is a candidate.
+SHORT_ARTICLE = CANDIDATES
+
+
+def regime(mode: str, *, short: bool) -> str:
+    """The key of the abstainer for ``mode`` and an article of this size."""
+    return f"{mode}, short" if short else mode
 
 
 @cache
@@ -175,11 +201,12 @@ def rank(
     rest = [i for i in np.argsort(-evidence.first_pass, kind="stable") if i not in chosen]
     ranked += [Ranked(sentences[i], 0.0, 0.0) for i in rest]
     names, row = abstention_features(evidence)
-    abstainer = models.abstainers[mode]
+    key = regime(mode, short=len(sentences) <= SHORT_ARTICLE)
+    abstainer = models.abstainers[key]
     confidence = float(1.0 / (1.0 + np.exp(-abstainer.score(row[None, :], names)[0])))
     if not terms and not semantic:
         confidence = 0.0  # nothing to match a word with
-    return Ranking(ranked, confidence, models.thresholds[mode], mode)
+    return Ranking(ranked, confidence, models.thresholds[key], mode)
 
 
 def abstention_features(evidence: Evidence) -> tuple[tuple[str, ...], np.ndarray]:
@@ -190,6 +217,8 @@ def abstention_features(evidence: Evidence) -> tuple[tuple[str, ...], np.ndarray
     for name in names[2:]:
         if name == "article_overlap":
             values.append(evidence.article_overlap)
+        elif name == "missing_rarity":
+            values.append(evidence.missing_rarity)
         else:
             values.append(float(evidence.column(_BEST_OF[name]).max()))
     return names, np.array(values)

@@ -89,6 +89,10 @@ class SentenceEncoder:
         encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)
         return [len(e.ids) for e in encodings]
 
+    def token_ids(self, text: str) -> list[int]:
+        """WordPiece ids of ``text`` without [CLS] and [SEP]."""
+        return list(self._tokenizer.encode(text, add_special_tokens=False).ids)
+
     def vocabulary(self) -> list[str]:
         """Token strings by id."""
         by_id = [""] * self._tokenizer.get_vocab_size()

@@ -12,9 +12,11 @@ from retrieval.ranking import (
     ABSTAIN_LEXICAL,
     ABSTAIN_SEMANTIC,
     MODELS_PATH,
+    SHORT_ARTICLE,
     Models,
     abstention_features,
     rank,
+    regime,
     shipped_models,
 )
 
@@ -35,9 +37,10 @@ def test_the_shipped_weights_name_exactly_the_evidence_the_code_gathers(seed_ind
         evidence = gather(seed_index, question, analyze(question), semantic=semantic)
         assert set(models.rankers[mode].features) == set(evidence.names)
         names, row = abstention_features(evidence)
-        assert models.abstainers[mode].features == names
+        for short in (False, True):
+            assert models.abstainers[regime(mode, short=short)].features == names
+            assert 0.0 < models.thresholds[regime(mode, short=short)] < 1.0
         assert np.isfinite(row).all()
-        assert 0.0 < models.thresholds[mode] < 1.0
     assert evidence.names == LEXICAL_FEATURES
     assert set(SEMANTIC_FEATURES) <= set(models.rankers["semantic"].features)
     assert models.abstainers["semantic"].features == ABSTAIN_LEXICAL + ABSTAIN_SEMANTIC
@@ -47,6 +50,7 @@ def test_the_weights_file_round_trips_and_records_cross_validated_figures():
     document = json.loads(MODELS_PATH.read_text(encoding="utf-8"))
     again = Models.from_json(shipped_models().to_json())
     assert again.thresholds == shipped_models().thresholds
+    assert set(again.abstainers) == {"semantic", "semantic, short", "lexical", "lexical, short"}
     assert document["cross_validated"]["semantic"]["ranking_top1"] > 0.75
 
 
@@ -58,8 +62,8 @@ def test_a_cost_question_finds_the_cost_sentence_not_the_lead_that_shares_more_w
 
 
 def test_a_paraphrase_without_the_articles_words_is_answered(seed_index):
-    # "America", "withdrawing", "soldiers": the article says "U.S.", "pullout", "troops".
-    result = answer(seed_index, "Is America withdrawing its soldiers?")
+    # "American soldiers leaving": the article says "U.S. personnel are departing".
+    result = answer(seed_index, "Are American soldiers leaving Syria?")
     assert not result.abstained
     assert result.ranked[0].sentence in {1, 2, 3}
 
@@ -104,3 +108,14 @@ def test_off_topic_confidence_is_below_the_threshold(seed_index, question):
 def test_an_answerable_question_is_confidently_answered(seed_index):
     ranking = rank(seed_index, "How many troops are in Syria?")
     assert ranking.answers and ranking.confidence > 0.5
+
+
+def test_a_short_article_is_judged_by_the_short_abstainer_and_a_long_one_by_the_long():
+    short = rank(ArticleIndex(TRAM), "How long will the tram line be?")
+    models = shipped_models()
+    assert short.threshold == models.thresholds[regime("semantic", short=True)]
+    long_text = "\n\n".join(
+        f"Council meeting {i} discussed the harbour budget." for i in range(SHORT_ARTICLE + 1)
+    )
+    ranking = rank(ArticleIndex(parse_article(long_text), semantic=False), "harbour budget")
+    assert ranking.threshold == models.thresholds["lexical"]
