@@ -47,6 +47,9 @@ class BM25Scorer:
         safe = [list(doc) if doc else ["\x00empty"] for doc in documents]
         self._bm25 = _PositiveIdfBM25(safe, k1=k1, b=b)
         self.size = len(safe)
+        bm25 = self._bm25
+        self._length_norm = bm25.k1 * (1 - bm25.b + bm25.b * np.array(bm25.doc_len) / bm25.avgdl)
+        self._term_scores: dict[str, np.ndarray] = {}
 
     def idf(self, term: str) -> float:
         """Weight of ``term``; a term no document holds gets the highest possible weight."""
@@ -60,7 +63,23 @@ class BM25Scorer:
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``query``, in document order."""
-        known = [term for term in query if term in self._bm25.idf]
-        if not known:
-            return np.zeros(self.size)
-        return self._bm25.get_scores(known)
+        score = np.zeros(self.size)
+        for term in query:
+            if term in self._bm25.idf:
+                score += self._term_score(term)
+        return score
+
+    def _term_score(self, term: str) -> np.ndarray:
+        """One term's share of ``BM25Okapi.get_scores``, computed once per article and term.
+
+        rank_bm25 looks the term up in every document's dictionary on every
+        call; a question's terms recur (every question about a troop count
+        asks for "troop"), so the column is kept.
+        """
+        found = self._term_scores.get(term)
+        if found is None:
+            bm25 = self._bm25
+            freq = np.array([doc.get(term) or 0 for doc in bm25.doc_freqs])
+            found = bm25.idf[term] * (freq * (bm25.k1 + 1) / (freq + self._length_norm))
+            self._term_scores[term] = found
+        return found

@@ -296,9 +296,9 @@ class _Interaction:
         rows = np.arange(int((hi - lo).sum())) - np.repeat(np.cumsum(hi - lo) - (hi - lo), hi - lo)
         rows += np.repeat(lo, hi - lo)
         starts = np.concatenate([[0], np.cumsum(hi - lo)[:-1]])
-        tokens = vectors.tokens[rows].astype(np.float32) * vectors.scales[rows, None]
         content = table[vectors.token_ids[rows]]
-        scores = query @ tokens.T  # (question tokens, sentence tokens)
+        # (question tokens, sentence tokens); scaling the products, not the int8 vectors, is cheaper.
+        scores = (query @ vectors.tokens[rows].astype(np.float32).T) * vectors.scales[rows]
         every = np.maximum.reduceat(scores, starts, axis=1)
         masked = np.where(content, scores, -np.inf)
         best = np.maximum.reduceat(masked, starts, axis=1)
@@ -327,29 +327,19 @@ class _Interaction:
         self.overlap[needed] = prior @ same
         self._same = same
         self._prior = prior
-        present = np.isin(question_ids, vectors.token_ids)
+        in_paragraph = index.token_paragraphs(question_ids)
+        present = in_paragraph.any(axis=1)
         self.article_overlap = float(prior @ present)
         rarity = vocabulary_rarity(question_ids)
         self.missing_rarity = float(rarity[~present].max()) if not present.all() else 0.0
-        self._question_ids = question_ids
-        self._vectors = vectors
-        self._paragraph_of = [s.paragraph for s in index.article.sentences]
+        self._paragraph_overlap = prior @ in_paragraph
+        self._paragraph_of = index.paragraph_of
         self._best = best
         self._column = {int(i): j for j, i in enumerate(needed)}
 
     def paragraph_overlap(self, candidates: np.ndarray) -> np.ndarray:
         """Rarity-weighted share of the question's tokens found in the candidate's paragraph."""
-        found: dict[int, float] = {}
-        out = np.empty(len(candidates))
-        for k, i in enumerate(candidates):
-            paragraph = self._paragraph_of[i]
-            if paragraph not in found:
-                members = [j for j, p in enumerate(self._paragraph_of) if p == paragraph]
-                lo, hi = self._vectors.bounds[members[0]], self._vectors.bounds[members[-1] + 1]
-                present = np.isin(self._question_ids, self._vectors.token_ids[lo:hi])
-                found[paragraph] = float(self._prior @ present)
-            out[k] = found[paragraph]
-        return out
+        return self._paragraph_overlap[self._paragraph_of[candidates]]
 
     def window(self, candidates: np.ndarray, *, overlap: bool = False) -> np.ndarray:
         """Interaction (or exact overlap) with the sentence and its neighbours' tokens together."""

@@ -46,9 +46,11 @@ class ArticleIndex:
         self.paragraph_terms = [frozenset(terms) for terms in paragraphs]
         self.article_terms = frozenset().union(*self.term_sets)
         self._paragraphs = BM25Scorer(paragraphs, k1=PARAGRAPH_K1, b=PARAGRAPH_B)
-        self._paragraph_of = np.array([s.paragraph - 1 for s in article.sentences])
+        #: Each sentence's paragraph, 0-based.
+        self.paragraph_of = np.array([s.paragraph - 1 for s in article.sentences], dtype=np.int64)
         self._vectors = vectors if semantic else None
         self._token_df: tuple[np.ndarray, np.ndarray] | None = None
+        self._token_paragraphs: np.ndarray | None = None
         self._embedding = threading.Lock()
 
     # -- words -------------------------------------------------------------------------
@@ -56,7 +58,7 @@ class ArticleIndex:
     def bm25(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """BM25 of every sentence, and of every sentence's paragraph, for ``terms``."""
         sentences = self._sentences.scores(terms)
-        paragraphs = self._paragraphs.scores(terms)[self._paragraph_of]
+        paragraphs = self._paragraphs.scores(terms)[self.paragraph_of]
         return sentences, paragraphs
 
     def bm25_ceiling(self, terms: list[str]) -> float:
@@ -92,6 +94,29 @@ class ArticleIndex:
     def embed_all(self) -> ArticleVectors | None:
         """Make sure the vectors exist (so no question waits for them) and return them."""
         return self.vectors
+
+    def token_paragraphs(self, ids: np.ndarray) -> np.ndarray:
+        """For each token id, which paragraphs use it: (len(ids), paragraphs) booleans.
+
+        Columns are 0-based paragraph positions, as in ``paragraph_of``. The sorted
+        (token, paragraph) pairs are built once per article, so a question's
+        lookup is a binary search per token rather than a pass over the text.
+        """
+        vectors = self.vectors
+        assert vectors is not None
+        width = len(self.article.paragraph_spans)
+        if self._token_paragraphs is None:
+            paragraph = np.repeat(self.paragraph_of, np.diff(vectors.bounds))
+            self._token_paragraphs = np.unique(
+                vectors.token_ids.astype(np.int64) * width + paragraph
+            )
+        pairs = self._token_paragraphs
+        found = np.zeros((len(ids), width), bool)
+        starts = np.searchsorted(pairs, ids.astype(np.int64) * width)
+        ends = np.searchsorted(pairs, (ids.astype(np.int64) + 1) * width)
+        for row, (start, end) in enumerate(zip(starts, ends, strict=True)):
+            found[row, pairs[start:end] % width] = True
+        return found
 
     def token_idf(self, ids: np.ndarray) -> np.ndarray:
         """IDF of WordPiece tokens over this article's sentences (unseen tokens weigh most)."""

@@ -80,6 +80,9 @@ class SentenceEncoder:
         self._tokenizer.enable_truncation(MAX_TOKENS)
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3  # warnings about unused initialisers are noise
+        # Idle workers would spin for a while after each run, taking the cores
+        # numpy needs for the rest of the answer (p99 64 ms -> 20 ms without).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(
             str(model_path), options, providers=["CPUExecutionProvider"]
         )

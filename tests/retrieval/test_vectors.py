@@ -89,3 +89,11 @@ def test_a_sentence_read_in_context_knows_what_it_refers_to():
 def test_an_index_given_vectors_does_not_embed_again(seed_article, seed_vectors):
     index = ArticleIndex(seed_article, vectors=seed_vectors)
     assert index.has_vectors and index.vectors is seed_vectors
+
+
+def test_each_question_token_is_found_in_the_paragraphs_that_use_it():
+    index = ArticleIndex(parse_article("The tram is new. It runs late.\n\nThe bus is old."))
+    index.embed_all()
+    tram, bus, zebra = (shared_encoder().token_ids(word)[0] for word in ("tram", "bus", "zebra"))
+    found = index.token_paragraphs(np.array([tram, bus, zebra]))
+    assert found.tolist() == [[True, False], [False, True], [False, False]]
