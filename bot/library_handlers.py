@@ -27,6 +27,8 @@ from retrieval.article import MAX_ARTICLE_BYTES
 
 ADD_BRIEF_SENTENCES = 3
 _URL = re.compile(r"^https?://\S+$", re.I)
+#: Anything else that looks like a link (file:, ftp:, javascript:...): refused, not stored as text.
+_OTHER_LINK = re.compile(r"^([a-z][a-z0-9+.-]*://|(javascript|data|mailto|file):)\S*$", re.I)
 _FILE_TYPES = (".txt", ".md", ".html", ".htm")
 
 
@@ -49,6 +51,8 @@ async def add_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if _URL.match(payload):
         await _add_url(update, context, payload)
+    elif _OTHER_LINK.match(payload):
+        await send_reply(update, [texts.WEB_LINKS_ONLY])
     else:
         await _store(update, context, Extracted(text=payload))
 

@@ -88,6 +88,7 @@ ADD_USAGE = (
 ADDED = "Added as article <b>{number}</b>: {about}"
 ALREADY_THERE = "That article is already here as number <b>{number}</b>."
 ADD_FAILED = "I couldn't add that: {reason}"
+WEB_LINKS_ONLY = "I can add http:// and https:// links only."
 FILE_TYPES = "I can add .txt, .md and .html files only."
 FILE_TOO_BIG = "That file is too big; articles are limited to 2 MB."
 ARTICLES_HEADING = "<b>Articles here</b> (questions go to {target}):"

@@ -81,7 +81,9 @@ async def fetch(
                     continue
                 if response.status_code != 200:
                     raise FetchError(f"{url} answered HTTP {response.status_code}")
-                content_type = response.headers.get("content-type", "").split(";")[0].strip()
+                content_type = (
+                    response.headers.get("content-type", "").split(";")[0].strip().lower()
+                )
                 if content_type and content_type not in ACCEPTED_TYPES:
                     raise FetchError(f"{url} is {content_type}, not a web page or text")
                 body = await _read_capped(response, url)
@@ -128,7 +130,7 @@ async def _checked_target(
         raise FetchError(f"{host}: no such host")
     if host not in allow_hosts:
         for address in addresses:
-            if not _is_public(address):
+            if not is_public_address(address):
                 raise FetchError(f"{host} points to a private or internal address; not fetched")
     address = addresses[0]
     shown = f"[{address}]" if ":" in address else address
@@ -142,8 +144,33 @@ async def system_resolve(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-def _is_public(address: str) -> bool:
+def is_public_address(address: str) -> bool:
+    """Whether a resolved address may be fetched: global unicast, whatever its spelling.
+
+    An IPv6 address can carry an IPv4 one (mapped ``::ffff:a.b.c.d``, NAT64
+    ``64:ff9b::a.b.c.d``, 6to4 ``2002:AABB:CCDD::``, the old compatible form
+    ``::a.b.c.d``); a gateway on the way delivers it to that IPv4 address, so
+    the embedded address is judged instead. The local-use NAT64 prefix
+    ``64:ff9b:1::/48`` translates into the operator's own network and is
+    never public.
+    """
     ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _LOCAL_NAT64:
+            return False
+        ip = _embedded_ipv4(ip) or ip
     return ip.is_global and not ip.is_multicast
+
+
+_WELL_KNOWN_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in _WELL_KNOWN_NAT64 or (int(ip) >> 32 == 0 and int(ip) > 1):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None

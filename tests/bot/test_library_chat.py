@@ -122,6 +122,17 @@ async def test_text_that_is_not_an_article_is_refused_politely(app, api):
     assert "Traceback" not in reply
 
 
+@pytest.mark.parametrize(
+    "link", ["file:///etc/passwd", "ftp://files.example/story.txt", "javascript:alert(1)"]
+)
+async def test_links_that_are_not_web_links_are_refused_not_stored_as_text(app, api, link):
+    await feed(app, message(f"/add {link}"))
+    assert texts(api) == ["I can add http:// and https:// links only."]
+    api.clear()
+    await feed(app, message("/articles"))
+    assert "<b>2</b>." not in texts(api)[0]  # nothing was stored
+
+
 def _document(file_id: str, name: str, size: int, **kwargs) -> dict:
     return {
         "document": {

@@ -6,7 +6,7 @@ import pytest
 
 from library.errors import FetchError
 from library.extract import extract_html
-from library.fetch import MAX_REDIRECTS, fetch
+from library.fetch import MAX_REDIRECTS, fetch, is_public_address
 from tests.library.web_server import STORY_HTML, STORY_SENTENCES, STORY_TITLE, WebServer
 
 LOCAL = {"127.0.0.1"}  # the test server, allowed explicitly; nothing else is
@@ -30,6 +30,12 @@ async def test_story_page_is_fetched_and_reduced_to_the_article(site):
     assert page.source == "Kelmouth Gazette"
     assert page.published == "2026-11-23"
     assert page.url == site.url("/news/ferry-terminal")
+
+
+async def test_content_types_are_compared_without_regard_to_case(site):
+    fetched = await fetch(site.url("/news/shouting"), allow_hosts=LOCAL)
+    assert fetched.content_type == "text/html"
+    assert STORY_TITLE in extract_html(fetched.body.decode(), url=fetched.url).title
 
 
 async def test_redirects_are_followed_to_the_story(site):
@@ -95,6 +101,38 @@ async def test_names_resolving_to_internal_addresses_are_refused():
 
     with pytest.raises(FetchError, match=r"news\.example points to a private"):
         await fetch("https://news.example/story", resolver=resolver)
+
+
+IPV6_FORMS_OF_INTERNAL = [
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "64:ff9b::a9fe:a9fe",  # NAT64 of the metadata address 169.254.169.254
+    "64:ff9b::c0a8:101",  # NAT64 of 192.168.1.1
+    "64:ff9b:1::808:808",  # local-use NAT64: translates into the operator's network
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    "2002:a00:1::",  # 6to4 of 10.0.0.1
+    "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+    "::127.0.0.1",  # IPv4-compatible
+    "::10.1.2.3",
+    "::ffff:169.254.169.254",  # IPv4-mapped
+]
+
+
+@pytest.mark.parametrize("address", IPV6_FORMS_OF_INTERNAL)
+async def test_ipv6_spellings_of_internal_ipv4_addresses_are_refused(address):
+    async def resolver(host: str, port: int) -> list[str]:
+        return [address]  # never contacted: the guard decides before any connection
+
+    assert not is_public_address(address)
+    with pytest.raises(FetchError, match=r"news\.example points to a private"):
+        await fetch("https://news.example/story", resolver=resolver)
+
+
+@pytest.mark.parametrize(
+    "address", ["64:ff9b::808:808", "2002:808:808::1", "2606:4700::1111", "93.184.216.34"]
+)
+def test_public_addresses_pass_the_guard_in_any_spelling(address):
+    # The verdict only: nothing is fetched from these addresses.
+    assert is_public_address(address)
 
 
 async def test_connection_goes_to_the_checked_address(site):

@@ -95,6 +95,8 @@ class WebServer:
                 site.requests.append(self.path)
                 if self.path == "/news/ferry-terminal":
                     self._send(200, "text/html; charset=utf-8", STORY_HTML.encode())
+                elif self.path == "/news/shouting":
+                    self._send(200, "TEXT/HTML; Charset=UTF-8", STORY_HTML.encode())
                 elif self.path == "/lighthouse.txt":
                     self._send(200, "text/plain; charset=utf-8", PLAIN_TEXT.encode())
                 elif self.path == "/short-link":
