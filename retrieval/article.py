@@ -150,7 +150,15 @@ def load_article(path: str | Path) -> Article:
                 f"{path}: the file is {size:,} bytes; articles are limited to "
                 f"{MAX_ARTICLE_BYTES:,} bytes"
             )
-        raw = path.read_bytes()
+        # The size on disk says nothing for /dev/zero, a pipe or a growing file: read one
+        # byte past the cap and no further.
+        with path.open("rb") as file:
+            raw = file.read(MAX_ARTICLE_BYTES + 1)
+        if len(raw) > MAX_ARTICLE_BYTES:
+            raise ArticleError(
+                f"{path}: more than {MAX_ARTICLE_BYTES:,} bytes; articles are limited to "
+                f"{MAX_ARTICLE_BYTES:,} bytes"
+            )
     except FileNotFoundError:
         raise ArticleError(f"{path}: no such file") from None
     except IsADirectoryError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -122,9 +123,10 @@ def _batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             continue
         question_id: Any = None
         try:
-            request = json.loads(line)
+            request = json.loads(line, parse_constant=_not_json, parse_float=_finite)
             if not isinstance(request, dict):
                 raise ValueError("expected a JSON object")
+            _check_unicode(request)
             question_id = request.get("id")
             question = request.get("question")
             if not isinstance(question, str):
@@ -137,6 +139,34 @@ def _batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         print(f"error: {failures} line(s) could not be answered", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def _not_json(name: str) -> Any:
+    """``NaN`` and ``Infinity``: Python's json reads them, but they are not JSON and cannot be echoed."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is out of range")
+    return value
+
+
+def _check_unicode(value: Any) -> None:
+    """Refuse strings holding lone surrogates ("\\ud800"): they cannot be written back as UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("a string holds a lone surrogate (not valid Unicode)") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_unicode(key)
+            _check_unicode(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_unicode(item)
 
 
 def _batch_answerer(args: argparse.Namespace) -> Callable[[Any, str], dict[str, Any]]:

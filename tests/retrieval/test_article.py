@@ -1,3 +1,5 @@
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -91,6 +93,31 @@ def test_huge_file_is_refused_before_reading(tmp_path: Path):
         f.truncate(MAX_ARTICLE_BYTES + 1)
     with pytest.raises(ArticleError, match=r"huge\.txt: the file is .* bytes"):
         load_article(path)
+
+
+def test_endless_device_is_read_only_up_to_the_cap():
+    # /dev/zero reports size 0 and never ends; reading it whole would exhaust memory.
+    with pytest.raises(ArticleError, match=r"/dev/zero: more than 2,000,000 bytes"):
+        load_article("/dev/zero")
+
+
+def test_pipe_is_read_only_up_to_the_cap(tmp_path: Path):
+    fifo = tmp_path / "stream.txt"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=_feed_until_closed, args=(fifo,), daemon=True)
+    writer.start()
+    with pytest.raises(ArticleError, match="more than 2,000,000 bytes"):
+        load_article(fifo)
+
+
+def _feed_until_closed(fifo: Path) -> None:
+    chunk = b"The council met again. " * 4096
+    try:
+        with fifo.open("wb") as pipe:
+            while True:
+                pipe.write(chunk)
+    except BrokenPipeError:
+        pass  # the reader stopped at the cap, as it should
 
 
 def test_missing_file_and_directory_are_named(tmp_path: Path):

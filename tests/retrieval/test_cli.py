@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from retrieval.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = next((REPO / "seeds").glob("*.txt"))
@@ -99,6 +102,43 @@ def test_batch_reports_bad_lines_and_keeps_going():
     assert "error" in out[0] and "error" in out[1]
     assert out[2]["id"] == 2 and "citations" in out[2]
     assert result.stderr.strip() == "error: 2 line(s) could not be answered"
+
+
+def batch_in_process(stdin: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, list[str]]:
+    """``batch`` through ``main`` with a strict UTF-8 stdout, as a real pipe has."""
+    raw = io.BytesIO()
+    stdout = io.TextIOWrapper(raw, encoding="utf-8", errors="strict")
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    monkeypatch.setattr(sys, "stdout", stdout)
+    code = main(["batch", "--article", str(SEED)])
+    stdout.flush()
+    return code, raw.getvalue().decode("utf-8").splitlines()
+
+
+def _strict_json(line: str) -> object:
+    def refuse(name: str) -> object:
+        raise AssertionError(f"{name} in output: {line}")
+
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_batch_answers_every_line_once_with_valid_json_whatever_the_input(monkeypatch):
+    lines = [
+        r'{"id": "\ud800", "question": "How many troops are in Syria?"}',
+        r'{"id": 1, "question": "How many troops \udfff are in Syria?"}',
+        '{"id": NaN, "question": "How many troops are in Syria?"}',
+        '{"id": -Infinity, "question": "How many troops are in Syria?"}',
+        '{"id": 1e999, "question": "How many troops are in Syria?"}',
+        '{"id": "ok", "question": "How many troops are in Syria?"}',
+    ]
+    code, out = batch_in_process("\n".join(lines) + "\n", monkeypatch)
+    assert code == 1
+    assert len(out) == len(lines)
+    parsed = [_strict_json(line) for line in out]
+    assert all("error" in p for p in parsed[:5])
+    assert "lone surrogate" in parsed[0]["error"] and parsed[0]["id"] is None
+    assert "NaN is not a JSON value" in parsed[2]["error"]
+    assert parsed[5]["id"] == "ok" and parsed[5]["citations"][0]["sentence"] == 13
 
 
 @pytest.mark.parametrize(
