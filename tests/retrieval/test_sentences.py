@@ -1,6 +1,9 @@
+import itertools
+
 import pytest
 
 from retrieval import parse_article
+from retrieval.sentences import WINDOW, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -46,3 +49,28 @@ def test_repeated_sentences_get_distinct_spans():
     article = parse_article("No comment. No comment. No comment.")
     starts = [s.start for s in article.sentences]
     assert starts == [0, 12, 24]
+
+
+LONG_PARAGRAPH = " ".join(
+    f"The U.S. council met on Oct. {day} and voted {day} to 3 for the plan, said Dr. Ellis."
+    for day in range(1, 41)
+)
+
+
+def test_a_paragraph_longer_than_the_window_splits_as_if_whole():
+    assert len(LONG_PARAGRAPH) > WINDOW
+    spans = split_sentences(LONG_PARAGRAPH)
+    texts = [LONG_PARAGRAPH[start:end] for start, end in spans]
+    assert len(texts) == 40
+    assert (
+        texts[6] == "The U.S. council met on Oct. 7 and voted 7 to 3 for the plan, said Dr. Ellis."
+    )
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def test_a_dense_hostile_paragraph_is_split_into_exact_spans():
+    text = "U.S. " * 16_000  # 80 KB of abbreviations: quadratic for pysbd as one piece
+    spans = split_sentences(text)
+    assert spans and spans[0][0] == 0 and spans[-1][1] == len(text.rstrip())
+    assert all(text[start:end].strip() == text[start:end] for start, end in spans)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
