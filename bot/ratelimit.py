@@ -19,6 +19,13 @@ class Verdict(Enum):
 
 
 class QuestionLimiter:
+    """At most ``per_window`` questions per user in any ``window_seconds``.
+
+    Users who have been quiet for a whole window are forgotten (swept at most
+    once per window, so the cost is spread thin): a bot seen by millions of
+    users must not keep a record of each forever.
+    """
+
     def __init__(
         self,
         per_window: int,
@@ -30,9 +37,16 @@ class QuestionLimiter:
         self._clock = clock
         self._asked: dict[int, deque[float]] = {}
         self._told: set[int] = set()
+        self._swept = clock()
+
+    @property
+    def tracked_users(self) -> int:
+        return len(self._asked)
 
     def check(self, user_id: int) -> Verdict:
         now = self._clock()
+        if now - self._swept >= self.window:
+            self._forget_quiet_users(now)
         asked = self._asked.setdefault(user_id, deque())
         while asked and now - asked[0] >= self.window:
             asked.popleft()
@@ -44,3 +58,14 @@ class QuestionLimiter:
             return Verdict.DROP
         self._told.add(user_id)
         return Verdict.NOTIFY
+
+    def _forget_quiet_users(self, now: float) -> None:
+        quiet = [
+            user
+            for user, asked in self._asked.items()
+            if not asked or now - asked[-1] >= self.window
+        ]
+        for user in quiet:
+            del self._asked[user]
+            self._told.discard(user)
+        self._swept = now

@@ -75,6 +75,7 @@ def connect(path: Path) -> sqlite3.Connection:
         if verdict != "ok":
             raise StoreError(f"{path}: the database is damaged ({verdict}); restore a backup")
         _migrate(connection, path)
+        _check_writable(connection, path)
     except sqlite3.DatabaseError as error:
         connection.close()
         raise StoreError(
@@ -85,6 +86,21 @@ def connect(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _check_writable(connection: sqlite3.Connection, path: Path) -> None:
+    """Fail at start, not at the first /add: a read-only file opens and reads fine."""
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("UPDATE counters SET value = value WHERE name = 'article_id'")
+        connection.execute("ROLLBACK")
+    except sqlite3.OperationalError as error:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise StoreError(
+            f"{path}: the database is not writable ({error}); check the file's and folder's "
+            "permissions, nothing was changed"
+        ) from None
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:

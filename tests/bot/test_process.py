@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -9,10 +10,13 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from bot import handlers
+from library.store import Store
 from tests.bot.conftest import feed, message
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
 from tests.processes import REPO, bot_env, run_bot_to_exit, running_bot, stop, wait_until
@@ -86,6 +90,31 @@ def test_file_that_is_not_a_database_exits_4(tmp_path):
     assert result.returncode == 4
     assert "is not a usable SQLite database" in result.stderr
     assert database.read_text().startswith("these are my notes")
+
+
+def test_read_only_database_exits_4_at_start(tmp_path):
+    database = tmp_path / "bot.db"
+    Store.open(database).close()
+    with read_only(database):
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
+        result = run_bot_to_exit(env)
+    assert result.returncode == 4
+    (line,) = result.stderr.strip().splitlines()
+    assert str(database) in line and "not writable" in line
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """Make ``path`` read-only even for root (who ignores file modes): the immutable flag."""
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(path)], check=True)
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+    else:
+        path.chmod(0o444)
+        yield
 
 
 def _free_port() -> int:
