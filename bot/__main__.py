@@ -1,20 +1,25 @@
 """``python -m bot``: run the bot with long polling (or a webhook, when configured).
 
 Exit codes: 0 after a clean stop (SIGINT/SIGTERM), 2 when configuration is
-missing or wrong (one line on stderr says which and how to fix it), 3 when a
-seed article cannot be loaded, 4 when the database cannot be opened (damaged,
-not a database, written by a newer version, or not writable).
+missing or wrong (one line on stderr says which and how to fix it; a token
+Telegram rejects is one), 3 when a seed article cannot be loaded, 4 when the
+database cannot be opened (damaged, not a database, written by a newer
+version, or not writable), 5 when the Bot API cannot be reached at start.
+Each failure is one line on stderr, never a traceback and never the token.
 """
 
 from __future__ import annotations
 
 import sys
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Application
 
 from bot.app import build_application, open_library
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 from library.errors import StoreError
 from retrieval import RetrievalError
@@ -22,6 +27,7 @@ from retrieval import RetrievalError
 EXIT_CONFIG = 2
 EXIT_ARTICLE = 3
 EXIT_DATABASE = 4
+EXIT_UNREACHABLE = 5
 
 
 def main() -> int:
@@ -40,6 +46,22 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ARTICLE
     application = build_application(settings, library)
+    try:
+        _run(application, settings)
+    except InvalidToken:
+        print(
+            "error: Telegram rejected TELEGRAM_BOT_TOKEN; copy the token from @BotFather again",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    except NetworkError as error:
+        reason = type(error).__name__
+        print(f"error: cannot reach the Bot API at {settings.api_url} ({reason})", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    return 0
+
+
+def _run(application: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
     if settings.webhook_url:
         application.run_webhook(
             listen=settings.webhook_listen,
@@ -51,7 +73,6 @@ def main() -> int:
         )
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
-    return 0
 
 
 if __name__ == "__main__":

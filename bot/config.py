@@ -70,13 +70,18 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
                 "NEWSBOT_WEBHOOK_SECRET must be set with NEWSBOT_WEBHOOK_URL: 1-256 characters "
                 "of A-Z, a-z, 0-9, _ and -, so that only Telegram can post updates to the bot"
             )
+    log_level = env.get("NEWSBOT_LOG_LEVEL", "INFO").strip().upper() or "INFO"
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(
+            f"NEWSBOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)} (got {log_level!r})"
+        )
     log_format = env.get("NEWSBOT_LOG_FORMAT", "text").strip().lower() or "text"
     if log_format not in ("text", "json"):
         raise ConfigError(f"NEWSBOT_LOG_FORMAT must be text or json (got {log_format!r})")
     return Settings(
         token=token,
         api_url=api_url,
-        log_level=env.get("NEWSBOT_LOG_LEVEL", "INFO").upper(),
+        log_level=log_level,
         questions_per_minute=_int(env, "NEWSBOT_QUESTIONS_PER_MINUTE", 10),
         webhook_url=webhook_url,
         webhook_listen=env.get("NEWSBOT_WEBHOOK_LISTEN", "0.0.0.0"),
@@ -94,6 +99,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
 
 _SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _local(url: str) -> bool:

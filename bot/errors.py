@@ -24,19 +24,30 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 class RedactToken(logging.Filter):
-    """Replaces the token wherever it appears (Bot API URLs, error messages, tracebacks)."""
+    """Replaces secrets wherever they appear (Bot API URLs, error messages, tracebacks).
 
-    def __init__(self, token: str) -> None:
+    The bot token is in every Bot API URL; the webhook secret is in PTB's DEBUG
+    line for ``setWebhook``. Each is replaced by its name in angle brackets.
+    """
+
+    def __init__(self, token: str, *, webhook_secret: str | None = None) -> None:
         super().__init__()
-        self._token = token
+        self._secrets = {token: "<token>"}
+        if webhook_secret:
+            self._secrets[webhook_secret] = "<webhook secret>"
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self._token in message:
-            record.msg = message.replace(self._token, "<token>")
+        if any(secret in message for secret in self._secrets):
+            record.msg = self._redact(message)
             record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text and self._token in record.exc_text:
-            record.exc_text = record.exc_text.replace(self._token, "<token>")
+        if record.exc_text:
+            record.exc_text = self._redact(record.exc_text)
         return True
+
+    def _redact(self, text: str) -> str:
+        for secret, name in self._secrets.items():
+            text = text.replace(secret, name)
+        return text

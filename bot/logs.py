@@ -1,6 +1,6 @@
 """Logging set-up: plain lines for people, or one JSON object per line for log pipelines.
 
-Every handler gets the token-redacting filter, and ``httpx``/``httpcore`` stay
+Every handler gets the filter that redacts the token and the webhook secret, and ``httpx``/``httpcore`` stay
 at WARNING because they log request URLs, which contain the bot token.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
+
+from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings
 from bot.errors import RedactToken
@@ -34,6 +36,22 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class StartUpFailureReported(logging.Filter):
+    """Drops PTB's traceback for a start-up that failed on the token or the network.
+
+    PTB logs the failure of its bootstrap (``get_me``) with a traceback and
+    then raises; ``python -m bot`` reports the same failure as one line with
+    its exit code, so the traceback would only bury that line.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failure = record.exc_info[1] if record.exc_info else None
+        return not (
+            isinstance(failure, InvalidToken | NetworkError)
+            and "Bootstrap Initialize" in record.getMessage()
+        )
+
+
 def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     if not root.handlers:
@@ -42,6 +60,7 @@ def configure_logging(settings: Settings) -> None:
     formatter = JsonFormatter() if settings.log_format == "json" else logging.Formatter(TEXT_FORMAT)
     for handler in root.handlers:
         handler.setFormatter(formatter)
-        handler.addFilter(RedactToken(settings.token))
+        handler.addFilter(RedactToken(settings.token, webhook_secret=settings.webhook_secret))
+    logging.getLogger("telegram.ext").addFilter(StartUpFailureReported())
     for noisy in ("httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -93,6 +93,7 @@ class FakeBotApi:
         if method in self.refuse:
             description = self.refuse[method]
             code = 403 if description.startswith("Forbidden") else 400
+            code = 401 if description.startswith("Unauthorized") else code
             return {"ok": False, "error_code": code, "description": description}
         if method == "getMe":
             return {"ok": True, "result": self._bot_user()}

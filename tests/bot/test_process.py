@@ -92,6 +92,36 @@ def test_file_that_is_not_a_database_exits_4(tmp_path):
     assert database.read_text().startswith("these are my notes")
 
 
+def test_a_token_telegram_rejects_exits_2_with_one_line_and_no_token(tmp_path):
+    with FakeBotApi() as api:
+        api.refuse["getMe"] = "Unauthorized"
+        result = run_bot_to_exit(bot_env(TOKEN, api.url, tmp_path / "bot.db"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: Telegram rejected TELEGRAM_BOT_TOKEN; copy the token from @BotFather again"
+    ]
+    assert TOKEN not in result.stdout + result.stderr
+
+
+def test_an_unreachable_bot_api_exits_5_with_one_line(tmp_path):
+    url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
+    result = run_bot_to_exit(bot_env(TOKEN, url, tmp_path / "bot.db"))
+    assert result.returncode == 5
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: cannot reach the Bot API at {url}")
+    assert TOKEN not in result.stderr
+
+
+def test_an_unknown_log_level_is_a_config_error(tmp_path):
+    result = run_bot_to_exit(
+        bot_env(TOKEN, "http://127.0.0.1:9", tmp_path / "bot.db", NEWSBOT_LOG_LEVEL="TRACE")
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: NEWSBOT_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL (got 'TRACE')"
+    ]
+
+
 def test_read_only_database_exits_4_at_start(tmp_path):
     database = tmp_path / "bot.db"
     Store.open(database).close()
@@ -151,6 +181,7 @@ def test_webhook_mode_handles_updates_with_the_secret_and_refuses_others(tmp_pat
             NEWSBOT_WEBHOOK_LISTEN="127.0.0.1",
             NEWSBOT_WEBHOOK_PORT=str(port),
             NEWSBOT_WEBHOOK_SECRET=secret,
+            NEWSBOT_LOG_LEVEL="DEBUG",  # PTB logs setWebhook's parameters at DEBUG
         )
         with running_bot(env, log) as process:
             assert wait_until(lambda: api.calls_to("setWebhook")), "webhook never registered"
