@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from html import escape
 
 from telegram import Message, Update
 from telegram.constants import ChatAction, ChatType
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot import render, texts
@@ -24,6 +26,8 @@ from library.errors import LibraryError
 from library.extract import Extracted
 from retrieval import RetrievalError
 from retrieval.article import MAX_ARTICLE_BYTES
+
+log = logging.getLogger(__name__)
 
 ADD_BRIEF_SENTENCES = 3
 _URL = re.compile(r"^https?://\S+$", re.I)
@@ -187,5 +191,10 @@ async def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, extracted: 
 
 
 async def _typing(update: Update) -> None:
-    if update.effective_chat is not None:
+    """Show "typing…" while a link or file is added; a refused action must not decide the add."""
+    if update.effective_chat is None:
+        return
+    try:
         await update.effective_chat.send_action(ChatAction.TYPING)
+    except TelegramError as error:
+        log.warning("could not send the typing action: %s", error)

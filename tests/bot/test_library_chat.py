@@ -222,6 +222,13 @@ async def test_url_is_fetched_extracted_and_briefed(web_app, api, site):
     assert f"— {STORY_TITLE}" in answer
 
 
+async def test_a_refused_typing_action_does_not_decide_the_add(web_app, api, site):
+    api.refuse["sendChatAction"] = "Bad Request: chat action refused"
+    await feed(web_app, message(f"/add {site.url('/news/ferry-terminal')}"))
+    (reply,) = texts(api)
+    assert reply.startswith(f"Added as article <b>2</b>: {STORY_TITLE}")
+
+
 async def test_same_url_twice_is_not_fetched_again(web_app, api, site):
     url = site.url("/news/ferry-terminal")
     await feed(web_app, message(f"/add {url}"))
