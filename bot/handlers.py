@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from html import escape
 
@@ -236,9 +237,16 @@ def _addressed_question(message: Message, context: ContextTypes.DEFAULT_TYPE) ->
     bot_id = context.bot.id
     username = (context.bot.username or "").lower()
     text = message.text or ""
-    for entity, value in message.parse_entities(
-        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    ).items():
+    try:
+        entities = message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
+    except UnicodeDecodeError:
+        # An entity offset that splits an emoji's surrogate pair (no real client
+        # sends one): fall back to the mention as written.
+        spoken = re.compile(rf"@{re.escape(username)}\b", re.IGNORECASE) if username else None
+        if spoken is not None and spoken.search(text):
+            return spoken.sub(" ", text).strip()
+        entities = {}
+    for entity, value in entities.items():
         mentioned = (
             value.lower() == f"@{username}"
             if entity.type == MessageEntity.MENTION

@@ -78,6 +78,14 @@ async def test_group_command_addressed_to_the_bot_works(app, api):
     assert "[10]" in api.sent_texts()[0]
 
 
+async def test_a_mention_whose_offset_splits_an_emoji_is_still_understood(app, api):
+    text = f"🙂@{BOT_USERNAME} who declined to comment?"
+    # Offset 1 falls between the two UTF-16 halves of the emoji.
+    entity = {"type": "mention", "offset": 1, "length": len(BOT_USERNAME) + 1}
+    await feed(app, group_message(text, entities=[entity]))
+    assert "declined to comment. [5]" in api.sent_texts()[0]
+
+
 async def test_bare_mention_asks_for_a_question(app, api):
     await feed(app, mention(""))
     assert api.sent_texts()[0].startswith("Yes? Ask me a question")
