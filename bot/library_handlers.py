@@ -158,7 +158,7 @@ async def _add_document(
     telegram_file = await document.get_file()
     raw = bytes(await telegram_file.download_as_bytearray())
     try:
-        extracted = library(context).extract_upload(raw, name)
+        extracted = await library(context).extract_upload(raw, name)
     except (LibraryError, RetrievalError) as error:
         await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
         return

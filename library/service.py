@@ -15,6 +15,7 @@ vectors are not stored yet is ranked on words until they are.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
@@ -201,16 +202,20 @@ class Library:
         if existing is not None:
             return existing
         fetched = await fetch(url, allow_hosts=self.allow_hosts)
+        # Extraction of a 2 MB page takes seconds: never on the event loop, where
+        # it would freeze every chat.
         if fetched.content_type.startswith("text/html") or fetched.content_type.endswith("xml"):
             html = fetched.body.decode("utf-8", errors="replace")
+            extracted = await asyncio.to_thread(extract_html, html, url=fetched.url)
             # Keep the URL the user gave (what duplicate checks compare), not the redirect's.
-            return replace(extract_html(html, url=fetched.url), url=url)
-        found = extract_file(fetched.body, url)
+            return replace(extracted, url=url)
+        found = await asyncio.to_thread(extract_file, fetched.body, url)
         return Extracted(found.text, url=url)
 
     @staticmethod
-    def extract_upload(raw: bytes, file_name: str) -> Extracted:
-        return extract_file(raw, file_name)
+    async def extract_upload(raw: bytes, file_name: str) -> Extracted:
+        """An uploaded file's article, extracted in a worker thread (see ``fetch_url``)."""
+        return await asyncio.to_thread(extract_file, raw, file_name)
 
     def remove(self, chat_id: int, article_id: int) -> bool:
         removed = self.store.remove(chat_id, article_id)
