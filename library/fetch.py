@@ -29,6 +29,8 @@ from library.errors import FetchError
 MAX_BYTES = 2_000_000
 MAX_REDIRECTS = 5
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+#: Seconds for the whole fetch (every redirect, connection and byte of the body).
+DEADLINE = 10.0
 USER_AGENT = "newsbot/0.1 (+article fetcher for a Telegram Q&A bot)"
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown")
 
@@ -45,14 +47,27 @@ class Fetched:
 
 
 async def fetch(
-    url: str, *, allow_hosts: Collection[str] = (), resolver: Resolver | None = None
+    url: str,
+    *,
+    allow_hosts: Collection[str] = (),
+    resolver: Resolver | None = None,
+    deadline: float = DEADLINE,
 ) -> Fetched:
     """GET ``url`` under the rules above; ``FetchError`` says plainly what was refused.
 
     ``resolver`` replaces the system's DNS lookup (a deployment with its own
     resolver; tests that need a name to point at a private address offline).
+    httpx's timeouts apply per read, so a server sending a byte a second would
+    never trip them: ``deadline`` bounds the whole fetch.
     """
-    resolve = resolver or system_resolve
+    try:
+        async with asyncio.timeout(deadline):
+            return await _fetch(url, allow_hosts, resolver or system_resolve)
+    except TimeoutError:
+        raise FetchError(f"{url} took longer than {deadline:g} s to fetch") from None
+
+
+async def _fetch(url: str, allow_hosts: Collection[str], resolve: Resolver) -> Fetched:
     async with httpx.AsyncClient(
         timeout=TIMEOUT, follow_redirects=False, trust_env=False
     ) as client:
@@ -98,11 +113,14 @@ async def _read_capped(response: httpx.Response, url: str) -> bytes:
     if declared and declared.isdigit() and int(declared) > MAX_BYTES:
         raise FetchError(f"{url} is larger than {MAX_BYTES // 1_000_000} MB")
     chunks, size = [], 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > MAX_BYTES:
-            raise FetchError(f"{url} is larger than {MAX_BYTES // 1_000_000} MB")
-        chunks.append(chunk)
+    try:
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > MAX_BYTES:
+                raise FetchError(f"{url} is larger than {MAX_BYTES // 1_000_000} MB")
+            chunks.append(chunk)
+    except httpx.HTTPError as error:  # the body stalled, or ended before its length
+        raise FetchError(f"could not read {url} ({type(error).__name__})") from None
     return b"".join(chunks)
 
 

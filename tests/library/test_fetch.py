@@ -38,6 +38,16 @@ async def test_content_types_are_compared_without_regard_to_case(site):
     assert STORY_TITLE in extract_html(fetched.body.decode(), url=fetched.url).title
 
 
+async def test_a_trickling_server_is_cut_off_at_the_deadline(site):
+    with pytest.raises(FetchError, match=r"/trickle took longer than 1 s to fetch"):
+        await fetch(site.url("/trickle"), allow_hosts=LOCAL, deadline=1.0)
+
+
+async def test_a_body_that_ends_short_is_a_clear_error(site):
+    with pytest.raises(FetchError, match=r"could not read .*/cut-short \(RemoteProtocolError\)"):
+        await fetch(site.url("/cut-short"), allow_hosts=LOCAL)
+
+
 async def test_redirects_are_followed_to_the_story(site):
     fetched = await fetch(site.url("/short-link"), allow_hosts=LOCAL)
     assert fetched.url == site.url("/news/ferry-terminal")

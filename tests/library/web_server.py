@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 STORY_TITLE = "Harbour authority approves second ferry terminal"
@@ -97,6 +98,10 @@ class WebServer:
                     self._send(200, "text/html; charset=utf-8", STORY_HTML.encode())
                 elif self.path == "/news/shouting":
                     self._send(200, "TEXT/HTML; Charset=UTF-8", STORY_HTML.encode())
+                elif self.path == "/trickle":
+                    self._trickle()
+                elif self.path == "/cut-short":
+                    self._cut_short()
                 elif self.path == "/lighthouse.txt":
                     self._send(200, "text/plain; charset=utf-8", PLAIN_TEXT.encode())
                 elif self.path == "/short-link":
@@ -131,6 +136,28 @@ class WebServer:
                 # The fetcher hangs up at its size cap, as it should.
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(body)
+                self.close_connection = True
+
+            def _trickle(self) -> None:
+                """One byte every 0.2 s for a minute: alive to every per-read timeout."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", "300")
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    for _ in range(300):
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                self.close_connection = True
+
+            def _cut_short(self) -> None:
+                """Promises 5,000 bytes, sends 20 and hangs up."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", "5000")
+                self.end_headers()
+                self.wfile.write(b"<p>The story begins")
                 self.close_connection = True
 
             def _redirect(self, location: str) -> None:
