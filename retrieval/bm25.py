@@ -69,6 +69,17 @@ class BM25Scorer:
                 score += self._term_score(term)
         return score
 
+    def document_weights(self) -> list[dict[str, float]]:
+        """Each document's score for each one-term query it matches (what ``scores`` sums)."""
+        bm25 = self._bm25
+        return [
+            {
+                term: bm25.idf[term] * (freq * (bm25.k1 + 1) / (freq + self._length_norm[j]))
+                for term, freq in document.items()
+            }
+            for j, document in enumerate(bm25.doc_freqs)
+        ]
+
     def _term_score(self, term: str) -> np.ndarray:
         """One term's share of ``BM25Okapi.get_scores``, computed once per article and term.
 

@@ -16,6 +16,8 @@ built with ``semantic=False`` never asks the model: it ranks on words alone.
 from __future__ import annotations
 
 import threading
+from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,6 +29,34 @@ from retrieval.vectors import ArticleVectors, embed_article
 
 PARAGRAPH_K1 = 1.2
 PARAGRAPH_B = 0.75
+
+
+@dataclass(frozen=True)
+class TermWeights:
+    """Sentence-term pairs: ``Q[i, t]`` how often sentence i says t, ``W[i, t]`` t's BM25 weight
+    in sentence i, so that sentence i's BM25 score as a query against sentence j is
+    ``sum_t Q[i, t] * W[j, t]``. Both matrices share the pattern ``(rows, columns)``."""
+
+    size: int  #: sentences
+    terms: int
+    rows: np.ndarray
+    columns: np.ndarray
+    counts: np.ndarray  #: Q's values
+    weights: np.ndarray  #: W's values
+
+    def query_by_document(self, x: np.ndarray) -> np.ndarray:
+        """``x @ Q @ W.T``: sentences weighted by ``x`` as queries, scored against every sentence."""
+        per_term = np.bincount(self.columns, x[self.rows] * self.counts, minlength=self.terms)
+        return np.bincount(self.rows, self.weights * per_term[self.columns], minlength=self.size)
+
+    def document_by_query(self, x: np.ndarray) -> np.ndarray:
+        """``x @ W @ Q.T``: the transpose's product."""
+        per_term = np.bincount(self.columns, x[self.rows] * self.weights, minlength=self.terms)
+        return np.bincount(self.rows, self.counts * per_term[self.columns], minlength=self.size)
+
+    def self_similarity(self) -> np.ndarray:
+        """The diagonal: each sentence scored against itself."""
+        return np.bincount(self.rows, self.counts * self.weights, minlength=self.size)
 
 
 class ArticleIndex:
@@ -70,8 +100,32 @@ class ArticleIndex:
         return self._sentences.idf(term)
 
     def similarity(self) -> np.ndarray:
-        """Sentence-by-sentence BM25 similarity (row i: sentence i as the query)."""
+        """Sentence-by-sentence BM25 similarity (row i: sentence i as the query).
+
+        Dense, so quadratic: fine for a look at a short article; ``term_weights``
+        gives the same numbers in a form that stays linear.
+        """
         return np.array([self._sentences.scores(terms) for terms in self.sentence_terms])
+
+    def term_weights(self) -> TermWeights:
+        """The similarity above as two sparse sentence-by-term matrices: ``Q @ W.T``."""
+        vocabulary: dict[str, int] = {}
+        rows, columns, counts, weights = [], [], [], []
+        documents = self._sentences.document_weights()
+        for i, terms in enumerate(self.sentence_terms):
+            for term, count in Counter(terms).items():
+                rows.append(i)
+                columns.append(vocabulary.setdefault(term, len(vocabulary)))
+                counts.append(float(count))
+                weights.append(documents[i][term])
+        return TermWeights(
+            size=len(self.sentence_terms),
+            terms=len(vocabulary),
+            rows=np.array(rows, dtype=np.int64),
+            columns=np.array(columns, dtype=np.int64),
+            counts=np.array(counts),
+            weights=np.array(weights),
+        )
 
     # -- meaning -----------------------------------------------------------------------
 

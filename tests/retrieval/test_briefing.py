@@ -1,6 +1,8 @@
+import numpy as np
 import pytest
 
 from retrieval import ArticleIndex, brief, parse_article
+from retrieval.briefing import DAMPING, _textrank
 
 
 def test_briefing_leads_with_the_news_and_keeps_article_order(seed_index):
@@ -33,3 +35,44 @@ def test_briefing_does_not_repeat_itself():
 def test_briefing_needs_at_least_one_sentence(seed_index):
     with pytest.raises(ValueError):
         brief(seed_index, 0)
+
+
+def _dense_textrank(index: ArticleIndex) -> np.ndarray:
+    """The walk over the full n x n matrix, as briefing computed it before: the reference."""
+    size = len(index.article.sentences)
+    similarity = index.similarity()
+    similarity = (similarity + similarity.T) / 2.0
+    np.fill_diagonal(similarity, 0.0)
+    lead = 1.0 / np.sqrt(np.arange(1, size + 1))
+    restart = lead / lead.sum()
+    sums = similarity.sum(axis=1, keepdims=True)
+    transition = np.where(sums > 0, similarity / np.where(sums > 0, sums, 1), restart)
+    rank = restart.copy()
+    for _ in range(100):
+        rank = (1 - DAMPING) * restart + DAMPING * rank @ transition
+    return rank
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        None,  # the seed
+        "A lone sentence shares nothing.\n\nThe tram line costs money. The tram line opens soon."
+        "\n\nZebras graze quietly.",
+    ],
+)
+def test_the_linear_walk_ranks_sentences_exactly_as_the_full_matrix_did(seed_article, text):
+    index = ArticleIndex(seed_article if text is None else parse_article(text), semantic=False)
+    assert np.allclose(_textrank(index), _dense_textrank(index), atol=1e-9)
+
+
+def test_a_very_long_article_is_briefed_without_a_sentence_by_sentence_matrix():
+    text = " ".join(
+        f"Harbour board meeting {i} discussed berths and the ferry timetable again."
+        for i in range(8000)
+    )
+    index = ArticleIndex(parse_article(text), semantic=False)
+    assert len(index.article.sentences) == 8000
+    # 8,000 near-repeats: the lead, and nothing that says the same again.
+    (citation,) = brief(index)
+    assert citation.sentence == 1
