@@ -10,20 +10,20 @@ Prints, in one run (targets from issue 11 in brackets):
 2. splitting 80 KB of ``"U.S. "`` into sentences [under 2 s], and 90 KB of
    ``"a. "`` (30,000 one-letter sentences);
 3. a question from one chat while six other chats each add a 600 KB article
-   (store and brief, in six threads, as the bot's workers do) through the same
-   ``Library``: the question's latency next to the same questions asked of an
-   idle library in the same run [under 1 s]. Embedding the added articles,
+   (store and brief) through the bot's ingestion queue (library/ingestion.py:
+   two at a time, on their own threads): the question's latency next to the
+   same questions asked of an idle library in the same run [under 1 s]. Embedding the added articles,
    which the bot does afterwards in the background, is left out: it would take
    minutes per article here.
 """
 
 from __future__ import annotations
 
+import asyncio
 import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -85,30 +85,32 @@ def question_latencies(library: Library, rounds: int) -> list[float]:
     return latencies
 
 
-def under_load(folder: Path) -> tuple[list[float], list[float], float]:
+async def under_load(folder: Path) -> tuple[list[float], list[float], float]:
+    """Six uploads through the bot's ingestion queue while one chat keeps asking."""
     library = Library(Store.open(folder / "library.db"))
     library.warm_up(library.add_seeds(seed_paths()))
     idle = question_latencies(library, 20)
     texts = [long_article(seed) for seed in range(1, UPLOADS + 1)]
 
-    def upload(chat: int, text: str) -> None:
-        added = library.add_extracted(chat, Extracted(text=text), None)
-        library.brief(added.article_id, 3)
+    async def upload(chat: int, text: str) -> None:
+        with library.ingestion.admit(chat):
+            added = await library.ingestion.run(
+                library.add_extracted, chat, Extracted(text=text), None
+            )
+            await library.ingestion.run(library.brief, added.article_id, 3)
 
-    workers = [
-        threading.Thread(target=upload, args=(100 + n, text)) for n, text in enumerate(texts)
-    ]
     started = time.perf_counter()
-    for worker in workers:
-        worker.start()
+    uploads = asyncio.ensure_future(
+        asyncio.gather(*(upload(100 + n, text) for n, text in enumerate(texts)))
+    )
     busy: list[float] = []
-    while any(worker.is_alive() for worker in workers):
-        busy += question_latencies(library, 1)
-        time.sleep(0.2)
-    for worker in workers:
-        worker.join()
+    while not uploads.done():
+        busy += await asyncio.to_thread(question_latencies, library, 1)
+        await asyncio.sleep(0.2)
+    await uploads
+    took = time.perf_counter() - started
     library.store.close()
-    return idle, busy, time.perf_counter() - started
+    return idle, busy, took
 
 
 def main() -> int:
@@ -120,7 +122,7 @@ def main() -> int:
         print("split into sentences")
         print(f"  80 KB of 'U.S. ': {split_seconds('U.S. ' * 16_000):5.2f} s   [target: < 2 s]")
         print(f"  90 KB of 'a. ':   {split_seconds('a. ' * 30_000):5.2f} s")
-        idle, busy, took = under_load(folder)
+        idle, busy, took = asyncio.run(under_load(folder))
     print(f"a question from one chat while {UPLOADS} chats add 600 KB articles (store + brief)")
     for label, samples in (("idle library", idle), ("during the uploads", busy)):
         millis = np.array(samples) * 1000

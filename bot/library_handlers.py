@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from html import escape
 
 from telegram import Message, Update
@@ -24,6 +26,7 @@ from bot.handlers import (
 )
 from library.errors import LibraryError
 from library.extract import Extracted
+from library.ingestion import Busy
 from retrieval import RetrievalError
 from retrieval.article import MAX_ARTICLE_BYTES
 
@@ -47,18 +50,24 @@ async def add_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     replied = message.reply_to_message
     if not payload and replied is not None:
         if replied.document is not None:
-            await _add_document(update, context, replied)
+            async with _admitted(update, context) as admitted:
+                if admitted:
+                    await _add_document(update, context, replied)
             return
         payload = (replied.text or replied.caption or "").strip()
     if not payload:
         await send_reply(update, [texts.ADD_USAGE])
         return
-    if _URL.match(payload):
-        await _add_url(update, context, payload)
-    elif _OTHER_LINK.match(payload):
+    if _OTHER_LINK.match(payload) and not _URL.match(payload):
         await send_reply(update, [texts.WEB_LINKS_ONLY])
-    else:
-        await _store(update, context, Extracted(text=payload))
+        return
+    async with _admitted(update, context) as admitted:
+        if not admitted:
+            return
+        if _URL.match(payload):
+            await _add_url(update, context, payload)
+        else:
+            await _store(update, context, Extracted(text=payload))
 
 
 async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -72,7 +81,9 @@ async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if in_group and not await may_manage(update, context):
         await send_reply(update, [texts.ADMINS_ONLY])
         return
-    await _add_document(update, context, message)
+    async with _admitted(update, context) as admitted:
+        if admitted:
+            await _add_document(update, context, message)
 
 
 async def articles_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,7 +180,7 @@ async def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, extracted: 
     shelf = library(context)
     user = update.effective_user
     try:
-        result = await asyncio.to_thread(
+        result = await shelf.ingestion.run(
             shelf.add_extracted, chat_id_of(update), extracted, user.id if user else None
         )
     except (LibraryError, RetrievalError) as error:
@@ -179,15 +190,31 @@ async def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, extracted: 
         await send_reply(update, [texts.ALREADY_THERE.format(number=result.article_id)])
         return
     article = await article_of(context, result.article_id)
-    citations = await asyncio.to_thread(shelf.brief, result.article_id, ADD_BRIEF_SENTENCES)
+    citations = await shelf.ingestion.run(shelf.brief, result.article_id, ADD_BRIEF_SENTENCES)
     heading = texts.ADDED.format(number=result.article_id, about=escape(render.about(article)))
     await send_reply(update, [heading, *render.briefing_parts(citations, article)[1:]])
     log_update(update, "add", 0.0)
     if context.application.running:
         # Embed it while the reader reads the briefing, so the first question does not wait.
         context.application.create_task(
-            asyncio.to_thread(shelf.warm_up, [result.article_id]), name="embed-added-article"
+            shelf.ingestion.run(shelf.warm_up, [result.article_id]), name="embed-added-article"
         )
+
+
+@asynccontextmanager
+async def _admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[bool]:
+    """A place in the ingestion queue for this chat's add, or a polite "busy" and ``False``."""
+    queue, chat_id = library(context).ingestion, chat_id_of(update)
+    try:
+        queue.reserve(chat_id)
+    except Busy as busy:
+        await send_reply(update, [texts.BUSY.format(reason=escape(str(busy)))])
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        queue.release(chat_id)
 
 
 async def _typing(update: Update) -> None:

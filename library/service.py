@@ -15,7 +15,6 @@ vectors are not stored yet is ranked on words until they are.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
@@ -24,6 +23,7 @@ from pathlib import Path
 from library.cache import IndexCache
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch
+from library.ingestion import IngestionQueue
 from library.store import SHARED, AddResult, ArticleRow, Store
 from retrieval import Answer, ArticleError, ArticleIndex, Citation, answer, brief, load_article
 from retrieval.collection import CANDIDATES, CollectionAnswer, Shelved, answer_across
@@ -62,6 +62,8 @@ class Library:
         self._indexes = IndexCache(self._build_index, cache_size)
         self._stopping = threading.Event()
         self._backfilling: threading.Thread | None = None
+        #: Where adding articles runs (see library/ingestion.py).
+        self.ingestion = IngestionQueue()
 
     # -- set-up -----------------------------------------------------------------------
 
@@ -206,16 +208,15 @@ class Library:
         # it would freeze every chat.
         if fetched.content_type.startswith("text/html") or fetched.content_type.endswith("xml"):
             html = fetched.body.decode("utf-8", errors="replace")
-            extracted = await asyncio.to_thread(extract_html, html, url=fetched.url)
+            extracted = await self.ingestion.run(extract_html, html, url=fetched.url)
             # Keep the URL the user gave (what duplicate checks compare), not the redirect's.
             return replace(extracted, url=url)
-        found = await asyncio.to_thread(extract_file, fetched.body, url)
+        found = await self.ingestion.run(extract_file, fetched.body, url)
         return Extracted(found.text, url=url)
 
-    @staticmethod
-    async def extract_upload(raw: bytes, file_name: str) -> Extracted:
-        """An uploaded file's article, extracted in a worker thread (see ``fetch_url``)."""
-        return await asyncio.to_thread(extract_file, raw, file_name)
+    async def extract_upload(self, raw: bytes, file_name: str) -> Extracted:
+        """An uploaded file's article, extracted on an ingestion thread (see ``fetch_url``)."""
+        return await self.ingestion.run(extract_file, raw, file_name)
 
     def remove(self, chat_id: int, article_id: int) -> bool:
         removed = self.store.remove(chat_id, article_id)
