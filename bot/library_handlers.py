@@ -196,9 +196,8 @@ async def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, extracted: 
     log_update(update, "add", 0.0)
     if context.application.running:
         # Embed it while the reader reads the briefing, so the first question does not wait.
-        context.application.create_task(
-            shelf.ingestion.run(shelf.warm_up, [result.article_id]), name="embed-added-article"
-        )
+        # Not a PTB task: stopping must not wait minutes for a long article (it stops itself).
+        shelf.ingestion.submit(shelf.warm_up, [result.article_id])
 
 
 @asynccontextmanager

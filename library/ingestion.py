@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from library.errors import LibraryError
 
+log = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -68,3 +70,18 @@ class IngestionQueue:
         """``work(*args, **kwargs)`` on an ingestion thread."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._pool, functools.partial(work, *args, **kwargs))
+
+    def submit(self, work: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        """``work`` on an ingestion thread, not awaited: background work after an add.
+
+        Nothing waits for it (a shutdown included: the work must be able to stop
+        itself, as embedding does); a failure is logged, not lost.
+        """
+        future = self._pool.submit(work, *args, **kwargs)
+        future.add_done_callback(_log_failure)
+        return future
+
+
+def _log_failure(future: Future[Any]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("background ingestion work failed", exc_info=future.exception())

@@ -27,6 +27,7 @@ from library.ingestion import IngestionQueue
 from library.store import SHARED, AddResult, ArticleRow, Store
 from retrieval import Answer, ArticleError, ArticleIndex, Citation, answer, brief, load_article
 from retrieval.collection import CANDIDATES, CollectionAnswer, Shelved, answer_across
+from retrieval.errors import EmbeddingStopped
 from retrieval.ranking import Models
 from retrieval.semantic import shared_encoder
 from retrieval.vectors import ArticleVectors, model_id
@@ -96,7 +97,10 @@ class Library:
         index = self.index(article_id)
         if index.has_vectors:
             return False
-        vectors = index.embed_all()
+        try:
+            vectors = index.embed_all(stop=self._stopping.is_set)
+        except EmbeddingStopped:
+            return False  # shutting down; the backfill embeds it at the next start
         assert vectors is not None
         self.store.save_vectors(article_id, model_id(), vectors.to_bytes())
         return True
@@ -109,7 +113,8 @@ class Library:
         self._backfilling.start()
 
     def stop_background(self, timeout: float = 10.0) -> None:
-        """Ask the backfill to stop after the article it is embedding, and wait for it."""
+        """Ask the backfill, and any embedding under way, to stop at its next batch of
+        sentences; wait for the backfill. What was not embedded is embedded at the next start."""
         self._stopping.set()
         if self._backfilling is not None:
             self._backfilling.join(timeout)

@@ -15,3 +15,7 @@ class ArticleError(RetrievalError):
 
 class QuestionError(RetrievalError):
     """A question cannot be asked (empty, or nothing left to search for)."""
+
+
+class EmbeddingStopped(RetrievalError):
+    """Embedding was asked to stop (the process is shutting down); nothing was kept."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -145,9 +146,17 @@ class ArticleIndex:
                     self._vectors = embed_article(self.article, shared_encoder())
         return self._vectors
 
-    def embed_all(self) -> ArticleVectors | None:
-        """Make sure the vectors exist (so no question waits for them) and return them."""
-        return self.vectors
+    def embed_all(self, stop: Callable[[], bool] | None = None) -> ArticleVectors | None:
+        """Make sure the vectors exist (so no question waits for them) and return them.
+
+        ``stop`` can end the work early (``EmbeddingStopped``); nothing is kept then.
+        """
+        if not self.semantic or self._vectors is not None:
+            return self._vectors
+        with self._embedding:
+            if self._vectors is None:
+                self._vectors = embed_article(self.article, shared_encoder(), stop=stop)
+        return self._vectors
 
     def token_paragraphs(self, ids: np.ndarray) -> np.ndarray:
         """For each token id, which paragraphs use it: (len(ids), paragraphs) booleans.

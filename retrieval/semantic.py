@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from retrieval.errors import RetrievalError
+from retrieval.errors import EmbeddingStopped, RetrievalError
 
 #: Tokens the model reads; longer texts are cut (the model was trained at 256).
 MAX_TOKENS = 256
@@ -117,12 +117,20 @@ class SentenceEncoder:
             vectors[row] = reading.pooled()
         return vectors
 
-    def token_states(self, texts: Sequence[str]) -> list[TokenStates]:
-        """The model's token states for each text, in the order given."""
+    def token_states(
+        self, texts: Sequence[str], *, stop: Callable[[], bool] | None = None
+    ) -> list[TokenStates]:
+        """The model's token states for each text, in the order given.
+
+        ``stop`` is asked before each batch: a long article takes minutes to
+        read, and a process shutting down should not wait for it.
+        """
         encodings = self._tokenizer.encode_batch(list(texts))
         readings: list[TokenStates | None] = [None] * len(encodings)
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")
         for start in range(0, len(order), BATCH):
+            if stop is not None and stop():
+                raise EmbeddingStopped("embedding stopped before the article was read")
             rows = order[start : start + BATCH]
             width = max(len(encodings[i].ids) for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -17,7 +18,8 @@ import pytest
 
 from bot import handlers
 from library.store import Store
-from tests.bot.conftest import feed, message
+from retrieval.vectors import model_id
+from tests.bot.conftest import USER, feed, message
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
 from tests.processes import REPO, bot_env, run_bot_to_exit, running_bot, stop, wait_until
 
@@ -36,6 +38,28 @@ def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path):
         assert len(api.calls_to("setMyCommands")) == 2
         assert TOKEN not in stderr
         assert "update chat=private command=text" in stderr
+
+
+def test_sigterm_does_not_wait_for_a_long_article_to_be_embedded(tmp_path):
+    # About 4,000 sentences: embedding them takes the better part of a minute here.
+    story = " ".join(
+        f"Harbour board meeting {i} heard that berth {i % 40} needs dredging before winter."
+        for i in range(4000)
+    )
+    log, database = tmp_path / "bot.log", tmp_path / "bot.db"
+    with FakeBotApi() as api, running_bot(bot_env(TOKEN, api.url, database), log) as process:
+        assert wait_until(lambda: api.calls_to("getUpdates")), "bot never polled"
+        api.push_updates([message(f"/add {story}")])
+        assert api.wait_for_messages(1, timeout=60)  # added and briefed: embedding begins
+        assert api.sent_texts()[0].startswith("Added as article <b>2</b>")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    store = Store.open(database)
+    try:  # the acknowledged article is kept; its vectors come from the next start's backfill
+        assert store.add(USER["id"], story).duplicate
+        assert store.without_vectors(model_id(), 10) == [2]
+    finally:
+        store.close()
 
 
 def test_missing_token_exits_2_with_one_helpful_line():

@@ -105,6 +105,13 @@ def test_backfill_stops_when_asked(library):
     assert len(library.store.without_vectors(model_id(), 10)) == 1
 
 
+def test_an_embedding_under_way_stops_at_shutdown_and_stores_nothing(library):
+    article_id = library.store.add(CHAT, STORY).article_id
+    library.stop_background()
+    assert library.embed(article_id) is False
+    assert library.store.without_vectors(model_id(), 10) == [article_id]
+
+
 def test_removing_an_article_removes_its_vectors(library):
     article_id = library.store.add(CHAT, STORY).article_id
     library.embed(article_id)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from retrieval import ArticleIndex, parse_article
+from retrieval.errors import EmbeddingStopped
 from retrieval.semantic import shared_encoder
 from retrieval.vectors import ArticleVectors, embed_article, model_id, passages
 
@@ -97,3 +98,10 @@ def test_each_question_token_is_found_in_the_paragraphs_that_use_it():
     tram, bus, zebra = (shared_encoder().token_ids(word)[0] for word in ("tram", "bus", "zebra"))
     found = index.token_paragraphs(np.array([tram, bus, zebra]))
     assert found.tolist() == [[True, False], [False, True], [False, False]]
+
+
+def test_embedding_asked_to_stop_keeps_nothing(seed_article):
+    index = ArticleIndex(seed_article)
+    with pytest.raises(EmbeddingStopped):
+        index.embed_all(stop=lambda: True)
+    assert not index.has_vectors
