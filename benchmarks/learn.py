@@ -47,13 +47,13 @@ from retrieval import ArticleIndex, parse_article
 from retrieval.analysis import analyze
 from retrieval.features import Evidence, gather
 from retrieval.ranking import (
-    ABSTAIN_LEXICAL,
-    ABSTAIN_SEMANTIC,
     MODELS_PATH,
     LinearModel,
     Models,
     abstention_features,
+    abstention_names,
     regime,
+    sigmoid,
 )
 from retrieval.vectors import model_id
 
@@ -189,13 +189,9 @@ def fit(asked: list[Asked]) -> Models:
             answerable = np.array([x.answerable for x in pool])
             key = regime(mode, short=short)
             abstainers[key] = fit_abstainer(rows, answerable, abstain_names)
-            probabilities = _sigmoid(abstainers[key].score(rows[answerable], abstain_names))
+            probabilities = sigmoid(abstainers[key].score(rows[answerable], abstain_names))
             thresholds[key] = float(np.quantile(probabilities, ABSTAIN_QUANTILE[short]))
     return Models(rankers, abstainers, thresholds)
-
-
-def abstention_names(mode: str) -> tuple[str, ...]:
-    return ABSTAIN_LEXICAL + (ABSTAIN_SEMANTIC if mode == "semantic" else ())
 
 
 def fit_ranker(
@@ -236,7 +232,7 @@ def fit_abstainer(rows: np.ndarray, answerable: np.ndarray, names: tuple[str, ..
     w = np.zeros(z.shape[1])
     penalty = ABSTAINER_L2 * len(z) * np.diag([1.0] * len(names) + [0.0])
     for _ in range(50):
-        p = _sigmoid(z @ w)
+        p = sigmoid(z @ w)
         grad = z.T @ (weight * (p - y)) + penalty @ w
         hessian = (z * (weight * p * (1 - p))[:, None]).T @ z + penalty
         step = np.linalg.solve(hessian, grad)
@@ -325,7 +321,7 @@ def _figures(asked: list[Asked], folds: list[Fold], mode: str, *, short: bool) -
         models = fold.models
         for x in (x for x in asked if x.article == fold.article and x.short == short):
             key = regime(mode, short=short)
-            p = float(_sigmoid(models.abstainers[key].score(x.abstain[mode][None], names))[0])
+            p = float(sigmoid(models.abstainers[key].score(x.abstain[mode][None], names))[0])
             (own_p if x.answerable else off_p).append(p)
             (own_t if x.answerable else off_t).append(models.thresholds[key])
             if x.answerable:
@@ -342,10 +338,6 @@ def _figures(asked: list[Asked], folds: list[Fold], mode: str, *, short: bool) -
         "answerable": len(own_a),
         "off_topic": len(off_a),
     }
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def main(argv: list[str] | None = None) -> int:

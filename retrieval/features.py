@@ -90,6 +90,10 @@ SEMANTIC_FEATURES = (
 )
 
 
+#: A candidate's terms: its sentence's, its paragraph's, and its window's (with neighbours).
+TermSpans = tuple[frozenset[str], frozenset[str], frozenset[str]]
+
+
 @dataclass(frozen=True, eq=False)
 class Evidence:
     """Candidate sentences (0-based, first-pass order) and their feature rows."""
@@ -138,12 +142,15 @@ def gather(index: ArticleIndex, question: str, terms: list[str], *, semantic: bo
     cues = QuestionCues(question)
     rank_by_bm25 = _reciprocal_ranks(sentence_bm25[candidates])
     lexical, coverage = [], []
+    spans: list[TermSpans] = []
     for i, bm25_rank in zip(candidates, rank_by_bm25, strict=True):
         sentence = article.sentences[i]
         held = index.term_sets[i]
         window = index.term_sets[max(0, i - 1)] | held | index.term_sets[min(n - 1, i + 1)]
+        paragraph = index.paragraph_terms[sentence.paragraph - 1]
+        spans.append((held, paragraph, window))
         own = index.sentence_terms[i]
-        paragraph_coverage = cover(index.paragraph_terms[sentence.paragraph - 1])
+        paragraph_coverage = cover(paragraph)
         coverage.append(paragraph_coverage)
         lexical.append(
             [
@@ -174,7 +181,7 @@ def gather(index: ArticleIndex, question: str, terms: list[str], *, semantic: bo
     if vectors is not None and reading is not None:
         interaction = _Interaction(index, vectors, reading, candidates)
         meaning = _semantic_rows(interaction, candidates, similarity, passage_similarity)
-        rare = _rarity_rows(index, subject, candidates)
+        rare = _rarity_rows(subject, spans)
         rows = np.hstack([rows, meaning, rare])
         names = LEXICAL_FEATURES + SEMANTIC_FEATURES
         article_overlap = interaction.article_overlap
@@ -192,8 +199,9 @@ def gather(index: ArticleIndex, question: str, terms: list[str], *, semantic: bo
     )
 
 
-def _rarity_rows(index: ArticleIndex, subject: set[str], candidates: np.ndarray) -> np.ndarray:
-    """Coverage weighted by vocabulary rarity instead of article IDF.
+def _rarity_rows(subject: set[str], spans: list[TermSpans]) -> np.ndarray:
+    """Coverage weighted by vocabulary rarity instead of article IDF, of each candidate's
+    sentence, paragraph and window (``spans``, as the lexical rows saw them).
 
     In a five-sentence article every word is "rare" by IDF, so IDF coverage
     cannot tell the tram line from its cost; the model's vocabulary rank can
@@ -205,20 +213,8 @@ def _rarity_rows(index: ArticleIndex, subject: set[str], candidates: np.ndarray)
     def cover(held: frozenset[str]) -> float:
         return sum(w for term, w in rarity.items() if term in held) / total
 
-    n = len(index.term_sets)
-    rows = [
-        [
-            cover(index.term_sets[i]),
-            cover(index.paragraph_terms[index.article.sentences[i].paragraph - 1]),
-            cover(
-                index.term_sets[max(0, i - 1)]
-                | index.term_sets[i]
-                | index.term_sets[min(n - 1, i + 1)]
-            ),
-        ]
-        for i in candidates
-    ]
-    return np.array(rows, dtype=np.float64).reshape(len(candidates), 3)
+    rows = [[cover(held) for held in span] for span in spans]
+    return np.array(rows, dtype=np.float64).reshape(len(spans), 3)
 
 
 def _semantic_rows(
@@ -284,11 +280,12 @@ class _Interaction:
             keep = (reading.ids != CLS) & (reading.ids != SEP)
         if not keep.any():
             keep = np.ones(len(reading.ids), bool)
+        question_ids = reading.ids[keep]
         query = project_tokens(reading.states[keep])
-        weights = index.token_idf(reading.ids[keep])
+        weights = index.token_idf(question_ids)
         self._weights = weights / weights.sum()
-        prior = vocabulary_rarity(reading.ids[keep])
-        prior = prior / prior.sum()
+        rarity = vocabulary_rarity(question_ids)
+        prior = rarity / rarity.sum()
         needed = np.unique(
             np.clip(np.concatenate([candidates - 1, candidates, candidates + 1]), 0, n - 1)
         )
@@ -317,7 +314,6 @@ class _Interaction:
         self.every_prior = np.full(n, np.nan)
         self.content_prior[needed] = prior @ best
         self.every_prior[needed] = prior @ every
-        question_ids = reading.ids[keep]
         same = np.maximum.reduceat(
             (question_ids[:, None] == vectors.token_ids[rows][None, :]).astype(float),
             starts,
@@ -330,7 +326,6 @@ class _Interaction:
         in_paragraph = index.token_paragraphs(question_ids)
         present = in_paragraph.any(axis=1)
         self.article_overlap = float(prior @ present)
-        rarity = vocabulary_rarity(question_ids)
         self.missing_rarity = float(rarity[~present].max()) if not present.all() else 0.0
         self._paragraph_overlap = prior @ in_paragraph
         self._paragraph_of = index.paragraph_of

@@ -138,13 +138,7 @@ class ArticleIndex:
     def vectors(self) -> ArticleVectors | None:
         """The article's vectors, computed now if they were neither given nor computed yet;
         ``None`` for a words-only index."""
-        if not self.semantic:
-            return None
-        if self._vectors is None:
-            with self._embedding:  # two first questions at once embed it once
-                if self._vectors is None:
-                    self._vectors = embed_article(self.article, shared_encoder())
-        return self._vectors
+        return self._vectors if self._vectors is not None else self.embed_all()
 
     def embed_all(self, stop: Callable[[], bool] | None = None) -> ArticleVectors | None:
         """Make sure the vectors exist (so no question waits for them) and return them.
@@ -153,7 +147,7 @@ class ArticleIndex:
         """
         if not self.semantic or self._vectors is not None:
             return self._vectors
-        with self._embedding:
+        with self._embedding:  # two first questions at once embed it once
             if self._vectors is None:
                 self._vectors = embed_article(self.article, shared_encoder(), stop=stop)
         return self._vectors

@@ -203,16 +203,25 @@ def rank(
     names, row = abstention_features(evidence)
     key = regime(mode, short=len(sentences) <= SHORT_ARTICLE)
     abstainer = models.abstainers[key]
-    confidence = float(1.0 / (1.0 + np.exp(-abstainer.score(row[None, :], names)[0])))
+    confidence = float(sigmoid(abstainer.score(row[None, :], names))[0])
     if not terms and not semantic:
         confidence = 0.0  # nothing to match a word with
     return Ranking(ranked, confidence, models.thresholds[key], mode)
 
 
+def abstention_names(mode: str) -> tuple[str, ...]:
+    """The question-level evidence the abstainer of ``mode`` weighs, in order."""
+    return ABSTAIN_LEXICAL + (ABSTAIN_SEMANTIC if mode == "semantic" else ())
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """Log-odds to probability: the abstainer's scores are logistic."""
+    return 1.0 / (1.0 + np.exp(-x))
+
+
 def abstention_features(evidence: Evidence) -> tuple[tuple[str, ...], np.ndarray]:
     """Question-level evidence: the best any candidate reaches, and the article's coverage."""
-    semantic = "similarity" in evidence.names
-    names = ABSTAIN_LEXICAL + (ABSTAIN_SEMANTIC if semantic else ())
+    names = abstention_names("semantic" if "similarity" in evidence.names else "lexical")
     values = [evidence.article_coverage, float(np.log1p(evidence.subject_terms))]
     for name in names[2:]:
         if name == "article_overlap":
