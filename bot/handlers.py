@@ -217,19 +217,24 @@ class TypingIfSlow:
 
     async def _run(self) -> None:
         await asyncio.sleep(TYPING_AFTER_SECONDS)
-        chat = self._update.effective_chat
-        if chat is not None:
-            self._sending = True
-            await chat.send_action(ChatAction.TYPING)
+        self._sending = True
+        await show_typing(self._update)
 
     async def finish(self) -> None:
         if not self._sending:
             self._task.cancel()
             return
-        try:
-            await self._task
-        except TelegramError as error:  # a refused chat action must not lose the answer
-            log.warning("could not send the typing action: %s", error)
+        await self._task
+
+
+async def show_typing(update: Update) -> None:
+    """Show "typing…"; a refused chat action is logged, never allowed to lose the reply."""
+    if update.effective_chat is None:
+        return
+    try:
+        await update.effective_chat.send_action(ChatAction.TYPING)
+    except TelegramError as error:
+        log.warning("could not send the typing action: %s", error)
 
 
 def _addressed_question(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:

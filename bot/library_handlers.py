@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html import escape
 
 from telegram import Message, Update
-from telegram.constants import ChatAction, ChatType
-from telegram.error import TelegramError
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import render, texts
@@ -23,14 +21,13 @@ from bot.handlers import (
     log_update,
     positive_number,
     send_reply,
+    show_typing,
 )
 from library.errors import LibraryError
 from library.extract import Extracted
 from library.ingestion import Busy
 from retrieval import RetrievalError
 from retrieval.article import MAX_ARTICLE_BYTES
-
-log = logging.getLogger(__name__)
 
 ADD_BRIEF_SENTENCES = 3
 _URL = re.compile(r"^https?://\S+$", re.I)
@@ -58,13 +55,14 @@ async def add_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not payload:
         await send_reply(update, [texts.ADD_USAGE])
         return
-    if _OTHER_LINK.match(payload) and not _URL.match(payload):
+    is_url = _URL.match(payload) is not None
+    if not is_url and _OTHER_LINK.match(payload):
         await send_reply(update, [texts.WEB_LINKS_ONLY])
         return
     async with _admitted(update, context) as admitted:
         if not admitted:
             return
-        if _URL.match(payload):
+        if is_url:
             await _add_url(update, context, payload)
         else:
             await _store(update, context, Extracted(text=payload))
@@ -140,7 +138,7 @@ def _payload(message: Message) -> str:
 
 
 async def _add_url(update: Update, context: ContextTypes.DEFAULT_TYPE, url: str) -> None:
-    await _typing(update)
+    await show_typing(update)
     shelf = library(context)
     try:
         found = await shelf.fetch_url(chat_id_of(update), url)
@@ -165,7 +163,7 @@ async def _add_document(
     if document.file_size and document.file_size > MAX_ARTICLE_BYTES:
         await send_reply(update, [texts.FILE_TOO_BIG])
         return
-    await _typing(update)
+    await show_typing(update)
     telegram_file = await document.get_file()
     raw = bytes(await telegram_file.download_as_bytearray())
     try:
@@ -214,13 +212,3 @@ async def _admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Async
         yield True
     finally:
         queue.release(chat_id)
-
-
-async def _typing(update: Update) -> None:
-    """Show "typing…" while a link or file is added; a refused action must not decide the add."""
-    if update.effective_chat is None:
-        return
-    try:
-        await update.effective_chat.send_action(ChatAction.TYPING)
-    except TelegramError as error:
-        log.warning("could not send the typing action: %s", error)

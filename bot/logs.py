@@ -1,7 +1,8 @@
 """Logging set-up: plain lines for people, or one JSON object per line for log pipelines.
 
-Every handler gets the filter that redacts the token and the webhook secret, and ``httpx``/``httpcore`` stay
-at WARNING because they log request URLs, which contain the bot token.
+Every handler gets the filter that redacts the token and the webhook secret,
+and ``httpx``/``httpcore`` stay at WARNING because they log request URLs,
+which contain the bot token.
 """
 
 from __future__ import annotations
