@@ -10,6 +10,7 @@ from library.db import MIGRATIONS
 from library.errors import StoreError
 from library.store import SHARED, Store, now
 from retrieval import ArticleError
+from tests.library.old_databases import write_old_database
 
 CHAT = -1001
 OTHER = -2002
@@ -178,19 +179,7 @@ def test_search_ranks_the_article_that_matches_more_of_the_question_first(store)
 
 def test_database_from_schema_1_is_migrated_keeping_its_articles(tmp_path):
     path = tmp_path / "old.db"
-    raw = sqlite3.connect(path)
-    for statement in MIGRATIONS[0].split(";"):
-        if statement.strip():
-            raw.execute(statement)
-    raw.execute(
-        "INSERT INTO articles (id, chat_id, body, sentence_spans, content_hash, added_at)"
-        " VALUES (7, ?, 'Old story about tides. It is short.', '[[0, 22], [23, 35]]', 'h', 'x')",
-        (CHAT,),
-    )
-    raw.execute("INSERT INTO article_terms (rowid, terms) VALUES (7, 'old stori tide short')")
-    raw.execute("PRAGMA user_version = 1")
-    raw.commit()
-    raw.close()
+    write_old_database(path, 1, CHAT)
     store = Store.open(path)
     try:
         assert store.load(7).sentence(2).text == "It is short."

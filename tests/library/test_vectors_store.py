@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from library.db import MIGRATIONS
@@ -11,6 +9,7 @@ from library.service import Library
 from library.store import SHARED, Store
 from retrieval import ArticleIndex
 from retrieval.vectors import model_id
+from tests.library.old_databases import write_old_database
 
 CHAT = -1001
 STORY = (
@@ -122,21 +121,7 @@ def test_removing_an_article_removes_its_vectors(library):
 
 def test_a_database_from_before_vectors_is_migrated_and_backfilled(tmp_path):
     path = tmp_path / "old.db"
-    raw = sqlite3.connect(path)
-    for script in MIGRATIONS[:2]:
-        for statement in script.split(";"):
-            if statement.strip():
-                raw.execute(statement)
-    raw.execute(
-        "INSERT INTO articles (id, chat_id, body, sentence_spans, content_hash, added_at)"
-        " VALUES (7, ?, 'Old story about tides. It is short.', '[[0, 22], [23, 35]]', 'h', 'x')",
-        (CHAT,),
-    )
-    raw.execute("INSERT INTO article_terms (rowid, terms) VALUES (7, 'old stori tide short')")
-    raw.execute("UPDATE counters SET value = 7 WHERE name = 'article_id'")
-    raw.execute("PRAGMA user_version = 2")
-    raw.commit()
-    raw.close()
+    write_old_database(path, 2, CHAT)
     library = Library(Store.open(path))
     try:
         assert library.store.without_vectors(model_id(), 10) == [7]
