@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import sys
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
+from bot import webhook
 from bot.app import build_application, open_library
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
@@ -63,14 +63,7 @@ def main() -> int:
 
 def _run(application: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        webhook.serve(application, settings)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
 

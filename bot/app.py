@@ -84,6 +84,8 @@ def build_application(
         .post_init(_start_up)
         .post_shutdown(_shut_down)
     )
+    if settings.webhook_url:
+        builder = builder.updater(None)  # bot.webhook serves the updates itself
     if flood_limits:
         # Telegram's limits (~1 msg/s per chat, 20/min per group, 30/s overall); RetryAfter
         # is waited out and retried.

@@ -20,6 +20,8 @@ log = logging.getLogger("bot.updates")
 #: Seconds Telegram may cache results; answers depend only on the query and the article.
 CACHE_SECONDS = 300
 DESCRIPTION_CHARS = 120
+#: Telegram's own cap on an inline query; longer ones only come from a forged update.
+MAX_QUERY_CHARS = 256
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -45,7 +47,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         parts = render.briefing_parts(citations, article)
         title = texts.INLINE_BRIEF_TITLE.format(about=render.about(article))
         description = parts[1] if len(parts) > 1 else ""
-    elif not analyze(question):
+    elif len(question) > MAX_QUERY_CHARS or not analyze(question):
         await query.answer([], cache_time=CACHE_SECONDS)
         return
     else:

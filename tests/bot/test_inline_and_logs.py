@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import logging
 
+import pytest
+
 from bot.config import Settings
 from bot.logs import configure_logging
 from tests.bot.conftest import USER, feed, message
@@ -44,6 +46,16 @@ async def test_off_topic_inline_query_says_so(app, api):
     await feed(app, inline("Who won the Super Bowl?"))
     (result,) = api.calls_to("answerInlineQuery")[0].params["results"]
     assert result["title"] == "The article doesn't say"
+
+
+@pytest.mark.parametrize("query", ["How many troops are in Syria? " * 9, "troops " * 700])
+async def test_inline_query_longer_than_telegram_allows_gets_no_results_not_an_error(
+    app, api, query
+):
+    await feed(app, inline(query))
+    (call,) = api.calls_to("answerInlineQuery")
+    assert call.params["results"] == []
+    assert api.sent_texts() == []  # no "something went wrong" anywhere
 
 
 async def test_logs_hold_one_line_per_update_and_never_the_token_or_text(app, api):

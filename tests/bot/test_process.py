@@ -177,11 +177,17 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _post(url: str, update: dict, secret: str | None) -> int:
-    headers = {"Content-Type": "application/json"}
+def _post(
+    url: str,
+    update: dict | bytes,
+    secret: str | None,
+    content_type: str = "application/json",
+) -> int:
+    headers = {"Content-Type": content_type}
     if secret is not None:
         headers["X-Telegram-Bot-Api-Secret-Token"] = secret
-    request = urllib.request.Request(url, json.dumps(update).encode(), headers, method="POST")
+    body = update if isinstance(update, bytes) else json.dumps(update).encode()
+    request = urllib.request.Request(url, body, headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
@@ -215,6 +221,12 @@ def test_webhook_mode_handles_updates_with_the_secret_and_refuses_others(tmp_pat
             assert wait_until(lambda: _post(hook, {"update_id": 1}, "wrong") == 403)
             assert _post(hook, message("How many troops are in Syria?"), None) == 403
             assert _post(hook, message("Who declined to comment?"), "wrong") == 403
+            # Bad bodies with the right secret are the caller's fault (4xx), never a 500.
+            assert _post(hook, b"{not json", secret) == 400
+            assert _post(hook, b"\xff\xfe", secret) == 400
+            assert _post(hook, b"[1, 2]", secret) == 400
+            assert _post(hook, {"update_id": "one"}, secret) == 400
+            assert _post(hook, message("Who?"), secret, content_type="text/plain") == 415
             assert _post(hook, message("How many troops are in Syria?"), secret) == 200
             assert api.wait_for_messages(1, timeout=30)
             assert stop(process) == 0
@@ -223,6 +235,7 @@ def test_webhook_mode_handles_updates_with_the_secret_and_refuses_others(tmp_pat
         (answer,) = api.sent_texts()
         assert "<b>fewer than 1,000</b> troops in Syria. [13]" in answer
         assert TOKEN not in stderr and secret not in stderr
+        assert "Traceback" not in stderr
 
 
 @pytest.mark.parametrize(

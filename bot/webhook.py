@@ -1,0 +1,128 @@
+"""Webhook mode: our own small endpoint in front of the Application's update queue.
+
+PTB's built-in webhook server answers a body that is not JSON with 500 (its
+handler lets ``json.loads`` raise), which reads as "the bot is broken" in
+monitoring and makes Telegram retry an update that can never succeed. The
+endpoint here gives every bad request the status that names its fault (403 no
+or wrong secret, 415 not JSON, 400 not an update, 413 too big) and never a
+traceback. The Application is built without an Updater for this mode; ``serve``
+runs the same lifecycle as ``Application.run_webhook`` (post_init, start,
+stop on SIGINT/SIGTERM, post_stop, shutdown, post_shutdown).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urlsplit
+
+import tornado.httpserver
+import tornado.web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.config import Settings
+
+log = logging.getLogger("bot.webhook")
+
+#: Telegram's updates are a few kB; a megabyte is generous and bounds what a caller can send.
+MAX_BODY_BYTES = 1_000_000
+_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class UpdateEndpoint(tornado.web.RequestHandler):
+    """POST only: checks the secret, parses the update, queues it for the Application."""
+
+    SUPPORTED_METHODS = ("POST",)
+
+    def initialize(self, bot_app: Application, secret: str | None) -> None:
+        self.bot_app = bot_app
+        self.secret = secret
+
+    async def post(self) -> None:
+        if self.secret is not None and not hmac.compare_digest(
+            self.request.headers.get(_SECRET_HEADER, "").encode(), self.secret.encode()
+        ):
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+        media_type = self.request.headers.get("Content-Type", "").split(";")[0].strip()
+        if media_type.lower() != "application/json":
+            raise tornado.web.HTTPError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+        try:
+            data = json.loads(self.request.body)
+        except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST, reason="Body is not JSON") from None
+        update = _update(data, self.bot_app)
+        if update is None:
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST, reason="Body is not an update")
+        await self.bot_app.update_queue.put(update)
+        self.set_status(HTTPStatus.OK)
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """A short status line, never a traceback (tornado prints one in debug mode)."""
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code} {HTTPStatus(status_code).phrase}\n")
+
+
+def _update(data: object, application: Application) -> Update | None:
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        return None
+    try:
+        return Update.de_json(data, application.bot)
+    except Exception:  # any shape PTB cannot read: the caller's fault, not ours
+        log.warning("webhook body is not an update PTB can read; answered 400")
+        return None
+
+
+class _Quiet(tornado.web.Application):
+    def log_request(self, handler: tornado.web.RequestHandler) -> None:
+        """Requests are not logged: our handlers log what each update did."""
+
+
+def endpoint(application: Application, settings: Settings) -> tornado.web.Application:
+    """The tornado app that serves the webhook path (trailing slash optional)."""
+    path = "/" + urlsplit(settings.webhook_url or "").path.strip("/")
+    arguments = {"bot_app": application, "secret": settings.webhook_secret}
+    return _Quiet([(rf"{path.rstrip('/')}/?", UpdateEndpoint, arguments)])
+
+
+def serve(application: Application, settings: Settings) -> None:
+    """Run the bot on a webhook until SIGINT or SIGTERM, like ``Application.run_webhook``."""
+    asyncio.run(_serve(application, settings))
+
+
+async def _serve(application: Application, settings: Settings) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    server = tornado.httpserver.HTTPServer(
+        endpoint(application, settings), max_body_size=MAX_BODY_BYTES
+    )
+    try:
+        await application.initialize()
+        if application.post_init:
+            await application.post_init(application)
+        server.listen(settings.webhook_port, address=settings.webhook_listen)
+        await application.bot.set_webhook(
+            url=settings.webhook_url or "",
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await application.start()
+        log.info("webhook listening on %s:%d", settings.webhook_listen, settings.webhook_port)
+        await stopping.wait()
+    finally:
+        server.stop()
+        await server.close_all_connections()
+        if application.running:
+            await application.stop()
+            if application.post_stop:
+                await application.post_stop(application)
+        await application.shutdown()
+        if application.post_shutdown:
+            await application.post_shutdown(application)
