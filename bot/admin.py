@@ -7,18 +7,19 @@ import logging
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+
+from bot.state import Context
 
 log = logging.getLogger("bot.admin")
 
 _ADMIN_STATUSES = {ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 
 
-async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def may_manage(update: Update, context: Context) -> bool:
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or chat.type == ChatType.PRIVATE:
         return True
-    if not context.bot_data["settings"].admins_only:
+    if not context.bot_data.settings.admins_only:
         return True
     if (
         message is not None

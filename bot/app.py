@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import ssl
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -19,13 +22,13 @@ from telegram.ext import (
     Application,
     ApplicationHandlerStop,
     CommandHandler,
-    ContextTypes,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import handlers, library_handlers, schedule, texts
 from bot.config import Settings
@@ -33,6 +36,7 @@ from bot.errors import on_error
 from bot.health import HEARTBEAT_SECONDS, PollingPulse, beat, stop_beating
 from bot.inline import inline_query
 from bot.ratelimit import QuestionLimiter
+from bot.state import CONTEXT_TYPES, BotApplication, Context
 from bot.stats import Stats, stats_command
 from library.service import Library
 from library.store import Store
@@ -63,14 +67,22 @@ def open_library(settings: Settings) -> Library:
     return shelf
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for the bot's two HTTP clients: each client would otherwise load the
+    CA bundle again (about 50 ms, every time an Application is built)."""
+    return httpx.create_ssl_context()
+
+
 def build_application(
     settings: Settings, library: Library | None = None, *, flood_limits: bool = True
 ) -> Application:
     """The bot, ready to run; ``flood_limits=False`` is only for measuring raw handling speed."""
-    pulse = PollingPulse()
+    pulse = PollingPulse(httpx_kwargs={"verify": _tls()})
     builder = (
         Application.builder()
         .token(settings.token)
+        .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": _tls()}))
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .defaults(
@@ -83,6 +95,7 @@ def build_application(
         .concurrent_updates(True)
         .post_init(_start_up)
         .post_shutdown(_shut_down)
+        .context_types(CONTEXT_TYPES)
     )
     if settings.webhook_url:
         builder = builder.updater(None)  # bot.webhook serves the updates itself
@@ -92,12 +105,13 @@ def build_application(
         # PTB types rate_limiter() for BaseRateLimiter[None]; AIORateLimiter is [int].
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()
-    application.bot_data["library"] = library or open_library(settings)
-    application.bot_data["settings"] = settings
-    application.bot_data["stats"] = Stats()
-    application.bot_data["polling_pulse"] = pulse
-    application.bot_data["mode"] = "webhook" if settings.webhook_url else "polling"
-    application.bot_data["limiter"] = QuestionLimiter(settings.questions_per_minute)
+    state = application.bot_data
+    state.library = library or open_library(settings)
+    state.settings = settings
+    state.stats = Stats()
+    state.polling_pulse = pulse
+    state.mode = "webhook" if settings.webhook_url else "polling"
+    state.limiter = QuestionLimiter(settings.questions_per_minute)
     register_handlers(application)
     return application
 
@@ -144,7 +158,7 @@ def register_handlers(application: Application) -> None:
     application.add_error_handler(on_error)
 
 
-async def _ignore_bots(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _ignore_bots(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None or not user.is_bot or _anonymous_admin(update):
         return
@@ -167,19 +181,19 @@ def bot_commands() -> list[BotCommand]:
     return [BotCommand(c.name, c.description) for c in texts.COMMANDS]
 
 
-async def _start_up(application: Application) -> None:
+async def _start_up(application: BotApplication) -> None:
     await schedule.restore_schedules(application)
     # Articles stored before vectors were (or by another model) are embedded in the background.
-    application.bot_data["library"].start_backfill()
+    application.bot_data.library.start_backfill()
     assert application.job_queue is not None
     # The first beat comes after the first long poll has had time to return.
     application.job_queue.run_repeating(beat, HEARTBEAT_SECONDS, first=2, name="heartbeat")
     await _polish(application)
 
 
-async def _shut_down(application: Application) -> None:
+async def _shut_down(application: BotApplication) -> None:
     stop_beating()
-    await asyncio.to_thread(application.bot_data["library"].stop_background)
+    await asyncio.to_thread(application.bot_data.library.stop_background)
 
 
 async def _polish(application: Application) -> None:

@@ -6,14 +6,14 @@ import logging
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot import texts
+from bot.state import Context
 
 log = logging.getLogger("bot.errors")
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     """Log the failure for the operator; tell the user only that something went wrong."""
     log.error("update failed: %s", context.error, exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:

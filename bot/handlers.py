@@ -17,10 +17,10 @@ from html import escape
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot import render, texts
 from bot.ratelimit import QuestionLimiter, Verdict
+from bot.state import Context
 from library.service import Library, Reply
 from retrieval import Article, QuestionError
 from retrieval.analysis import analyze
@@ -32,11 +32,11 @@ BRIEF_SENTENCES = 4
 TYPING_AFTER_SECONDS = 0.3
 
 
-def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
-    return context.bot_data["library"]
+def library(context: Context) -> Library:
+    return context.bot_data.library
 
 
-async def article_of(context: ContextTypes.DEFAULT_TYPE, article_id: int) -> Article:
+async def article_of(context: Context, article_id: int) -> Article:
     """The article, indexed off the event loop: a cache miss loads and indexes it whole."""
     return (await asyncio.to_thread(library(context).index, article_id)).article
 
@@ -45,11 +45,11 @@ def chat_id_of(update: Update) -> int:
     return update.effective_chat.id if update.effective_chat else 0
 
 
-def limiter(context: ContextTypes.DEFAULT_TYPE) -> QuestionLimiter:
-    return context.bot_data["limiter"]
+def limiter(context: Context) -> QuestionLimiter:
+    return context.bot_data.limiter
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     shelf = library(context)
     row = await asyncio.to_thread(shelf.current, chat_id_of(update))
     about = render.about(await article_of(context, row.id)) if row else texts.ABOUT_UNKNOWN
@@ -62,7 +62,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     log_update(update, "start", 0.0)
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     username = escape(context.bot.username or "")
     text = "\n\n".join(
         [
@@ -75,7 +75,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     log_update(update, "help", 0.0)
 
 
-async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ask_command(update: Update, context: Context) -> None:
     question = " ".join(context.args or [])
     if not question.strip():
         await send_reply(update, [texts.ASK_USAGE.format(example=escape(EXAMPLES[0]))])
@@ -83,13 +83,13 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await answer_question(update, context, question, "ask")
 
 
-async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def private_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is not None and message.text is not None:
         await answer_question(update, context, message.text, "text")
 
 
-async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def group_text(update: Update, context: Context) -> None:
     """Answer in groups only when addressed: a mention, or a reply to the bot."""
     message = update.effective_message
     if message is None or message.text is None:
@@ -103,7 +103,7 @@ async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await answer_question(update, context, question, "mention")
 
 
-async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def brief_command(update: Update, context: Context) -> None:
     started = time.perf_counter()
     shelf = library(context)
     row = await asyncio.to_thread(shelf.current, chat_id_of(update))
@@ -115,7 +115,7 @@ async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     log_update(update, "brief", started)
 
 
-async def source_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def source_command(update: Update, context: Context) -> None:
     """``/source N`` in the current article, or ``/source A:N`` in article A."""
     shelf = library(context)
     chat_id = chat_id_of(update)
@@ -146,7 +146,7 @@ def positive_number(text: str) -> int:
     return int(text) if text.isdecimal() and len(text) < 10 else 0
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     """Private chats hear about unknown commands; groups only when the command names us."""
     message = update.effective_message
     chat = update.effective_chat
@@ -160,14 +160,12 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await send_reply(update, [texts.UNKNOWN_COMMAND])
 
 
-async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def not_text(update: Update, context: Context) -> None:
     """Stickers, photos, voice notes in a private chat: say what the bot can read."""
     await send_reply(update, [texts.TEXT_ONLY])
 
 
-async def answer_question(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, kind: str
-) -> None:
+async def answer_question(update: Update, context: Context, question: str, kind: str) -> None:
     started = time.perf_counter()
     user = update.effective_user
     verdict = limiter(context).check(user.id) if user else Verdict.ALLOW
@@ -192,7 +190,7 @@ async def answer_question(
         await typing.finish()
     await send_reply(update, reply_parts(shelf, reply))
     log_update(update, kind, started, abstained=reply.abstained)
-    context.bot_data["stats"].record((time.perf_counter() - started) * 1000, reply.abstained)
+    context.bot_data.stats.record((time.perf_counter() - started) * 1000, reply.abstained)
 
 
 def reply_parts(shelf: Library, reply: Reply) -> list[str]:
@@ -237,7 +235,7 @@ async def show_typing(update: Update) -> None:
         log.warning("could not send the typing action: %s", error)
 
 
-def _addressed_question(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+def _addressed_question(message: Message, context: Context) -> str | None:
     """The question if the message speaks to the bot, else ``None``."""
     bot_id = context.bot.id
     username = (context.bot.username or "").lower()

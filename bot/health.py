@@ -20,8 +20,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import ContextTypes
 from telegram.request import HTTPXRequest
+
+from bot.state import Context
 
 HEARTBEAT_SECONDS = 15
 #: A beat older than this means the event loop or job queue is stuck.
@@ -49,10 +50,10 @@ class PollingPulse(HTTPXRequest):
         return code, payload
 
 
-async def beat(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def beat(context: Context) -> None:
     """Job callback: write the heartbeat atomically (a reader never sees half a file)."""
-    pulse: PollingPulse | None = context.bot_data.get("polling_pulse")
-    mode = context.bot_data.get("mode", "polling")
+    pulse: PollingPulse | None = context.bot_data.polling_pulse
+    mode = context.bot_data.mode
     record = {
         "beat": time.time(),
         "mode": mode,

@@ -8,11 +8,11 @@ import logging
 import time
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.ext import ContextTypes
 
 from bot import render, texts
 from bot.handlers import BRIEF_SENTENCES, article_of, library, limiter, reply_parts
 from bot.ratelimit import Verdict
+from bot.state import Context
 from retrieval.analysis import analyze
 
 log = logging.getLogger("bot.updates")
@@ -24,7 +24,7 @@ DESCRIPTION_CHARS = 120
 MAX_QUERY_CHARS = 256
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: Context) -> None:
     query = update.inline_query
     if query is None:
         return
@@ -85,7 +85,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         "-" if abstained is None else abstained,
     )
     if abstained is not None:
-        context.bot_data["stats"].record(latency_ms, abstained)
+        context.bot_data.stats.record(latency_ms, abstained)
 
 
 def _plain(html_text: str) -> str:

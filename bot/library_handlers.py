@@ -10,7 +10,6 @@ from html import escape
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
 
 from bot import render, texts
 from bot.admin import may_manage
@@ -23,6 +22,7 @@ from bot.handlers import (
     send_reply,
     show_typing,
 )
+from bot.state import Context
 from library.errors import LibraryError
 from library.extract import Extracted
 from library.ingestion import Busy
@@ -36,7 +36,7 @@ _OTHER_LINK = re.compile(r"^([a-z][a-z0-9+.-]*://|(javascript|data|mailto|file):
 _FILE_TYPES = (".txt", ".md", ".html", ".htm")
 
 
-async def add_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def add_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
@@ -68,7 +68,7 @@ async def add_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
             await _store(update, context, Extracted(text=payload))
 
 
-async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def document_message(update: Update, context: Context) -> None:
     """A file sent in a private chat, or in a group with the caption /add."""
     message = update.effective_message
     if message is None or message.document is None:
@@ -84,7 +84,7 @@ async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
             await _add_document(update, context, message)
 
 
-async def articles_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def articles_command(update: Update, context: Context) -> None:
     shelf = library(context)
     chat_id = chat_id_of(update)
     rows = await asyncio.to_thread(shelf.articles, chat_id)
@@ -98,7 +98,7 @@ async def articles_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     log_update(update, "articles", 0.0)
 
 
-async def use_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def use_command(update: Update, context: Context) -> None:
     shelf = library(context)
     chat_id = chat_id_of(update)
     args = context.args or []
@@ -116,7 +116,7 @@ async def use_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await send_reply(update, [texts.USING.format(number=row.id, about=escape(about))])
 
 
-async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remove_command(update: Update, context: Context) -> None:
     if not await may_manage(update, context):
         await send_reply(update, [texts.ADMINS_ONLY])
         return
@@ -137,7 +137,7 @@ def _payload(message: Message) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
-async def _add_url(update: Update, context: ContextTypes.DEFAULT_TYPE, url: str) -> None:
+async def _add_url(update: Update, context: Context, url: str) -> None:
     await show_typing(update)
     shelf = library(context)
     try:
@@ -151,9 +151,7 @@ async def _add_url(update: Update, context: ContextTypes.DEFAULT_TYPE, url: str)
     await _store(update, context, found)
 
 
-async def _add_document(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, holder: Message
-) -> None:
+async def _add_document(update: Update, context: Context, holder: Message) -> None:
     document = holder.document
     assert document is not None
     name = document.file_name or "upload.txt"
@@ -174,7 +172,7 @@ async def _add_document(
     await _store(update, context, extracted)
 
 
-async def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, extracted: Extracted) -> None:
+async def _store(update: Update, context: Context, extracted: Extracted) -> None:
     shelf = library(context)
     user = update.effective_user
     try:
@@ -199,7 +197,7 @@ async def _store(update: Update, context: ContextTypes.DEFAULT_TYPE, extracted: 
 
 
 @asynccontextmanager
-async def _admitted(update: Update, context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[bool]:
+async def _admitted(update: Update, context: Context) -> AsyncIterator[bool]:
     """A place in the ingestion queue for this chat's add, or a polite "busy" and ``False``."""
     queue, chat_id = library(context).ingestion, chat_id_of(update)
     try:

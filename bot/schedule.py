@@ -17,11 +17,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes, JobQueue
+from telegram.ext import JobQueue
 
 from bot import render, texts
 from bot.admin import may_manage
 from bot.handlers import chat_id_of, library, send_reply
+from bot.state import BotApplication, Context
 from library.service import Library
 from library.store import now
 
@@ -69,7 +70,7 @@ def install(job_queue: JobQueue, chat_id: int, time: str, tz: str) -> None:
     )
 
 
-async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def schedule_command(update: Update, context: Context) -> None:
     if not await may_manage(update, context):
         await send_reply(update, [texts.ADMINS_ONLY])
         return
@@ -88,7 +89,7 @@ async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await send_reply(update, [texts.SCHEDULED.format(time=time, tz=escape(tz))])
 
 
-async def unschedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unschedule_command(update: Update, context: Context) -> None:
     if not await may_manage(update, context):
         await send_reply(update, [texts.ADMINS_ONLY])
         return
@@ -100,7 +101,7 @@ async def unschedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await send_reply(update, [texts.UNSCHEDULED if had else texts.NOT_SCHEDULED])
 
 
-async def daily_briefing(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def daily_briefing(context: Context) -> None:
     """Post the briefing of the articles added since the last one (the job's callback)."""
     job = context.job
     if job is None or job.chat_id is None:
@@ -155,9 +156,9 @@ def daily_parts(shelf: Library, article_ids: list[int]) -> list[str]:
     return parts
 
 
-async def restore_schedules(application: Application) -> int:
+async def restore_schedules(application: BotApplication) -> int:
     """Re-create every stored schedule's job; returns how many."""
-    shelf: Library = application.bot_data["library"]
+    shelf = application.bot_data.library
     schedules = await asyncio.to_thread(shelf.store.schedules)
     assert application.job_queue is not None
     for schedule in schedules:

@@ -14,10 +14,10 @@ from collections import deque
 from statistics import median
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot import texts
 from bot.handlers import library, send_reply, unknown_command
+from bot.state import Context
 
 #: Latencies kept for the median: enough to be stable, bounded in memory.
 WINDOW = 1000
@@ -46,13 +46,13 @@ class Stats:
         return self.abstained / self.questions if self.questions else 0.0
 
 
-def stats_of(context: ContextTypes.DEFAULT_TYPE) -> Stats:
-    return context.bot_data["stats"]
+def stats_of(context: Context) -> Stats:
+    return context.bot_data.stats
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats_command(update: Update, context: Context) -> None:
     """Owner only; anyone else gets what any unknown command gets, so nothing is revealed."""
-    owner = context.bot_data["settings"].owner_id
+    owner = context.bot_data.settings.owner_id
     user = update.effective_user
     if owner is None or user is None or user.id != owner:
         await unknown_command(update, context)

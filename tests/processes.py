@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
+from unittest import mock
+
+from bot.__main__ import main as bot_main
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -38,6 +43,20 @@ def run_bot_to_exit(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot"], cwd=REPO, env=env, capture_output=True, text=True
     )
+
+
+def run_bot_main_to_exit(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``bot.__main__.main()`` in this process, for failures before the bot connects:
+    same exit code and stderr as the process, without a second's start-up per test."""
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    stderr = io.StringIO()
+    try:
+        with mock.patch.dict(os.environ, env, clear=True), redirect_stderr(stderr):
+            code = bot_main()
+    finally:
+        root.handlers, root.level = saved_handlers, saved_level
+    return subprocess.CompletedProcess(["python", "-m", "bot"], code, "", stderr.getvalue())
 
 
 @contextmanager

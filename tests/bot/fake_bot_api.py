@@ -48,7 +48,7 @@ class FakeBotApi:
         self._sent = threading.Condition(self._lock)
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
+            target=self._server.serve_forever, args=(0.01,), daemon=True
         )
 
     @property

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.conftest import (
+from tests.bot.fake_bot_api import BOT_USERNAME
+from tests.bot.updates import (
     GROUP,
     bot_message,
     feed,
@@ -12,7 +13,6 @@ from tests.bot.conftest import (
     mention,
     message,
 )
-from tests.bot.fake_bot_api import BOT_USERNAME
 
 
 async def test_private_question_gets_a_cited_answer_and_source(app, api):
@@ -121,7 +121,7 @@ async def test_stats_for_the_owner_show_questions_abstentions_latency_and_articl
     api, library, tmp_path
 ):
     from bot.app import build_application
-    from tests.bot.conftest import USER, settings_for
+    from tests.bot.updates import USER, settings_for
 
     application = build_application(settings_for(api, tmp_path, owner_id=USER["id"]), library)
     async with application:

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from library.service import Library
-from tests.bot.conftest import feed, message
+from tests.bot.updates import feed, message
 
 STORY = (
     "A bakery in Dunmore won the national bread award on Saturday.\n"
@@ -25,7 +25,7 @@ WAIT = 10.0
 @pytest.fixture
 def held_add(app, monkeypatch):
     """The real ``add_extracted``, held until the test releases it (an upload that takes long)."""
-    shelf: Library = app.bot_data["library"]
+    shelf: Library = app.bot_data.library
     started, release = threading.Event(), threading.Event()
     real = shelf.add_extracted
 
@@ -64,7 +64,7 @@ async def test_another_chat_is_answered_while_an_add_is_running(app, api, held_a
 
 async def test_when_the_queue_is_full_everyone_is_told_to_try_again(app, api, held_add):
     started, release = held_add
-    app.bot_data["library"].ingestion.capacity = 1
+    app.bot_data.library.ingestion.capacity = 1
     first = asyncio.create_task(feed(app, message(f"/add {STORY}")))
     assert await asyncio.to_thread(started.wait, WAIT)
     await feed(app, message(f"/add {OTHER_STORY}", user=READER))

@@ -9,8 +9,8 @@ import pytest
 
 from bot.config import Settings
 from bot.logs import configure_logging
-from tests.bot.conftest import USER, feed, message
 from tests.bot.fake_bot_api import TOKEN
+from tests.bot.updates import USER, feed, message
 
 
 def inline(query: str) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import build_application
 from library.service import Library
-from tests.bot.conftest import GROUP, USER, feed, group_message, message, settings_for
+from tests.bot.updates import GROUP, USER, feed, group_message, message, settings_for
 from tests.library.web_server import STORY_SENTENCES, STORY_TITLE, WebServer
 
 FERRY = "\n".join(STORY_SENTENCES)

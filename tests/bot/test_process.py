@@ -19,12 +19,20 @@ import pytest
 from bot import handlers
 from library.store import Store
 from retrieval.vectors import model_id
-from tests.bot.conftest import USER, feed, message
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
-from tests.processes import REPO, bot_env, run_bot_to_exit, running_bot, stop, wait_until
+from tests.bot.updates import USER, feed, message
+from tests.processes import (
+    REPO,
+    bot_env,
+    run_bot_main_to_exit,
+    run_bot_to_exit,
+    running_bot,
+    stop,
+    wait_until,
+)
 
 
-def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path):
+def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path, seed_database):
     log = tmp_path / "bot.log"
     with FakeBotApi() as api:
         env = bot_env(TOKEN, api.url, tmp_path / "bot.db", NEWSBOT_LOG_LEVEL="INFO")
@@ -40,7 +48,7 @@ def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path):
         assert "update chat=private command=text" in stderr
 
 
-def test_sigterm_does_not_wait_for_a_long_article_to_be_embedded(tmp_path):
+def test_sigterm_does_not_wait_for_a_long_article_to_be_embedded(tmp_path, seed_database):
     # About 4,000 sentences: embedding them takes the better part of a minute here.
     story = " ".join(
         f"Harbour board meeting {i} heard that berth {i % 40} needs dredging before winter."
@@ -64,7 +72,7 @@ def test_sigterm_does_not_wait_for_a_long_article_to_be_embedded(tmp_path):
 
 def test_missing_token_exits_2_with_one_helpful_line():
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    result = run_bot_to_exit(env)
+    result = run_bot_main_to_exit(env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
@@ -73,7 +81,7 @@ def test_missing_token_exits_2_with_one_helpful_line():
 
 def test_malformed_api_url_is_a_config_error():
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "api.telegram.org"}
-    result = run_bot_to_exit(env)
+    result = run_bot_main_to_exit(env)
     assert result.returncode == 2
     assert "TELEGRAM_API_URL must start with http:// or https://" in result.stderr
 
@@ -99,7 +107,7 @@ def test_damaged_database_exits_4_and_keeps_the_file(tmp_path):
     damaged = b"SQLite format 3\x00" + b"\xff" * 4000
     database.write_bytes(damaged)
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
-    result = run_bot_to_exit(env)
+    result = run_bot_main_to_exit(env)
     assert result.returncode == 4
     (line,) = result.stderr.strip().splitlines()
     assert str(database) in line and "backup" in line
@@ -110,13 +118,13 @@ def test_file_that_is_not_a_database_exits_4(tmp_path):
     database = tmp_path / "bot.db"
     database.write_text("these are my notes, not a database\n" * 200)
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
-    result = run_bot_to_exit(env)
+    result = run_bot_main_to_exit(env)
     assert result.returncode == 4
     assert "is not a usable SQLite database" in result.stderr
     assert database.read_text().startswith("these are my notes")
 
 
-def test_a_token_telegram_rejects_exits_2_with_one_line_and_no_token(tmp_path):
+def test_a_token_telegram_rejects_exits_2_with_one_line_and_no_token(tmp_path, seed_database):
     with FakeBotApi() as api:
         api.refuse["getMe"] = "Unauthorized"
         result = run_bot_to_exit(bot_env(TOKEN, api.url, tmp_path / "bot.db"))
@@ -127,7 +135,7 @@ def test_a_token_telegram_rejects_exits_2_with_one_line_and_no_token(tmp_path):
     assert TOKEN not in result.stdout + result.stderr
 
 
-def test_an_unreachable_bot_api_exits_5_with_one_line(tmp_path):
+def test_an_unreachable_bot_api_exits_5_with_one_line(tmp_path, seed_database):
     url = f"http://127.0.0.1:{_free_port()}"  # nothing listens there
     result = run_bot_to_exit(bot_env(TOKEN, url, tmp_path / "bot.db"))
     assert result.returncode == 5
@@ -137,7 +145,7 @@ def test_an_unreachable_bot_api_exits_5_with_one_line(tmp_path):
 
 
 def test_an_unknown_log_level_is_a_config_error(tmp_path):
-    result = run_bot_to_exit(
+    result = run_bot_main_to_exit(
         bot_env(TOKEN, "http://127.0.0.1:9", tmp_path / "bot.db", NEWSBOT_LOG_LEVEL="TRACE")
     )
     assert result.returncode == 2
@@ -151,7 +159,7 @@ def test_read_only_database_exits_4_at_start(tmp_path):
     Store.open(database).close()
     with read_only(database):
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
-        result = run_bot_to_exit(env)
+        result = run_bot_main_to_exit(env)
     assert result.returncode == 4
     (line,) = result.stderr.strip().splitlines()
     assert str(database) in line and "not writable" in line
@@ -197,7 +205,7 @@ def _post(
         return 0  # not listening yet
 
 
-def test_webhook_mode_handles_updates_with_the_secret_and_refuses_others(tmp_path):
+def test_webhook_mode_handles_updates_with_the_secret_and_refuses_others(tmp_path, seed_database):
     port = _free_port()
     hook = f"http://127.0.0.1:{port}/telegram-hook"
     secret = "s3cret_for-tests"
@@ -263,7 +271,7 @@ def test_webhook_mode_handles_updates_with_the_secret_and_refuses_others(tmp_pat
 )
 def test_bad_settings_exit_2_naming_the_variable(tmp_path, extra, complaint):
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(tmp_path / "b.db"), **extra}
-    result = run_bot_to_exit(env)
+    result = run_bot_main_to_exit(env)
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert complaint in line
@@ -275,7 +283,7 @@ def _health(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_json_logs_and_health_check_of_a_running_bot(tmp_path):
+def test_json_logs_and_health_check_of_a_running_bot(tmp_path, seed_database):
     log = tmp_path / "bot.log"
     with FakeBotApi() as api:
         env = bot_env(

@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import build_application
 from bot.schedule import daily_briefing, job_name
-from tests.bot.conftest import GROUP, USER, feed, group_message, message, settings_for
+from tests.bot.updates import GROUP, USER, feed, group_message, message, settings_for
 
 BAKERY = (
     "A bakery in Dunmore won the national bread award on Saturday.\n"

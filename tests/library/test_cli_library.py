@@ -11,7 +11,8 @@ import pytest
 from library.service import Library
 from library.store import Store
 from retrieval.seeds import seed_paths
-from tests.retrieval.test_cli import REPO, SEED, run
+from tests.cli import REPO, SEED
+from tests.cli import run_retrieval as run
 
 BAKERY = (
     "A bakery in Dunmore won the national bread award on Saturday.\n"

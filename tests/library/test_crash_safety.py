@@ -9,8 +9,8 @@ import sys
 import textwrap
 
 from library.store import Store
-from tests.bot.conftest import message
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
+from tests.bot.updates import message
 from tests.processes import REPO, bot_env, running_bot, stop, wait_until
 
 

@@ -1,4 +1,5 @@
-"""The command line, run as users run it: ``python -m retrieval ...`` in a subprocess."""
+"""The command line as users run it: ``python -m retrieval ...`` (in-process through
+``main``, with one subprocess smoke test of the module itself)."""
 
 from __future__ import annotations
 
@@ -11,24 +12,19 @@ from pathlib import Path
 import pytest
 
 from retrieval.cli import main
+from tests.cli import REPO, SEED, run_retrieval
 
-REPO = Path(__file__).resolve().parents[2]
-SEED = next((REPO / "seeds").glob("*.txt"))
+run = run_retrieval
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "retrieval", *args],
-        input=stdin,
+def test_python_m_retrieval_prints_cited_answer_and_source():
+    result = subprocess.run(
+        [sys.executable, "-m", "retrieval", "ask", "How many troops are in Syria?"],
         capture_output=True,
         text=True,
         cwd=REPO,
         timeout=60,
     )
-
-
-def test_ask_prints_cited_answer_and_source():
-    result = run("ask", "How many troops are in Syria?")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
         "Currently, there are fewer than 1,000 troops in Syria. [13]\n\nSource: The Hill\n"
