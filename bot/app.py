@@ -40,7 +40,7 @@ from bot.state import CONTEXT_TYPES, BotApplication, Context
 from bot.stats import Stats, stats_command
 from library.service import Library
 from library.store import Store
-from retrieval.seeds import seed_paths
+from retrieval import seed_paths
 
 log = logging.getLogger("bot.app")
 

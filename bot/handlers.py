@@ -22,8 +22,7 @@ from bot import render, texts
 from bot.ratelimit import QuestionLimiter, Verdict
 from bot.state import Context
 from library.service import Library, Reply
-from retrieval import Article, QuestionError
-from retrieval.analysis import analyze
+from retrieval import Article, QuestionError, analyze
 
 log = logging.getLogger("bot.updates")
 

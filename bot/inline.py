@@ -13,7 +13,7 @@ from bot import render, texts
 from bot.handlers import BRIEF_SENTENCES, article_of, library, limiter, reply_parts
 from bot.ratelimit import Verdict
 from bot.state import Context
-from retrieval.analysis import analyze
+from retrieval import analyze
 
 log = logging.getLogger("bot.updates")
 

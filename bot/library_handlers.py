@@ -26,8 +26,7 @@ from bot.state import Context
 from library.errors import LibraryError
 from library.extract import Extracted
 from library.ingestion import Busy
-from retrieval import RetrievalError
-from retrieval.article import MAX_ARTICLE_BYTES
+from retrieval import MAX_ARTICLE_BYTES, RetrievalError
 
 ADD_BRIEF_SENTENCES = 3
 _URL = re.compile(r"^https?://\S+$", re.I)

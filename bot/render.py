@@ -11,9 +11,7 @@ import re
 from html import escape
 
 from bot import texts
-from retrieval import Answer, Article, Citation
-from retrieval.collection import CollectionAnswer
-from retrieval.highlight import Highlight
+from retrieval import Answer, Article, Citation, CollectionAnswer, Highlight
 
 MAX_MESSAGE = 4096
 BULLET_LIMIT = 320  #: characters a briefing bullet may keep before clause trimming

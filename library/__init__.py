@@ -1,9 +1,21 @@
-"""The article library: chats' own articles in SQLite, URL fetching, and cached indexes.
+"""The article library: chats' own articles in SQLite, link fetching, and cached indexes.
 
-Used by the bot and the command line; ``retrieval`` never imports it.
+The bot's only door to articles is ``Library``; ``python -m library`` answers
+from the bot's database on the command line. This layer imports ``retrieval``
+(through its ``__all__``) and never ``bot`` or ``telegram``; ``retrieval``
+never imports it.
 """
 
-from library.errors import FetchError, StoreError
+from library.errors import FetchError, LibraryError, StoreError
+from library.service import Library
 from library.store import AddResult, ArticleRow, Store
 
-__all__ = ["AddResult", "ArticleRow", "FetchError", "Store", "StoreError"]
+__all__ = [
+    "AddResult",
+    "ArticleRow",
+    "FetchError",
+    "Library",
+    "LibraryError",
+    "Store",
+    "StoreError",
+]

@@ -13,7 +13,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from library.errors import FetchError
-from retrieval.article import decode_article_bytes
+from retrieval import decode_article_bytes
 
 #: Fewer words than this from a page means the extractor found navigation, not a story.
 MIN_PAGE_WORDS = 20

@@ -25,12 +25,24 @@ from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch
 from library.ingestion import IngestionQueue
 from library.store import SHARED, AddResult, ArticleRow, Store
-from retrieval import Answer, ArticleError, ArticleIndex, Citation, answer, brief, load_article
-from retrieval.collection import CANDIDATES, CollectionAnswer, Shelved, answer_across
-from retrieval.errors import EmbeddingStopped
-from retrieval.ranking import Models
-from retrieval.semantic import shared_encoder
-from retrieval.vectors import ArticleVectors, model_id
+from retrieval import (
+    CANDIDATES,
+    Answer,
+    ArticleError,
+    ArticleIndex,
+    ArticleVectors,
+    Citation,
+    CollectionAnswer,
+    EmbeddingStopped,
+    Models,
+    Shelved,
+    answer,
+    answer_across,
+    brief,
+    load_article,
+    model_id,
+    shared_encoder,
+)
 
 #: Articles the background backfill reads from the database at a time.
 BACKFILL_BATCH = 16

@@ -20,9 +20,7 @@ from pathlib import Path
 
 from library.db import connect
 from library.term_index import TermIndex
-from retrieval import Article, ArticleError, parse_article
-from retrieval.analysis import analyze
-from retrieval.article import rebuild_article
+from retrieval import Article, ArticleError, analyze, parse_article, rebuild_article
 
 #: Chat id of the articles shipped with the product; every chat sees them.
 SHARED = 0

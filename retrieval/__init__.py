@@ -6,24 +6,55 @@
 'Currently, there are fewer than 1,000 troops in Syria. [13]'
 """
 
+from retrieval.analysis import analyze
 from retrieval.answers import Answer, Citation, answer, search
-from retrieval.article import Article, Sentence, load_article, parse_article
+from retrieval.article import (
+    MAX_ARTICLE_BYTES,
+    Article,
+    Sentence,
+    decode_article_bytes,
+    load_article,
+    parse_article,
+    rebuild_article,
+)
 from retrieval.briefing import brief
-from retrieval.errors import ArticleError, QuestionError, RetrievalError
+from retrieval.collection import CANDIDATES, CollectionAnswer, Shelved, answer_across
+from retrieval.errors import ArticleError, EmbeddingStopped, QuestionError, RetrievalError
+from retrieval.highlight import Highlight
 from retrieval.index import ArticleIndex
+from retrieval.ranking import Models
+from retrieval.seeds import seed_paths
+from retrieval.semantic import shared_encoder
+from retrieval.vectors import ArticleVectors, model_id
 
+#: What ``bot`` and ``library`` may import: the layers above use retrieval only through this.
 __all__ = [
+    "CANDIDATES",
+    "MAX_ARTICLE_BYTES",
     "Answer",
     "Article",
     "ArticleError",
     "ArticleIndex",
+    "ArticleVectors",
     "Citation",
+    "CollectionAnswer",
+    "EmbeddingStopped",
+    "Highlight",
+    "Models",
     "QuestionError",
     "RetrievalError",
     "Sentence",
+    "Shelved",
+    "analyze",
     "answer",
+    "answer_across",
     "brief",
+    "decode_article_bytes",
     "load_article",
+    "model_id",
     "parse_article",
+    "rebuild_article",
     "search",
+    "seed_paths",
+    "shared_encoder",
 ]

@@ -3,6 +3,10 @@
 Only argument parsing and printing live here; every answer comes from the library.
 Exit codes: 0 success, 1 a bad article or question (one line on stderr),
 2 bad usage (argparse's own message).
+
+``--library`` takes a folder of article files. The bot's database is a layer
+above retrieval, so its command (``python -m library``) runs this same CLI
+with an ``open_database`` function: the arrow points down, never back up.
 """
 
 from __future__ import annotations
@@ -28,8 +32,18 @@ EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+AnswerAcross = Callable[[str], CollectionAnswer]
+#: Opens a database file for one chat's library: ``(path, chat_id) -> answer a question``.
+DatabaseOpener = Callable[[Path, int], AnswerAcross]
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    prog: str = "python -m retrieval",
+    open_database: DatabaseOpener | None = None,
+) -> int:
+    args = _parser(prog, open_database).parse_args(argv)
     try:
         return int(args.run(args, sys.stdin, sys.stdout))
     except RetrievalError as error:
@@ -44,29 +58,20 @@ def _index(args: argparse.Namespace) -> ArticleIndex:
     return ArticleIndex(load_article(path))
 
 
-AnswerAcross = Callable[[str], CollectionAnswer]
-
-
 def _library(args: argparse.Namespace) -> AnswerAcross:
-    """Answers across ``--library``: a folder of article files, or the bot's database."""
+    """Answers across ``--library``: a folder of article files, or (``python -m library``)
+    the bot's database."""
     path: Path = args.library
     if path.is_dir():
         return load_shelf(path).answer
     if not path.is_file():
         raise RetrievalError(f"{path}: no such folder or database file")
-    # Imported here so that the retrieval package itself never depends on the database layer.
-    from library.errors import StoreError
-    from library.service import Library
-    from library.store import Store
-
-    try:
-        store = Store.open(path)
-    except StoreError as error:
-        raise RetrievalError(str(error)) from None
-    shelf = Library(store)
-    if not shelf.articles(args.chat):
-        raise RetrievalError(f"{path}: chat {args.chat} has no articles")
-    return lambda question: shelf.ask_across(args.chat, question)
+    if args.open_database is None:
+        raise RetrievalError(
+            f"{path} is a file, not a folder of articles; for the bot's database run "
+            f"python -m library {args.command} --db {path}"
+        )
+    return args.open_database(path, args.chat)
 
 
 def _question(args: argparse.Namespace) -> str:
@@ -181,9 +186,9 @@ def _print_json(value: Any, stdout: TextIO) -> None:
     print(json.dumps(value, ensure_ascii=False), file=stdout, flush=True)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str, open_database: DatabaseOpener | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m retrieval",
+        prog=prog,
         description="Answer questions about a news article with its own, cited sentences.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -199,13 +204,23 @@ def _parser() -> argparse.ArgumentParser:
             metavar="PATH",
             help="article file (default: the seed article shipped in seeds/)",
         )
-        if library:
+        if library and open_database is None:
             source.add_argument(
                 "--library",
                 type=Path,
+                metavar="FOLDER",
+                help="answer across a folder of .txt/.md articles; citations then read "
+                "[article:sentence]",
+            )
+        elif library:
+            source.add_argument(
+                "--db",
+                "--library",
+                dest="library",
+                type=Path,
                 metavar="PATH_OR_DB",
-                help="answer across many articles: a folder of .txt/.md files, or the bot's "
-                "database; citations then read [article:sentence]",
+                help="answer across the bot's database (or a folder of .txt/.md articles); "
+                "citations then read [article:sentence]",
             )
             sub.add_argument(
                 "--chat",
@@ -214,7 +229,7 @@ def _parser() -> argparse.ArgumentParser:
                 metavar="CHAT_ID",
                 help="with a database: whose library (default 0, the shipped articles)",
             )
-        sub.set_defaults(run=run, library=None)
+        sub.set_defaults(run=run, library=None, chat=0, open_database=open_database)
         return sub
 
     ask = command("ask", _ask, "answer a question with cited sentences")

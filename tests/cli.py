@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
+from library.cli import main as library_main
 from retrieval.cli import main as retrieval_main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -45,3 +46,8 @@ def run_main(
 def run_retrieval(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """``python -m retrieval ARGS``, in-process."""
     return run_main(retrieval_main, *args, stdin=stdin)
+
+
+def run_library(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m library ARGS``, in-process."""
+    return run_main(library_main, *args, stdin=stdin)

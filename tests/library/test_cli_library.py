@@ -1,9 +1,11 @@
-"""``python -m retrieval ... --library``: answers across a folder of articles or the bot's database."""
+"""Answers across many articles: ``python -m retrieval ... --library FOLDER`` and
+``python -m library ... --db FILE`` (the bot's database), and the layers' imports."""
 
 from __future__ import annotations
 
-import ast
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ import pytest
 from library.service import Library
 from library.store import Store
 from retrieval.seeds import seed_paths
-from tests.cli import REPO, SEED
+from tests.cli import REPO, SEED, run_library
 from tests.cli import run_retrieval as run
 
 BAKERY = (
@@ -61,15 +63,47 @@ def test_library_declines_questions_none_of_the_articles_answer(folder):
 
 
 def test_database_library_answers_from_a_chats_articles(database):
-    mine = run(
-        "ask", "--library", str(database), "--chat", str(CHAT), "What did the judges praise?"
+    mine = run_library(
+        "ask", "--db", str(database), "--chat", str(CHAT), "What did the judges praise?"
     )
-    shipped_only = run("ask", "--library", str(database), "What did the judges praise?")
+    shipped_only = run_library("ask", "--db", str(database), "What did the judges praise?")
     assert mine.stdout.startswith(
         "The judges praised its rye sourdough, which is baked overnight. [2:2]"
     )
     assert "[2] Source: Dunmore bakery wins bread award" in mine.stdout
     assert shipped_only.stdout.startswith("The articles don't say.")
+
+
+def test_python_m_library_answers_from_the_database(database):
+    question = "What did the judges praise?"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "library",
+            "ask",
+            "--db",
+            str(database),
+            "--chat",
+            str(CHAT),
+            question,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("The judges praised its rye sourdough")
+
+
+def test_a_database_given_to_the_retrieval_cli_points_to_python_m_library(database):
+    result = run("ask", "--library", str(database), "What did the judges praise?")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"error: {database} is a file, not a folder of articles; for the bot's database run "
+        f"python -m library ask --db {database}"
+    )
 
 
 def test_json_and_search_name_the_article_of_each_citation(folder):
@@ -114,7 +148,7 @@ def test_bad_library_paths_exit_1_with_one_line(tmp_path, setup, message):
 def test_damaged_database_is_a_clear_error_and_left_alone(tmp_path):
     path = tmp_path / "bot.db"
     path.write_bytes(b"not a database" * 100)
-    result = run("ask", "--library", str(path), "anything?")
+    result = run_library("ask", "--db", str(path), "anything?")
     assert result.returncode == 1
     assert "is not a usable SQLite database" in result.stderr
     assert path.read_bytes() == b"not a database" * 100
@@ -124,27 +158,3 @@ def test_library_and_article_cannot_be_combined(folder):
     result = run("ask", "--library", str(folder), "--article", str(SEED), "troops?")
     assert result.returncode == 2
     assert "not allowed with argument" in result.stderr
-
-
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
-    return names
-
-
-def test_retrieval_never_imports_telegram_or_the_bot():
-    for path in (REPO / "retrieval").rglob("*.py"):
-        found = _imports(path) & {"telegram", "bot"}
-        assert not found, f"{path.name} imports {found}"
-        if path.name != "cli.py":  # only the CLI reaches the database, lazily, for --library
-            assert "library" not in _imports(path), path.name
-
-
-def test_library_layer_never_imports_telegram_or_the_bot():
-    for path in (REPO / "library").rglob("*.py"):
-        assert not _imports(path) & {"telegram", "bot"}, path.name

@@ -1,0 +1,37 @@
+"""``python -m library``: the retrieval CLI over the bot's database (``--db FILE --chat N``).
+
+The commands, options and output are ``python -m retrieval``'s; this module only
+supplies the database, which the retrieval layer must not import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from library.errors import StoreError
+from library.service import Library
+from library.store import Store
+from retrieval import CollectionAnswer, RetrievalError
+from retrieval.cli import AnswerAcross
+from retrieval.cli import main as retrieval_main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return retrieval_main(argv, prog="python -m library", open_database=open_database)
+
+
+def open_database(path: Path, chat_id: int) -> AnswerAcross:
+    """One chat's library in the database at ``path``; refused in one line when unusable."""
+    try:
+        store = Store.open(path)
+    except StoreError as error:
+        raise RetrievalError(str(error)) from None
+    shelf = Library(store)
+    if not shelf.articles(chat_id):
+        raise RetrievalError(f"{path}: chat {chat_id} has no articles")
+
+    def ask(question: str) -> CollectionAnswer:
+        return shelf.ask_across(chat_id, question)
+
+    return ask
