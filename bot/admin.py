@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
+from bot import texts
+from bot.replies import send_reply
 from bot.state import Context
 
 log = logging.getLogger("bot.admin")
@@ -35,3 +40,19 @@ async def may_manage(update: Update, context: Context) -> bool:
         log.warning("could not check administrator status: %s", error)
         return False
     return member.status in _ADMIN_STATUSES
+
+
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+
+def admins_only(handler: Handler) -> Handler:
+    """The handler runs for those who ``may_manage``; anyone else is told who may."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: Context) -> None:
+        if not await may_manage(update, context):
+            await send_reply(update, [texts.ADMINS_ONLY])
+            return
+        await handler(update, context)
+
+    return guarded

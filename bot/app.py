@@ -6,10 +6,12 @@ import asyncio
 import functools
 import logging
 import ssl
+from typing import Any
 
 import httpx
 from telegram import (
     BotCommand,
+    BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
@@ -36,7 +38,7 @@ from bot.errors import on_error
 from bot.health import HEARTBEAT_SECONDS, PollingPulse, beat, stop_beating
 from bot.inline import inline_query
 from bot.ratelimit import QuestionLimiter
-from bot.state import CONTEXT_TYPES, BotApplication, Context
+from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context
 from bot.stats import Stats, stats_command
 from library.service import Library
 from library.store import Store
@@ -45,6 +47,8 @@ from retrieval import seed_paths
 log = logging.getLogger("bot.app")
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits are ignored by design
+#: In groups a file is added only when its caption starts with /add; other files are chatter.
+_CAPTION_ADD = filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
 
 
 def open_library(settings: Settings) -> Library:
@@ -116,7 +120,7 @@ def build_application(
     return application
 
 
-def register_handlers(application: Application) -> None:
+def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]) -> None:
     # group -1 runs before everything else: drop other bots' messages outright.
     application.add_handler(TypeHandler(Update, _ignore_bots), group=-1)
 
@@ -132,10 +136,13 @@ def register_handlers(application: Application) -> None:
         "remove": library_handlers.remove_command,
         "schedule": schedule.schedule_command,
         "unschedule": schedule.unschedule_command,
-        "stats": stats_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
+    owner = application.bot_data.settings.owner_id
+    if owner is not None:  # anyone else's /stats is an unknown command, below
+        owner_only = NEW_MESSAGES & filters.User(user_id=owner)
+        application.add_handler(CommandHandler("stats", stats_command, filters=owner_only))
     # Order matters: known commands above, then any other command, then plain text.
     application.add_handler(
         MessageHandler(NEW_MESSAGES & filters.COMMAND, handlers.unknown_command)
@@ -149,7 +156,10 @@ def register_handlers(application: Application) -> None:
         MessageHandler(NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT, handlers.group_text)
     )
     application.add_handler(
-        MessageHandler(NEW_MESSAGES & filters.Document.ALL, library_handlers.document_message)
+        MessageHandler(
+            NEW_MESSAGES & filters.Document.ALL & (filters.ChatType.PRIVATE | _CAPTION_ADD),
+            library_handlers.document_message,
+        )
     )
     application.add_handler(
         MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & ~filters.TEXT, handlers.not_text)
@@ -176,9 +186,14 @@ def _anonymous_admin(update: Update) -> bool:
     )
 
 
-def bot_commands() -> list[BotCommand]:
-    """One source of truth for the menus and /help."""
-    return [BotCommand(c.name, c.description) for c in texts.COMMANDS]
+def bot_commands(*, managing: bool = True) -> list[BotCommand]:
+    """One source of truth for the menus and /help; ``managing=False`` leaves out what
+    only administrators may do (the menu group members who are not admins see)."""
+    return [
+        BotCommand(c.name, c.description)
+        for c in texts.COMMANDS
+        if managing or c.name not in texts.ADMIN_COMMANDS
+    ]
 
 
 async def _start_up(application: BotApplication) -> None:
@@ -196,12 +211,17 @@ async def _shut_down(application: BotApplication) -> None:
     await asyncio.to_thread(application.bot_data.library.stop_background)
 
 
-async def _polish(application: Application) -> None:
+async def _polish(application: BotApplication) -> None:
     """Menus and descriptions are niceties: a server that refuses them must not stop the bot."""
     bot = application.bot
+    everyone_manages = not application.bot_data.settings.admins_only
     calls = [
         ("the private command menu", bot.set_my_commands(bot_commands(), scope=_PRIVATE)),
-        ("the group command menu", bot.set_my_commands(bot_commands(), scope=_GROUPS)),
+        (
+            "the group command menu",
+            bot.set_my_commands(bot_commands(managing=everyone_manages), scope=_GROUPS),
+        ),
+        ("the group administrators' menu", bot.set_my_commands(bot_commands(), scope=_ADMINS)),
         ("the description", bot.set_my_description(texts.DESCRIPTION)),
         ("the short description", bot.set_my_short_description(texts.SHORT_DESCRIPTION)),
     ]
@@ -214,3 +234,4 @@ async def _polish(application: Application) -> None:
 
 _PRIVATE = BotCommandScopeAllPrivateChats()
 _GROUPS = BotCommandScopeAllGroupChats()
+_ADMINS = BotCommandScopeAllChatAdministrators()

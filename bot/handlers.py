@@ -15,37 +15,28 @@ import time
 from html import escape
 
 from telegram import Message, MessageEntity, Update
-from telegram.constants import ChatAction, ChatType
-from telegram.error import TelegramError
+from telegram.constants import ChatType
 
 from bot import render, texts
-from bot.ratelimit import QuestionLimiter, Verdict
+from bot.ratelimit import Verdict
+from bot.replies import (
+    BRIEF_SENTENCES,
+    TypingIfSlow,
+    article_of,
+    chat_id_of,
+    library,
+    limiter,
+    log_update,
+    positive_number,
+    reply_parts,
+    send_reply,
+)
 from bot.state import Context
-from library.service import Library, Reply
-from retrieval import Article, QuestionError, analyze
+from retrieval import QuestionError, analyze
 
 log = logging.getLogger("bot.updates")
 
 EXAMPLES = ("How many troops are in Syria?", "Who declined to comment?")
-BRIEF_SENTENCES = 4
-TYPING_AFTER_SECONDS = 0.3
-
-
-def library(context: Context) -> Library:
-    return context.bot_data.library
-
-
-async def article_of(context: Context, article_id: int) -> Article:
-    """The article, indexed off the event loop: a cache miss loads and indexes it whole."""
-    return (await asyncio.to_thread(library(context).index, article_id)).article
-
-
-def chat_id_of(update: Update) -> int:
-    return update.effective_chat.id if update.effective_chat else 0
-
-
-def limiter(context: Context) -> QuestionLimiter:
-    return context.bot_data.limiter
 
 
 async def start(update: Update, context: Context) -> None:
@@ -58,7 +49,7 @@ async def start(update: Update, context: Context) -> None:
         example2=escape(EXAMPLES[1]),
     )
     await send_reply(update, [text])
-    log_update(update, "start", 0.0)
+    log_update(update, "start")
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -71,7 +62,7 @@ async def help_command(update: Update, context: Context) -> None:
         ]
     )
     await send_reply(update, [text])
-    log_update(update, "help", 0.0)
+    log_update(update, "help")
 
 
 async def ask_command(update: Update, context: Context) -> None:
@@ -134,15 +125,7 @@ async def source_command(update: Update, context: Context) -> None:
         await send_reply(update, [texts.SOURCE_USAGE.format(count=count)])
         return
     await send_reply(update, render.source_parts(article, number))
-    log_update(update, "source", 0.0)
-
-
-def positive_number(text: str) -> int:
-    """A positive whole number from user text, or 0.
-
-    ``isdecimal``, not ``isdigit``: "²" is a digit that ``int()`` refuses.
-    """
-    return int(text) if text.isdecimal() and len(text) < 10 else 0
+    log_update(update, "source")
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -192,48 +175,6 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     context.bot_data.stats.record((time.perf_counter() - started) * 1000, reply.abstained)
 
 
-def reply_parts(shelf: Library, reply: Reply) -> list[str]:
-    if reply.single is not None:
-        article_id, result = reply.single
-        return render.answer_parts(result, shelf.index(article_id).article)
-    assert reply.across is not None
-    return render.across_parts(reply.across)
-
-
-class TypingIfSlow:
-    """Show "typing…" only when an answer takes long enough for a person to notice.
-
-    Once the action is on its way, ``finish`` waits for it, so it never lands
-    after the answer (which would leave "typing…" showing under the reply).
-    """
-
-    def __init__(self, update: Update) -> None:
-        self._update = update
-        self._sending = False
-        self._task = asyncio.create_task(self._run())
-
-    async def _run(self) -> None:
-        await asyncio.sleep(TYPING_AFTER_SECONDS)
-        self._sending = True
-        await show_typing(self._update)
-
-    async def finish(self) -> None:
-        if not self._sending:
-            self._task.cancel()
-            return
-        await self._task
-
-
-async def show_typing(update: Update) -> None:
-    """Show "typing…"; a refused chat action is logged, never allowed to lose the reply."""
-    if update.effective_chat is None:
-        return
-    try:
-        await update.effective_chat.send_action(ChatAction.TYPING)
-    except TelegramError as error:
-        log.warning("could not send the typing action: %s", error)
-
-
 def _addressed_question(message: Message, context: Context) -> str | None:
     """The question if the message speaks to the bot, else ``None``."""
     bot_id = context.bot.id
@@ -260,27 +201,3 @@ def _addressed_question(message: Message, context: Context) -> str | None:
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         return text
     return None
-
-
-async def send_reply(update: Update, parts: list[str]) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    # Quoting the asker keeps group threads readable; in a private chat it is noise.
-    quote = message.chat.type != ChatType.PRIVATE
-    for chunk in render.pack(parts):
-        await message.reply_text(chunk, do_quote=quote)
-
-
-def log_update(update: Update, command: str, started: float, abstained: bool | None = None) -> None:
-    chat = update.effective_chat
-    latency = (time.perf_counter() - started) * 1000 if started else 0.0
-    log.info(
-        "update chat=%s command=%s latency_ms=%.1f abstained=%s",
-        chat.type if chat else "none",
-        command,
-        latency,
-        "-" if abstained is None else abstained,
-    )
-    if log.isEnabledFor(logging.DEBUG) and update.effective_message is not None:
-        log.debug("text=%r", update.effective_message.text)

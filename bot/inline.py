@@ -10,8 +10,8 @@ import time
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
 from bot import render, texts
-from bot.handlers import BRIEF_SENTENCES, article_of, library, limiter, reply_parts
 from bot.ratelimit import Verdict
+from bot.replies import BRIEF_SENTENCES, article_of, library, limiter, reply_parts
 from bot.state import Context
 from retrieval import analyze
 

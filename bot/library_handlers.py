@@ -9,11 +9,10 @@ from contextlib import asynccontextmanager
 from html import escape
 
 from telegram import Message, Update
-from telegram.constants import ChatType
 
 from bot import render, texts
-from bot.admin import may_manage
-from bot.handlers import (
+from bot.admin import admins_only
+from bot.replies import (
     article_of,
     chat_id_of,
     library,
@@ -35,12 +34,10 @@ _OTHER_LINK = re.compile(r"^([a-z][a-z0-9+.-]*://|(javascript|data|mailto|file):
 _FILE_TYPES = (".txt", ".md", ".html", ".htm")
 
 
+@admins_only
 async def add_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
-        return
-    if not await may_manage(update, context):
-        await send_reply(update, [texts.ADMINS_ONLY])
         return
     payload = _payload(message)
     replied = message.reply_to_message
@@ -67,16 +64,12 @@ async def add_command(update: Update, context: Context) -> None:
             await _store(update, context, Extracted(text=payload))
 
 
+@admins_only
 async def document_message(update: Update, context: Context) -> None:
-    """A file sent in a private chat, or in a group with the caption /add."""
+    """A file sent in a private chat, or in a group with the caption /add (``bot.app``'s
+    filter lets no other file through)."""
     message = update.effective_message
     if message is None or message.document is None:
-        return
-    in_group = message.chat.type != ChatType.PRIVATE
-    if in_group and not (message.caption or "").startswith("/add"):
-        return
-    if in_group and not await may_manage(update, context):
-        await send_reply(update, [texts.ADMINS_ONLY])
         return
     async with _admitted(update, context) as admitted:
         if admitted:
@@ -94,7 +87,7 @@ async def articles_command(update: Update, context: Context) -> None:
     target = texts.TARGET_ONE.format(number=active) if active else texts.TARGET_ALL
     lines = [render.library_line(r.id, r.title, r.source, r.published) for r in rows]
     await send_reply(update, [texts.ARTICLES_HEADING.format(target=target), "\n".join(lines)])
-    log_update(update, "articles", 0.0)
+    log_update(update, "articles")
 
 
 async def use_command(update: Update, context: Context) -> None:
@@ -115,10 +108,8 @@ async def use_command(update: Update, context: Context) -> None:
     await send_reply(update, [texts.USING.format(number=row.id, about=escape(about))])
 
 
+@admins_only
 async def remove_command(update: Update, context: Context) -> None:
-    if not await may_manage(update, context):
-        await send_reply(update, [texts.ADMINS_ONLY])
-        return
     shelf = library(context)
     args = context.args or []
     number = positive_number(args[0]) if len(args) == 1 else 0
@@ -188,7 +179,7 @@ async def _store(update: Update, context: Context, extracted: Extracted) -> None
     citations = await shelf.ingestion.run(shelf.brief, result.article_id, ADD_BRIEF_SENTENCES)
     heading = texts.ADDED.format(number=result.article_id, about=escape(render.about(article)))
     await send_reply(update, [heading, *render.briefing_parts(citations, article)[1:]])
-    log_update(update, "add", 0.0)
+    log_update(update, "add")
     if context.application.running:
         # Embed it while the reader reads the briefing, so the first question does not wait.
         # Not a PTB task: stopping must not wait minutes for a long article (it stops itself).

@@ -20,8 +20,8 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import JobQueue
 
 from bot import render, texts
-from bot.admin import may_manage
-from bot.handlers import chat_id_of, library, send_reply
+from bot.admin import admins_only
+from bot.replies import chat_id_of, library, send_reply
 from bot.state import BotApplication, Context
 from library.service import Library
 from library.store import now
@@ -70,10 +70,8 @@ def install(job_queue: JobQueue, chat_id: int, time: str, tz: str) -> None:
     )
 
 
+@admins_only
 async def schedule_command(update: Update, context: Context) -> None:
-    if not await may_manage(update, context):
-        await send_reply(update, [texts.ADMINS_ONLY])
-        return
     parsed = parse_schedule(context.args or [])
     if parsed is None:
         await send_reply(update, [texts.SCHEDULE_USAGE])
@@ -89,10 +87,8 @@ async def schedule_command(update: Update, context: Context) -> None:
     await send_reply(update, [texts.SCHEDULED.format(time=time, tz=escape(tz))])
 
 
+@admins_only
 async def unschedule_command(update: Update, context: Context) -> None:
-    if not await may_manage(update, context):
-        await send_reply(update, [texts.ADMINS_ONLY])
-        return
     chat_id = chat_id_of(update)
     had = await asyncio.to_thread(library(context).store.clear_schedule, chat_id)
     assert context.job_queue is not None

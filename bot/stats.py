@@ -16,7 +16,7 @@ from statistics import median
 from telegram import Update
 
 from bot import texts
-from bot.handlers import library, send_reply, unknown_command
+from bot.replies import library, send_reply
 from bot.state import Context
 
 #: Latencies kept for the median: enough to be stable, bounded in memory.
@@ -51,12 +51,8 @@ def stats_of(context: Context) -> Stats:
 
 
 async def stats_command(update: Update, context: Context) -> None:
-    """Owner only; anyone else gets what any unknown command gets, so nothing is revealed."""
-    owner = context.bot_data.settings.owner_id
-    user = update.effective_user
-    if owner is None or user is None or user.id != owner:
-        await unknown_command(update, context)
-        return
+    """Registered for the owner only (``bot.app``): anyone else's ``/stats`` falls through
+    to the unknown-command reply, so nothing is revealed."""
     stats = stats_of(context)
     articles = await asyncio.to_thread(library(context).store.count)
     p50 = stats.p50()

@@ -124,9 +124,13 @@ async def test_stats_for_the_owner_show_questions_abstentions_latency_and_articl
     from tests.bot.updates import USER, settings_for
 
     application = build_application(settings_for(api, tmp_path, owner_id=USER["id"]), library)
+    someone_else = {"id": 2222, "is_bot": False, "first_name": "Eve"}
     async with application:
         await feed(application, message("How many troops are in Syria?"))
         await feed(application, message("Who won the Super Bowl?"))
+        api.clear()
+        await feed(application, message("/stats", user=someone_else))
+        assert api.sent_texts() == ["I don't know that command. /help lists the ones I have."]
         api.clear()
         await feed(application, message("/stats"))
     (text,) = api.sent_texts()

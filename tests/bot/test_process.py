@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import handlers
+from bot import replies
 from library.store import Store
 from retrieval.vectors import model_id
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
@@ -43,7 +43,14 @@ def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path, seed_database)
             assert stop(process) == 0
         stderr = log.read_text()
         assert "<b>fewer than 1,000</b> troops in Syria. [13]" in api.sent_texts()[0]
-        assert len(api.calls_to("setMyCommands")) == 2
+        menus = {
+            c.params["scope"]["type"]: c.params["commands"] for c in api.calls_to("setMyCommands")
+        }
+        admin_only = {"add", "remove", "schedule", "unschedule"}
+        names = {scope: {c["command"] for c in commands} for scope, commands in menus.items()}
+        assert names["all_private_chats"] >= admin_only and "ask" in names["all_private_chats"]
+        assert names["all_chat_administrators"] == names["all_private_chats"]
+        assert not names["all_group_chats"] & admin_only and "ask" in names["all_group_chats"]
         assert TOKEN not in stderr
         assert "update chat=private command=text" in stderr
 
@@ -89,7 +96,7 @@ def test_malformed_api_url_is_a_config_error():
 async def test_slow_answer_shows_typing_first(app, api, monkeypatch):
     # A person sees "typing…" only when an answer takes longer than the threshold;
     # a zero threshold stands in for a slow machine.
-    monkeypatch.setattr(handlers, "TYPING_AFTER_SECONDS", 0.0)
+    monkeypatch.setattr(replies, "TYPING_AFTER_SECONDS", 0.0)
     await feed(app, message("How many troops are in Syria?"))
     methods = [c.method for c in api.calls if c.method in ("sendChatAction", "sendMessage")]
     assert methods == ["sendChatAction", "sendMessage"]
