@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 import ssl
@@ -40,6 +39,7 @@ from bot.inline import inline_query
 from bot.ratelimit import QuestionLimiter
 from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context
 from bot.stats import Stats, stats_command
+from library.aio import AsyncLibrary
 from library.service import Library
 from library.store import Store
 from retrieval import seed_paths
@@ -110,7 +110,7 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()
     state = application.bot_data
-    state.library = library or open_library(settings)
+    state.library = AsyncLibrary(library or open_library(settings))
     state.settings = settings
     state.stats = Stats()
     state.polling_pulse = pulse
@@ -208,7 +208,7 @@ async def _start_up(application: BotApplication) -> None:
 
 async def _shut_down(application: BotApplication) -> None:
     stop_beating()
-    await asyncio.to_thread(application.bot_data.library.stop_background)
+    await application.bot_data.library.stop_background()
 
 
 async def _polish(application: BotApplication) -> None:

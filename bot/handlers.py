@@ -8,7 +8,6 @@ ignored by design (answering every edit would spam the chat).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
@@ -22,13 +21,11 @@ from bot.ratelimit import Verdict
 from bot.replies import (
     BRIEF_SENTENCES,
     TypingIfSlow,
-    article_of,
     chat_id_of,
     library,
     limiter,
     log_update,
     positive_number,
-    reply_parts,
     send_reply,
 )
 from bot.state import Context
@@ -41,8 +38,8 @@ EXAMPLES = ("How many troops are in Syria?", "Who declined to comment?")
 
 async def start(update: Update, context: Context) -> None:
     shelf = library(context)
-    row = await asyncio.to_thread(shelf.current, chat_id_of(update))
-    about = render.about(await article_of(context, row.id)) if row else texts.ABOUT_UNKNOWN
+    row = await shelf.current(chat_id_of(update))
+    about = render.about(await shelf.article(row.id)) if row else texts.ABOUT_UNKNOWN
     text = texts.START.format(
         about=escape(about),
         example1=escape(EXAMPLES[0]),
@@ -96,12 +93,12 @@ async def group_text(update: Update, context: Context) -> None:
 async def brief_command(update: Update, context: Context) -> None:
     started = time.perf_counter()
     shelf = library(context)
-    row = await asyncio.to_thread(shelf.current, chat_id_of(update))
+    row = await shelf.current(chat_id_of(update))
     if row is None:
         await send_reply(update, [texts.LIBRARY_EMPTY])
         return
-    citations = await asyncio.to_thread(shelf.brief, row.id, BRIEF_SENTENCES)
-    await send_reply(update, render.briefing_parts(citations, await article_of(context, row.id)))
+    briefed = await shelf.brief(row.id, BRIEF_SENTENCES)
+    await send_reply(update, render.briefing_parts(briefed.citations, briefed.article))
     log_update(update, "brief", started)
 
 
@@ -112,13 +109,13 @@ async def source_command(update: Update, context: Context) -> None:
     args = context.args or []
     article_id, _, sentence = (args[0] if len(args) == 1 else "").rpartition(":")
     if article_id:
-        row = await asyncio.to_thread(shelf.store.row, chat_id, positive_number(article_id))
+        row = await shelf.row(chat_id, positive_number(article_id))
     else:
-        row = await asyncio.to_thread(shelf.current, chat_id)
+        row = await shelf.current(chat_id)
     if row is None:
         await send_reply(update, [texts.NO_SUCH_ARTICLE.format(number=escape(article_id or "?"))])
         return
-    article = await article_of(context, row.id)
+    article = await shelf.article(row.id)
     count = len(article.sentences)
     number = positive_number(sentence)
     if not 1 <= number <= count:
@@ -164,13 +161,13 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     chat_id = chat_id_of(update)
     typing = TypingIfSlow(update)
     try:
-        reply = await asyncio.to_thread(shelf.ask, chat_id, question)
+        reply = await shelf.ask(chat_id, question)
     except QuestionError:
         await send_reply(update, [texts.TOO_LONG])
         return
     finally:
         await typing.finish()
-    await send_reply(update, reply_parts(shelf, reply))
+    await send_reply(update, render.reply_parts(reply))
     log_update(update, kind, started, abstained=reply.abstained)
     context.bot_data.stats.record((time.perf_counter() - started) * 1000, reply.abstained)
 

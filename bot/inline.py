@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import time
@@ -11,8 +10,9 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
 from bot import render, texts
 from bot.ratelimit import Verdict
-from bot.replies import BRIEF_SENTENCES, article_of, library, limiter, reply_parts
+from bot.replies import BRIEF_SENTENCES, library, limiter
 from bot.state import Context
+from library.service import SingleReply
 from retrieval import analyze
 
 log = logging.getLogger("bot.updates")
@@ -38,26 +38,23 @@ async def inline_query(update: Update, context: Context) -> None:
     question = query.query.strip()
     abstained: bool | None = None
     if not question:
-        row = await asyncio.to_thread(shelf.current, chat_id)
+        row = await shelf.current(chat_id)
         if row is None:
             await query.answer([], cache_time=0)
             return
-        article = await article_of(context, row.id)
-        citations = await asyncio.to_thread(shelf.brief, row.id, BRIEF_SENTENCES)
-        parts = render.briefing_parts(citations, article)
-        title = texts.INLINE_BRIEF_TITLE.format(about=render.about(article))
+        briefed = await shelf.brief(row.id, BRIEF_SENTENCES)
+        parts = render.briefing_parts(briefed.citations, briefed.article)
+        title = texts.INLINE_BRIEF_TITLE.format(about=render.about(briefed.article))
         description = parts[1] if len(parts) > 1 else ""
     elif len(question) > MAX_QUERY_CHARS or not analyze(question):
         await query.answer([], cache_time=CACHE_SECONDS)
         return
     else:
-        reply = await asyncio.to_thread(shelf.ask, chat_id, question)
+        reply = await shelf.ask(chat_id, question)
         abstained = reply.abstained
-        parts = reply_parts(shelf, reply)
+        parts = render.reply_parts(reply)
         about = (
-            render.about(shelf.index(reply.single[0]).article)
-            if reply.single is not None
-            else texts.ABOUT_LIBRARY
+            render.about(reply.article) if isinstance(reply, SingleReply) else texts.ABOUT_LIBRARY
         )
         title = (
             texts.INLINE_NO_ANSWER

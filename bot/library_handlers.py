@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,7 +12,6 @@ from telegram import Message, Update
 from bot import render, texts
 from bot.admin import admins_only
 from bot.replies import (
-    article_of,
     chat_id_of,
     library,
     log_update,
@@ -25,6 +23,7 @@ from bot.state import Context
 from library.errors import LibraryError
 from library.extract import Extracted
 from library.ingestion import Busy
+from library.service import KnownUrl
 from retrieval import MAX_ARTICLE_BYTES, RetrievalError
 
 ADD_BRIEF_SENTENCES = 3
@@ -79,11 +78,11 @@ async def document_message(update: Update, context: Context) -> None:
 async def articles_command(update: Update, context: Context) -> None:
     shelf = library(context)
     chat_id = chat_id_of(update)
-    rows = await asyncio.to_thread(shelf.articles, chat_id)
+    rows = await shelf.articles(chat_id)
     if not rows:
         await send_reply(update, [texts.LIBRARY_EMPTY])
         return
-    active = await asyncio.to_thread(shelf.store.active_article, chat_id)
+    active = await shelf.active_id(chat_id)
     target = texts.TARGET_ONE.format(number=active) if active else texts.TARGET_ALL
     lines = [render.library_line(r.id, r.title, r.source, r.published) for r in rows]
     await send_reply(update, [texts.ARTICLES_HEADING.format(target=target), "\n".join(lines)])
@@ -95,16 +94,16 @@ async def use_command(update: Update, context: Context) -> None:
     chat_id = chat_id_of(update)
     args = context.args or []
     if len(args) == 1 and args[0].lower() == "all":
-        await asyncio.to_thread(shelf.store.set_active, chat_id, None)
+        await shelf.use(chat_id, None)
         await send_reply(update, [texts.USING_ALL])
         return
     number = positive_number(args[0]) if len(args) == 1 else 0
-    row = await asyncio.to_thread(shelf.store.row, chat_id, number) if number else None
+    row = await shelf.row(chat_id, number) if number else None
     if row is None:
         await send_reply(update, [texts.USE_USAGE])
         return
-    await asyncio.to_thread(shelf.store.set_active, chat_id, row.id)
-    about = render.about(await article_of(context, row.id))
+    await shelf.use(chat_id, row.id)
+    about = render.about(await shelf.article(row.id))
     await send_reply(update, [texts.USING.format(number=row.id, about=escape(about))])
 
 
@@ -116,7 +115,7 @@ async def remove_command(update: Update, context: Context) -> None:
     if not number:
         await send_reply(update, [texts.REMOVE_USAGE])
         return
-    removed = await asyncio.to_thread(shelf.remove, chat_id_of(update), number)
+    removed = await shelf.remove(chat_id_of(update), number)
     text = texts.REMOVED if removed else texts.CANNOT_REMOVE
     await send_reply(update, [text.format(number=number)])
 
@@ -135,8 +134,8 @@ async def _add_url(update: Update, context: Context, url: str) -> None:
     except (LibraryError, RetrievalError) as error:
         await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
         return
-    if isinstance(found, int):
-        await send_reply(update, [texts.ALREADY_THERE.format(number=found)])
+    if isinstance(found, KnownUrl):
+        await send_reply(update, [texts.ALREADY_THERE.format(number=found.article_id)])
         return
     await _store(update, context, found)
 
@@ -166,37 +165,33 @@ async def _store(update: Update, context: Context, extracted: Extracted) -> None
     shelf = library(context)
     user = update.effective_user
     try:
-        result = await shelf.ingestion.run(
-            shelf.add_extracted, chat_id_of(update), extracted, user.id if user else None
-        )
+        result = await shelf.add(chat_id_of(update), extracted, user.id if user else None)
     except (LibraryError, RetrievalError) as error:
         await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
         return
     if result.duplicate:
         await send_reply(update, [texts.ALREADY_THERE.format(number=result.article_id)])
         return
-    article = await article_of(context, result.article_id)
-    citations = await shelf.ingestion.run(shelf.brief, result.article_id, ADD_BRIEF_SENTENCES)
-    heading = texts.ADDED.format(number=result.article_id, about=escape(render.about(article)))
-    await send_reply(update, [heading, *render.briefing_parts(citations, article)[1:]])
+    briefed = await shelf.brief_new(result.article_id, ADD_BRIEF_SENTENCES)
+    about = escape(render.about(briefed.article))
+    heading = texts.ADDED.format(number=result.article_id, about=about)
+    await send_reply(
+        update, [heading, *render.briefing_parts(briefed.citations, briefed.article)[1:]]
+    )
     log_update(update, "add")
     if context.application.running:
-        # Embed it while the reader reads the briefing, so the first question does not wait.
-        # Not a PTB task: stopping must not wait minutes for a long article (it stops itself).
-        shelf.ingestion.submit(shelf.warm_up, [result.article_id])
+        # Embedded while the reader reads the briefing, so the first question does not wait.
+        shelf.embed_soon(result.article_id)
 
 
 @asynccontextmanager
 async def _admitted(update: Update, context: Context) -> AsyncIterator[bool]:
     """A place in the ingestion queue for this chat's add, or a polite "busy" and ``False``."""
-    queue, chat_id = library(context).ingestion, chat_id_of(update)
     try:
-        queue.reserve(chat_id)
+        place = library(context).admit(chat_id_of(update))
     except Busy as busy:
         await send_reply(update, [texts.BUSY.format(reason=escape(str(busy)))])
         yield False
         return
-    try:
+    with place:
         yield True
-    finally:
-        queue.release(chat_id)

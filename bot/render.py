@@ -11,6 +11,7 @@ import re
 from html import escape
 
 from bot import texts
+from library.service import Reply, SingleReply
 from retrieval import Answer, Article, Citation, CollectionAnswer, Highlight
 
 MAX_MESSAGE = 4096
@@ -159,3 +160,10 @@ def _fit(part: str) -> list[str]:
         pieces.append(rest[:cut])
         rest = rest[cut:].lstrip()
     return [*pieces, rest]
+
+
+def reply_parts(reply: Reply) -> list[str]:
+    """A library reply: from one article (``[n]``) or across the library (``[A:N]``)."""
+    if isinstance(reply, SingleReply):
+        return answer_parts(reply.answer, reply.article)
+    return across_parts(reply.answer)

@@ -14,8 +14,7 @@ from telegram.error import TelegramError
 from bot import render
 from bot.ratelimit import QuestionLimiter
 from bot.state import Context
-from library.service import Library, Reply
-from retrieval import Article
+from library.aio import AsyncLibrary
 
 log = logging.getLogger("bot.updates")
 
@@ -23,13 +22,9 @@ BRIEF_SENTENCES = 4
 TYPING_AFTER_SECONDS = 0.3
 
 
-def library(context: Context) -> Library:
+def library(context: Context) -> AsyncLibrary:
+    """The bot's only door to articles; every method is safe to await on the event loop."""
     return context.bot_data.library
-
-
-async def article_of(context: Context, article_id: int) -> Article:
-    """The article, indexed off the event loop: a cache miss loads and indexes it whole."""
-    return (await asyncio.to_thread(library(context).index, article_id)).article
 
 
 def chat_id_of(update: Update) -> int:
@@ -46,14 +41,6 @@ def positive_number(text: str) -> int:
     ``isdecimal``, not ``isdigit``: "²" is a digit that ``int()`` refuses.
     """
     return int(text) if text.isdecimal() and len(text) < 10 else 0
-
-
-def reply_parts(shelf: Library, reply: Reply) -> list[str]:
-    if reply.single is not None:
-        article_id, result = reply.single
-        return render.answer_parts(result, shelf.index(article_id).article)
-    assert reply.across is not None
-    return render.across_parts(reply.across)
 
 
 class TypingIfSlow:

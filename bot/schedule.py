@@ -8,7 +8,6 @@ there are none the chat hears "nothing new" once, not every day.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import re
@@ -23,7 +22,7 @@ from bot import render, texts
 from bot.admin import admins_only
 from bot.replies import chat_id_of, library, send_reply
 from bot.state import BotApplication, Context
-from library.service import Library
+from library.aio import Briefed
 from library.store import now
 
 log = logging.getLogger("bot.schedule")
@@ -81,7 +80,7 @@ async def schedule_command(update: Update, context: Context) -> None:
         await send_reply(update, [texts.BAD_TIMEZONE.format(tz=escape(tz))])
         return
     chat_id = chat_id_of(update)
-    await asyncio.to_thread(library(context).store.set_schedule, chat_id, time, tz)
+    await library(context).set_schedule(chat_id, time, tz)
     assert context.job_queue is not None
     install(context.job_queue, chat_id, time, tz)
     await send_reply(update, [texts.SCHEDULED.format(time=time, tz=escape(tz))])
@@ -90,7 +89,7 @@ async def schedule_command(update: Update, context: Context) -> None:
 @admins_only
 async def unschedule_command(update: Update, context: Context) -> None:
     chat_id = chat_id_of(update)
-    had = await asyncio.to_thread(library(context).store.clear_schedule, chat_id)
+    had = await library(context).clear_schedule(chat_id)
     assert context.job_queue is not None
     for job in context.job_queue.get_jobs_by_name(job_name(chat_id)):
         job.schedule_removal()
@@ -104,58 +103,52 @@ async def daily_briefing(context: Context) -> None:
         return
     chat_id = job.chat_id
     shelf = library(context)
-    schedule = await asyncio.to_thread(shelf.store.schedule, chat_id)
-    if schedule is None:  # unscheduled meanwhile (e.g. by another process)
+    due = await shelf.due_briefing(chat_id, now())
+    if not due.scheduled:  # unscheduled meanwhile (e.g. by another process)
         job.schedule_removal()
         return
-    until = now()
-    rows = await asyncio.to_thread(
-        shelf.store.added_between, chat_id, schedule.last_briefed_at, until
-    )
-    if not rows and schedule.told_nothing_new:
+    if due.quiet:
         return
-    parts = (
-        await asyncio.to_thread(daily_parts, shelf, [row.id for row in rows])
-        if rows
-        else [texts.NOTHING_NEW]
-    )
+    if due.article_ids:
+        shown = list(due.article_ids[:DAILY_ARTICLES])
+        parts = daily_parts(await shelf.briefs(shown, DAILY_SENTENCES), len(due.article_ids))
+    else:
+        parts = [texts.NOTHING_NEW]
     try:
         for chunk in render.pack(parts):
             await context.bot.send_message(chat_id, chunk)
     except Forbidden:
         # The bot was removed from the group: stop posting there for good.
         log.warning("chat %s no longer accepts messages; its schedule is removed", chat_id)
-        await asyncio.to_thread(shelf.store.clear_schedule, chat_id)
+        await shelf.clear_schedule(chat_id)
         job.schedule_removal()
         return
     except TelegramError as error:
         log.warning("daily briefing for chat %s failed (%s); will retry tomorrow", chat_id, error)
         return
-    await asyncio.to_thread(shelf.store.mark_briefed, chat_id, until=until, nothing_new=not rows)
-    log.info("daily briefing chat=%s articles=%d", chat_id, len(rows))
+    await shelf.briefed(chat_id, due)
+    log.info("daily briefing chat=%s articles=%d", chat_id, len(due.article_ids))
 
 
-def daily_parts(shelf: Library, article_ids: list[int]) -> list[str]:
-    """A heading, then per article its title line and two cited bullets ``[A:N]``."""
-    parts = [texts.DAILY_HEADING.format(count=len(article_ids))]
-    for article_id in article_ids[:DAILY_ARTICLES]:
-        article = shelf.index(article_id).article
-        citations = shelf.brief(article_id, DAILY_SENTENCES)
-        lines = [f"<b>{article_id}.</b> {escape(render.about(article))}"]
+def daily_parts(briefs: list[Briefed], count: int) -> list[str]:
+    """A heading, then per article its title line and two cited bullets ``[A:N]``; ``count``
+    articles are new, of which ``briefs`` are shown."""
+    parts = [texts.DAILY_HEADING.format(count=count)]
+    for briefed in briefs:
+        lines = [f"<b>{briefed.article_id}.</b> {escape(render.about(briefed.article))}"]
         lines += [
-            f"\u2022 {escape(render.trim_at_clause(c.text))} [{article_id}:{c.sentence}]"
-            for c in citations
+            f"\u2022 {escape(render.trim_at_clause(c.text))} [{briefed.article_id}:{c.sentence}]"
+            for c in briefed.citations
         ]
         parts.append("\n".join(lines))
-    if len(article_ids) > DAILY_ARTICLES:
-        parts.append(texts.DAILY_MORE.format(count=len(article_ids) - DAILY_ARTICLES))
+    if count > len(briefs):
+        parts.append(texts.DAILY_MORE.format(count=count - len(briefs)))
     return parts
 
 
 async def restore_schedules(application: BotApplication) -> int:
     """Re-create every stored schedule's job; returns how many."""
-    shelf = application.bot_data.library
-    schedules = await asyncio.to_thread(shelf.store.schedules)
+    schedules = await application.bot_data.library.schedules()
     assert application.job_queue is not None
     for schedule in schedules:
         install(application.job_queue, schedule.chat_id, schedule.time, schedule.tz)

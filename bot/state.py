@@ -19,13 +19,13 @@ if TYPE_CHECKING:
     from bot.health import PollingPulse
     from bot.ratelimit import QuestionLimiter
     from bot.stats import Stats
-    from library.service import Library
+    from library.aio import AsyncLibrary
 
 
 class BotData:
     """What every handler may use: the library, settings, counters and limits."""
 
-    library: Library
+    library: AsyncLibrary  #: the bot's only door to articles
     settings: Settings
     stats: Stats
     limiter: QuestionLimiter

@@ -7,7 +7,6 @@ from the database.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections import deque
@@ -54,7 +53,7 @@ async def stats_command(update: Update, context: Context) -> None:
     """Registered for the owner only (``bot.app``): anyone else's ``/stats`` falls through
     to the unknown-command reply, so nothing is revealed."""
     stats = stats_of(context)
-    articles = await asyncio.to_thread(library(context).store.count)
+    articles = await library(context).count()
     p50 = stats.p50()
     hours = (time.time() - stats.started) / 3600
     await send_reply(

@@ -24,10 +24,11 @@ from library.cache import IndexCache
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch
 from library.ingestion import IngestionQueue
-from library.store import SHARED, AddResult, ArticleRow, Store
+from library.store import SHARED, AddResult, ArticleRow, Schedule, Store
 from retrieval import (
     CANDIDATES,
     Answer,
+    Article,
     ArticleError,
     ArticleIndex,
     ArticleVectors,
@@ -49,17 +50,51 @@ BACKFILL_BATCH = 16
 
 
 @dataclass(frozen=True)
-class Reply:
-    """An answer from one article, or from several (then citations name the article)."""
+class SingleReply:
+    """An answer from one article (citations are sentence numbers of that article)."""
 
-    single: tuple[int, Answer] | None = None
-    across: CollectionAnswer | None = None
+    article_id: int
+    article: Article
+    answer: Answer
 
     @property
     def abstained(self) -> bool:
-        if self.single is not None:
-            return self.single[1].abstained
-        return self.across is None or self.across.abstained
+        return self.answer.abstained
+
+
+@dataclass(frozen=True)
+class AcrossReply:
+    """An answer from the chat's library (citations name the article, ``[A:N]``)."""
+
+    answer: CollectionAnswer
+
+    @property
+    def abstained(self) -> bool:
+        return self.answer.abstained
+
+
+Reply = SingleReply | AcrossReply
+
+
+@dataclass(frozen=True)
+class KnownUrl:
+    """The link is already in the chat's library, as this article."""
+
+    article_id: int
+
+
+@dataclass(frozen=True)
+class DueBriefing:
+    """What a chat's daily briefing says now (the rule lives here; the bot only sends).
+
+    ``article_ids`` are the chat's articles added since the last briefing, oldest
+    first; none means "nothing new", which a chat hears once, then ``quiet``.
+    """
+
+    until: str  #: the cut-off: articles added later go into the next briefing
+    article_ids: tuple[int, ...] = ()
+    scheduled: bool = True  #: False: the chat unscheduled meanwhile
+    quiet: bool = False  #: nothing to send at all
 
 
 class Library:
@@ -183,8 +218,27 @@ class Library:
         if len(newest) == 1:  # the picked article, or the library's only one
             only = newest[0].id
             self.embed(only)  # a no-op once stored; one article, so at most a second once
-            return Reply(single=(only, answer(self.index(only), question)))
-        return Reply(across=self.ask_across(chat_id, question))
+            index = self.index(only)
+            return SingleReply(only, index.article, answer(index, question))
+        return AcrossReply(self.ask_across(chat_id, question))
+
+    def article(self, article_id: int) -> Article:
+        return self.index(article_id).article
+
+    def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
+        """The article if the chat may see it."""
+        return self.store.row(chat_id, article_id)
+
+    def active_id(self, chat_id: int) -> int | None:
+        """The article picked with /use (``None``: questions go to the whole library)."""
+        return self.store.active_article(chat_id)
+
+    def use(self, chat_id: int, article_id: int | None) -> None:
+        self.store.set_active(chat_id, article_id)
+
+    def count(self) -> int:
+        """Articles stored, for every chat."""
+        return self.store.count()
 
     def _active(self, chat_id: int) -> ArticleRow | None:
         """The article picked with /use, while the chat may still see it."""
@@ -215,11 +269,11 @@ class Library:
             **extracted.metadata(),
         )
 
-    async def fetch_url(self, chat_id: int, url: str) -> Extracted | int:
-        """The page's article, or the id of the chat's copy when the URL is already stored."""
+    async def fetch_url(self, chat_id: int, url: str) -> Extracted | KnownUrl:
+        """The page's article, or the chat's copy when the URL is already stored."""
         existing = self.store.find_url(chat_id, url)
         if existing is not None:
-            return existing
+            return KnownUrl(existing)
         fetched = await fetch(url, allow_hosts=self.allow_hosts)
         # Extraction of a 2 MB page takes seconds: never on the event loop, where
         # it would freeze every chat.
@@ -240,3 +294,29 @@ class Library:
         if removed:
             self._indexes.forget(article_id)
         return removed
+
+    # -- daily briefings ----------------------------------------------------------------
+
+    def schedules(self) -> list[Schedule]:
+        return self.store.schedules()
+
+    def set_schedule(self, chat_id: int, time: str, tz: str) -> None:
+        self.store.set_schedule(chat_id, time, tz)
+
+    def clear_schedule(self, chat_id: int) -> bool:
+        """True if the chat had a schedule."""
+        return self.store.clear_schedule(chat_id)
+
+    def due_briefing(self, chat_id: int, until: str) -> DueBriefing:
+        """The articles added since the chat's last briefing, up to ``until``; "nothing new"
+        is said once, then the briefing stays quiet until something is added."""
+        schedule = self.store.schedule(chat_id)
+        if schedule is None:
+            return DueBriefing(until, scheduled=False, quiet=True)
+        rows = self.store.added_between(chat_id, schedule.last_briefed_at, until)
+        ids = tuple(row.id for row in rows)
+        return DueBriefing(until, ids, quiet=not ids and schedule.told_nothing_new)
+
+    def briefed(self, chat_id: int, due: DueBriefing) -> None:
+        """Record that ``due`` was sent."""
+        self.store.mark_briefed(chat_id, until=due.until, nothing_new=not due.article_ids)

@@ -23,9 +23,9 @@ WAIT = 10.0
 
 
 @pytest.fixture
-def held_add(app, monkeypatch):
+def held_add(app, library, monkeypatch):
     """The real ``add_extracted``, held until the test releases it (an upload that takes long)."""
-    shelf: Library = app.bot_data.library
+    shelf: Library = library
     started, release = threading.Event(), threading.Event()
     real = shelf.add_extracted
 
@@ -62,9 +62,9 @@ async def test_another_chat_is_answered_while_an_add_is_running(app, api, held_a
     await first
 
 
-async def test_when_the_queue_is_full_everyone_is_told_to_try_again(app, api, held_add):
+async def test_when_the_queue_is_full_everyone_is_told_to_try_again(app, api, library, held_add):
     started, release = held_add
-    app.bot_data.library.ingestion.capacity = 1
+    library.ingestion.capacity = 1
     first = asyncio.create_task(feed(app, message(f"/add {STORY}")))
     assert await asyncio.to_thread(started.wait, WAIT)
     await feed(app, message(f"/add {OTHER_STORY}", user=READER))

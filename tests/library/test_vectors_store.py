@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from library.db import MIGRATIONS
-from library.service import Library
+from library.service import Library, SingleReply
 from library.store import SHARED, Store
 from retrieval import ArticleIndex
 from retrieval.vectors import model_id
@@ -62,8 +62,8 @@ def test_after_a_restart_stored_vectors_are_used_without_embedding(tmp_path):
         assert index.has_vectors  # read from SQLite, not computed
         _never_embed(index)
         reply = second.ask(CHAT, "How much will the tram line cost?")
-        assert reply.single is not None
-        assert reply.single[1].ranked[0].sentence == 2
+        assert isinstance(reply, SingleReply)
+        assert reply.answer.ranked[0].sentence == 2
     finally:
         second.store.close()
 
@@ -125,7 +125,7 @@ def test_a_database_from_before_vectors_is_migrated_and_backfilled(tmp_path):
     library = Library(Store.open(path))
     try:
         assert library.store.without_vectors(model_id(), 10) == [7]
-        assert library.ask(CHAT, "What is the story about?").single is not None
+        assert isinstance(library.ask(CHAT, "What is the story about?"), SingleReply)
         assert library.backfill() == 0  # the question above embedded the only article
         assert library.index(7).has_vectors
         version = library.store._db.execute("PRAGMA user_version").fetchone()[0]

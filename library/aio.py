@@ -1,0 +1,135 @@
+"""The library's async face: every operation the bot needs, safe to await on the event loop.
+
+SQLite reads, ranking and index loads take milliseconds to seconds; on the
+event loop they would hold up every chat. Each method here does the thread
+hop itself (``asyncio.to_thread`` for quick work, the ingestion queue for
+adds, extraction and briefing new articles), so no handler touches the store
+or a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import ExitStack
+from dataclasses import dataclass
+
+from library.extract import Extracted
+from library.service import DueBriefing, KnownUrl, Library, Reply
+from library.store import AddResult, ArticleRow, Schedule
+from retrieval import Article, Citation
+
+
+@dataclass(frozen=True)
+class Briefed:
+    """One article's briefing: the article and its most central sentences."""
+
+    article_id: int
+    article: Article
+    citations: tuple[Citation, ...]
+
+
+class AsyncLibrary:
+    """``Library``'s operations as coroutines that run off the event loop."""
+
+    def __init__(self, library: Library) -> None:
+        self._library = library
+
+    # -- reading ----------------------------------------------------------------------
+
+    async def ask(self, chat_id: int, question: str) -> Reply:
+        return await asyncio.to_thread(self._library.ask, chat_id, question)
+
+    async def current(self, chat_id: int) -> ArticleRow | None:
+        return await asyncio.to_thread(self._library.current, chat_id)
+
+    async def articles(self, chat_id: int) -> list[ArticleRow]:
+        return await asyncio.to_thread(self._library.articles, chat_id)
+
+    async def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
+        return await asyncio.to_thread(self._library.row, chat_id, article_id)
+
+    async def active_id(self, chat_id: int) -> int | None:
+        return await asyncio.to_thread(self._library.active_id, chat_id)
+
+    async def article(self, article_id: int) -> Article:
+        """The article, indexed off the loop: a cache miss loads and indexes it whole."""
+        return await asyncio.to_thread(self._library.article, article_id)
+
+    async def brief(self, article_id: int, n: int) -> Briefed:
+        return await asyncio.to_thread(self._briefed, article_id, n)
+
+    async def briefs(self, article_ids: list[int], n: int) -> list[Briefed]:
+        """Several articles' briefings in one hop (a daily briefing)."""
+        return await asyncio.to_thread(lambda: [self._briefed(i, n) for i in article_ids])
+
+    def _briefed(self, article_id: int, n: int) -> Briefed:
+        return Briefed(
+            article_id, self._library.article(article_id), self._library.brief(article_id, n)
+        )
+
+    async def count(self) -> int:
+        return await asyncio.to_thread(self._library.count)
+
+    # -- changing ---------------------------------------------------------------------
+
+    async def use(self, chat_id: int, article_id: int | None) -> None:
+        await asyncio.to_thread(self._library.use, chat_id, article_id)
+
+    async def remove(self, chat_id: int, article_id: int) -> bool:
+        return await asyncio.to_thread(self._library.remove, chat_id, article_id)
+
+    def admit(self, chat_id: int) -> ExitStack:
+        """A place in the ingestion queue for one add by this chat, held until the
+        ``with`` block ends; raises ``Busy`` at once when there is none."""
+        queue = self._library.ingestion
+        queue.reserve(chat_id)
+        place = ExitStack()
+        place.callback(queue.release, chat_id)
+        return place
+
+    async def fetch_url(self, chat_id: int, url: str) -> Extracted | KnownUrl:
+        return await self._library.fetch_url(chat_id, url)
+
+    async def extract_upload(self, raw: bytes, file_name: str) -> Extracted:
+        return await self._library.extract_upload(raw, file_name)
+
+    async def add(self, chat_id: int, extracted: Extracted, added_by: int | None) -> AddResult:
+        library = self._library
+        return await library.ingestion.run(library.add_extracted, chat_id, extracted, added_by)
+
+    async def brief_new(self, article_id: int, n: int) -> Briefed:
+        """A just-added article's briefing, on the ingestion queue (it may be long)."""
+        return await self._library.ingestion.run(self._briefed, article_id, n)
+
+    def embed_soon(self, article_id: int) -> None:
+        """Embed the article in the background, so its first question does not wait.
+
+        Not awaited, and not a PTB task: stopping must not wait minutes for a long
+        article (embedding stops itself at the next batch)."""
+        self._library.ingestion.submit(self._library.warm_up, [article_id])
+
+    # -- daily briefings ----------------------------------------------------------------
+
+    async def schedules(self) -> list[Schedule]:
+        return await asyncio.to_thread(self._library.schedules)
+
+    async def set_schedule(self, chat_id: int, time: str, tz: str) -> None:
+        await asyncio.to_thread(self._library.set_schedule, chat_id, time, tz)
+
+    async def clear_schedule(self, chat_id: int) -> bool:
+        return await asyncio.to_thread(self._library.clear_schedule, chat_id)
+
+    async def due_briefing(self, chat_id: int, until: str) -> DueBriefing:
+        return await asyncio.to_thread(self._library.due_briefing, chat_id, until)
+
+    async def briefed(self, chat_id: int, due: DueBriefing) -> None:
+        await asyncio.to_thread(self._library.briefed, chat_id, due)
+
+    # -- background work ----------------------------------------------------------------
+
+    def start_backfill(self) -> None:
+        """Embed stored articles that have no vectors yet, in a background thread."""
+        self._library.start_backfill()
+
+    async def stop_background(self) -> None:
+        await asyncio.to_thread(self._library.stop_background)
