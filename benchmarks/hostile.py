@@ -32,7 +32,6 @@ import numpy as np
 from benchmarks.speed import SEED_QUESTIONS
 from library.extract import Extracted
 from library.service import Library
-from library.store import Store
 from retrieval.seeds import seed_paths
 from retrieval.semantic import shared_encoder
 from retrieval.sentences import split_sentences
@@ -87,7 +86,7 @@ def question_latencies(library: Library, rounds: int) -> list[float]:
 
 async def under_load(folder: Path) -> tuple[list[float], list[float], float]:
     """Six uploads through the bot's ingestion queue while one chat keeps asking."""
-    library = Library(Store.open(folder / "library.db"))
+    library = Library.open(folder / "library.db")
     library.warm_up(library.add_seeds(seed_paths()))
     idle = question_latencies(library, 20)
     texts = [long_article(seed) for seed in range(1, UPLOADS + 1)]

@@ -25,7 +25,6 @@ import numpy as np
 from benchmarks import learn
 from benchmarks.squad import DEFAULT_PATH, hits, indexed, load_squad, normalise
 from library.service import Library
-from library.store import Store
 from retrieval import answer
 from retrieval.seeds import seed_paths
 from retrieval.vectors import model_id
@@ -43,11 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     print("fitting the leave-one-article-out folds (evidence, then 12 fits)...", file=sys.stderr)
     folds = learn.fitted_folds(articles, args.squad)
     with tempfile.TemporaryDirectory() as folder:
-        library = Library(Store.open(Path(folder) / "library.db"))
+        library = Library.open(Path(folder) / "library.db")
         library.warm_up(library.add_seeds(seed_paths()))
         ids = []
         for entry in articles:
-            added = library.store.add(CHAT, entry.article.text, title=entry.article.name)
+            added = library.add(CHAT, entry.article.text, title=entry.article.name)
             vectors = indexed(entry.article).vectors
             assert vectors is not None
             library.store.save_vectors(added.article_id, model_id(), vectors.to_bytes())

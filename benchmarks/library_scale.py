@@ -8,7 +8,7 @@ downloaded. All articles go into one chat's library in a temporary database.
 
 Printed, in one run:
 
-* add: per-article ``Store.add`` latency with the sentence splitter's cache
+* add: per-article ``Library.add`` latency (parse, store, index) with the splitter's cache
   cleared before each (what a fresh article costs), the one-off cost of
   embedding an article (what runs in the background after ``/add``), and the
   bulk load rate;
@@ -125,24 +125,22 @@ def store_vectors(database: Path, ids: list[int], texts: list[str], samples: int
 
 def fill(database: Path, texts: list[str], cold_samples: int) -> dict[str, Any]:
     from library.service import Library
-    from library.store import Store
     from retrieval.seeds import seed_paths
     from retrieval.sentences import split_sentences
 
-    store = Store.open(database)
-    Library(store).warm_up(Library(store).add_seeds(seed_paths()))
+    library = Library.open(database, seeds=seed_paths())
     ids, cold = [], []
     started = time.perf_counter()
     for number, text in enumerate(texts):
         if number < cold_samples:
             split_sentences.cache_clear()  # a fresh article: nothing cached from earlier adds
             t0 = time.perf_counter()
-        result = store.add(CHAT, text, title=f"Synthetic article {number + 1}")
+        result = library.add(CHAT, text, title=f"Synthetic article {number + 1}")
         if number < cold_samples:
             cold.append(time.perf_counter() - t0)
         ids.append(result.article_id)
     total = time.perf_counter() - started
-    store.close()
+    library.close()
     return {"ids": ids, "cold_ms": np.array(cold) * 1000, "total_s": total}
 
 
@@ -160,12 +158,10 @@ def probe(database: Path, questions_file: Path) -> dict[str, Any]:
     """Run in a fresh process: start up like the bot, then ask; report times and memory."""
     started = time.perf_counter()
     from library.service import Library
-    from library.store import Store
     from retrieval.seeds import seed_paths
 
-    shelf = Library(Store.open(database))
-    shelf.warm_up(shelf.add_seeds(seed_paths()))  # loads the model; seed vectors are stored
-    shelf.store.term_index()  # as the bot does at start-up
+    # As the bot starts: loads the model (seed vectors are stored) and the term index.
+    shelf = Library.open(database, seeds=seed_paths())
     startup = time.perf_counter() - started
     rss_startup = _rss_mb()
     questions = json.loads(questions_file.read_text())

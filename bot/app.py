@@ -41,7 +41,6 @@ from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context
 from bot.stats import Stats, stats_command
 from library.aio import AsyncLibrary
 from library.service import Library
-from library.store import Store
 from retrieval import seed_paths
 
 log = logging.getLogger("bot.app")
@@ -56,19 +55,12 @@ def open_library(settings: Settings) -> Library:
 
     Raises ``StoreError`` (unusable database) or ``RetrievalError`` (bad seed file).
     """
-    store = Store.open(settings.db_path)
-    try:
-        shelf = Library(
-            store,
-            cache_size=settings.index_cache_size,
-            allow_hosts=settings.fetch_allow_hosts,
-        )
-        shelf.warm_up(shelf.add_seeds(seed_paths()))
-        store.term_index()  # load it now, not on some user's first question
-    except BaseException:
-        store.close()
-        raise
-    return shelf
+    return Library.open(
+        settings.db_path,
+        seeds=seed_paths(),
+        cache_size=settings.index_cache_size,
+        allow_hosts=settings.fetch_allow_hosts,
+    )
 
 
 @functools.cache

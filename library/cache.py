@@ -23,12 +23,16 @@ class IndexCache:
                 self._items.move_to_end(article_id)
                 return index
         index = self._build(article_id)  # outside the lock: building takes milliseconds
+        self.put(article_id, index)
+        return index
+
+    def put(self, article_id: int, index: ArticleIndex) -> None:
+        """Keep an index built elsewhere (a just-added article: never re-read from SQLite)."""
         with self._lock:
             self._items[article_id] = index
             self._items.move_to_end(article_id)
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
-        return index
 
     def forget(self, article_id: int) -> None:
         with self._lock:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from library.errors import StoreError
 from library.service import Library
-from library.store import Store
 from retrieval import CollectionAnswer, RetrievalError
 from retrieval.cli import AnswerAcross
 from retrieval.cli import main as retrieval_main
@@ -24,10 +23,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def open_database(path: Path, chat_id: int) -> AnswerAcross:
     """One chat's library in the database at ``path``; refused in one line when unusable."""
     try:
-        store = Store.open(path)
+        shelf = Library.open(path)
     except StoreError as error:
         raise RetrievalError(str(error)) from None
-    shelf = Library(store)
     if not shelf.articles(chat_id):
         raise RetrievalError(f"{path}: chat {chat_id} has no articles")
 

@@ -11,3 +11,7 @@ class StoreError(LibraryError):
 
 class FetchError(LibraryError):
     """A URL cannot be fetched or is not allowed (private address, too big, not HTML/text)."""
+
+
+class MissingArticle(LibraryError, LookupError):
+    """No stored article has this id (removed, or never there)."""

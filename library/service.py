@@ -37,11 +37,13 @@ from retrieval import (
     EmbeddingStopped,
     Models,
     Shelved,
+    analyze,
     answer,
     answer_across,
     brief,
     load_article,
     model_id,
+    parse_article,
     shared_encoder,
 )
 
@@ -115,22 +117,36 @@ class Library:
 
     # -- set-up -----------------------------------------------------------------------
 
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        seeds: Iterable[Path] = (),
+        cache_size: int = 256,
+        allow_hosts: Collection[str] = (),
+    ) -> Library:
+        """The database at ``path`` (created or migrated), with ``seeds`` stored for every
+        chat and embedded, and the candidate index loaded: ready for the first question.
+
+        Raises ``StoreError`` (unusable database) or ``RetrievalError`` (a bad seed file).
+        """
+        store = Store.open(path)
+        try:
+            library = cls(store, cache_size=cache_size, allow_hosts=allow_hosts)
+            library.warm_up(library.add_seeds(seeds))
+            store.term_index()  # loaded now, not on some user's first question
+        except BaseException:
+            store.close()
+            raise
+        return library
+
+    def close(self) -> None:
+        self.store.close()
+
     def add_seeds(self, paths: Iterable[Path]) -> list[int]:
         """Store shipped articles for every chat; already stored ones are left as they are."""
-        ids = []
-        for path in paths:
-            article = load_article(path)
-            result = self.store.add(
-                SHARED,
-                article.text,
-                name=path.name,
-                title=article.title,
-                source=article.source,
-                url=article.url,
-                published=article.published,
-            )
-            ids.append(result.article_id)
-        return ids
+        return [self.add_article(SHARED, load_article(path)).article_id for path in paths]
 
     def warm_up(self, article_ids: Iterable[int]) -> None:
         """Index and embed these articles now (and so load the embedding model), not on
@@ -249,25 +265,49 @@ class Library:
         self, chat_id: int, question: str, *, models: Models | None = None
     ) -> CollectionAnswer:
         """Answer from the chat's whole library, whatever article is active."""
-        candidates = self.store.search(chat_id, question, CANDIDATES)
+        candidates = self.candidates(chat_id, question, CANDIDATES)
         if not candidates:  # nothing matches at all: rank the newest so tools still get citations
             candidates = [row.id for row in self.store.newest(chat_id, 1)]
         shelved = [Shelved(i, self.index(i)) for i in candidates]
         return answer_across(question, shelved, embed=False, models=models)
+
+    def candidates(self, chat_id: int, question: str, limit: int) -> list[int]:
+        """The chat's visible articles that best match the question's words (article BM25)."""
+        return self.store.search(chat_id, analyze(question), limit)
 
     def brief(self, article_id: int, n: int) -> tuple[Citation, ...]:
         return brief(self.index(article_id), n)
 
     # -- changing ---------------------------------------------------------------------
 
+    def add(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        added_by: int | None = None,
+        name: str = "the new article",
+        **metadata: str | None,
+    ) -> AddResult:
+        """Parse once, store, keep the index: the one way an article enters the library.
+
+        Raises ``ArticleError`` for text that is not an article (empty, binary, no
+        words a question could match)."""
+        return self.add_article(chat_id, parse_article(text, name=name, **metadata), added_by)
+
+    def add_article(self, chat_id: int, article: Article, added_by: int | None = None) -> AddResult:
+        terms = analyze(article.text)
+        if not terms:
+            raise ArticleError(f"{article.name} has no words that questions could match")
+        result = self.store.add(chat_id, article, terms, added_by=added_by)
+        if not result.duplicate:  # indexed now, never re-read and re-parsed for its briefing
+            stored = replace(article, name=f"article {result.article_id}")
+            self._indexes.put(result.article_id, ArticleIndex(stored))
+        return result
+
     def add_extracted(self, chat_id: int, extracted: Extracted, added_by: int | None) -> AddResult:
-        return self.store.add(
-            chat_id,
-            extracted.text,
-            added_by=added_by,
-            name="the new article",
-            **extracted.metadata(),
-        )
+        article = parse_article(extracted.text, name="the new article", **extracted.metadata())
+        return self.add_article(chat_id, article, added_by)
 
     async def fetch_url(self, chat_id: int, url: str) -> Extracted | KnownUrl:
         """The page's article, or the chat's copy when the URL is already stored."""

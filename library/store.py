@@ -1,9 +1,10 @@
 """Articles and chat settings in SQLite: add, list, load, remove, search, schedule.
 
-Every method is short and thread-safe (one connection behind a lock), so the
-bot calls them from worker threads. An add is one transaction: it is either
-wholly there after a crash or not at all, and the caller replies only after
-it commits.
+Persistence only: articles arrive parsed and analysed (``Library.add`` does
+that once), and leave as rows or rebuilt articles. Every method is short and
+thread-safe (one connection behind a lock), so the bot calls them from worker
+threads. An add is one transaction: it is either wholly there after a crash or
+not at all, and the caller replies only after it commits.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from library.db import connect
+from library.errors import MissingArticle
 from library.term_index import TermIndex
-from retrieval import Article, ArticleError, analyze, parse_article, rebuild_article
+from retrieval import Article, rebuild_article
 
 #: Chat id of the articles shipped with the product; every chat sees them.
 SHARED = 0
@@ -68,6 +70,12 @@ def now() -> str:
 
 
 _COLUMNS = "id, chat_id, title, source, url, published, added_at"
+_ROW_FIELDS = tuple(_COLUMNS.split(", "))
+
+
+def _article_row(row: Sequence[object]) -> ArticleRow:
+    """A row of ``_COLUMNS``, by name: a column added to the query cannot shift the fields."""
+    return ArticleRow(**dict(zip(_ROW_FIELDS, row, strict=True)))  # type: ignore[arg-type]
 
 
 class Store:
@@ -100,17 +108,13 @@ class Store:
     def add(
         self,
         chat_id: int,
-        text: str,
+        article: Article,
+        terms: Sequence[str],
         *,
         added_by: int | None = None,
-        name: str = "<text>",
-        **metadata: str | None,
     ) -> AddResult:
-        """Store an article for ``chat_id``; an existing copy (same URL or text) is returned."""
-        article = parse_article(text, name=name, **metadata)  # raises ArticleError
-        terms = analyze(article.text)
-        if not terms:
-            raise ArticleError(f"{name} has no words that questions could match")
+        """Store a parsed article and its analysed ``terms`` (for candidate search) for
+        ``chat_id``; an existing copy (same URL or same text) is returned instead."""
         digest = content_hash(article.text)
         with self._transaction() as db:
             existing = self._find_duplicate(db, chat_id, article.url, digest)
@@ -168,7 +172,7 @@ class Store:
                 f"SELECT {_COLUMNS} FROM articles WHERE chat_id IN (?, ?) ORDER BY id",
                 (SHARED, chat_id),
             ).fetchall()
-        return [ArticleRow(*row) for row in rows]
+        return [_article_row(row) for row in rows]
 
     def newest(self, chat_id: int, limit: int) -> list[ArticleRow]:
         """The chat's ``limit`` newest visible articles, newest first; cheap at any size."""
@@ -177,7 +181,7 @@ class Store:
                 f"SELECT {_COLUMNS} FROM articles WHERE chat_id IN (?, ?) ORDER BY id DESC LIMIT ?",
                 (SHARED, chat_id, limit),
             ).fetchall()
-        return [ArticleRow(*row) for row in rows]
+        return [_article_row(row) for row in rows]
 
     def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
         """The article if ``chat_id`` may see it."""
@@ -186,7 +190,7 @@ class Store:
                 f"SELECT {_COLUMNS} FROM articles WHERE id = ? AND chat_id IN (?, ?)",
                 (article_id, SHARED, chat_id),
             ).fetchone()
-        return ArticleRow(*row) if row else None
+        return _article_row(row) if row else None
 
     def load(self, article_id: int) -> Article:
         with self._lock:
@@ -196,7 +200,7 @@ class Store:
                 (article_id,),
             ).fetchone()
         if row is None:
-            raise KeyError(article_id)
+            raise MissingArticle(f"no article {article_id} is stored")
         body, spans, title, source, url, published = row
         return rebuild_article(
             body,
@@ -259,9 +263,8 @@ class Store:
         with self._lock:
             return int(self._db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def search(self, chat_id: int, question: str, limit: int) -> list[int]:
-        """Ids of the chat's visible articles that best match ``question`` (BM25)."""
-        terms = analyze(question)
+    def search(self, chat_id: int, terms: Sequence[str], limit: int) -> list[int]:
+        """Ids of the chat's visible articles that best match a question's ``terms`` (BM25)."""
         if not terms:
             return []
         return self.term_index().search((SHARED, chat_id), terms, limit)
@@ -285,7 +288,7 @@ class Store:
                 " AND added_at <= ? ORDER BY id",
                 (chat_id, since or "", until),
             ).fetchall()
-        return [ArticleRow(*row) for row in rows]
+        return [_article_row(row) for row in rows]
 
     # -- chat settings --------------------------------------------------------------
 

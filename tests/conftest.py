@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from library.service import Library
-from library.store import Store
 from retrieval import Article, ArticleIndex, load_article
 from retrieval.seeds import default_article_path, seed_paths
 
@@ -28,10 +27,7 @@ def seed_index(seed_article: Article) -> ArticleIndex:
 def seed_database_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database with the shipped seed stored and embedded, as ``open_library`` leaves it."""
     path = tmp_path_factory.mktemp("template") / "seed.db"
-    store = Store.open(path)
-    shelf = Library(store)
-    shelf.warm_up(shelf.add_seeds(seed_paths()))
-    store.close()
+    Library.open(path, seeds=seed_paths()).close()
     return path
 
 

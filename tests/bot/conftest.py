@@ -10,7 +10,6 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from library.service import Library
-from library.store import Store
 from retrieval.seeds import seed_paths
 from tests.bot.fake_bot_api import FakeBotApi
 from tests.bot.updates import settings_for
@@ -19,11 +18,9 @@ from tests.bot.updates import settings_for
 @pytest.fixture
 def library(seed_database: Path) -> Iterator[Library]:
     """A fresh database in a temp dir holding the shipped seed article (number 1)."""
-    store = Store.open(seed_database)
-    shelf = Library(store)
-    shelf.warm_up(shelf.add_seeds(seed_paths()))  # as bot.app.open_library does
+    shelf = Library.open(seed_database, seeds=seed_paths())  # as bot.app.open_library does
     yield shelf
-    store.close()
+    shelf.close()
 
 
 @pytest.fixture

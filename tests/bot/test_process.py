@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot import replies
+from library.service import Library
 from library.store import Store
 from retrieval.vectors import model_id
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
@@ -69,12 +70,12 @@ def test_sigterm_does_not_wait_for_a_long_article_to_be_embedded(tmp_path, seed_
         assert api.sent_texts()[0].startswith("Added as article <b>2</b>")
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=20) == 0
-    store = Store.open(database)
+    library = Library.open(database)
     try:  # the acknowledged article is kept; its vectors come from the next start's backfill
-        assert store.add(USER["id"], story).duplicate
-        assert store.without_vectors(model_id(), 10) == [2]
+        assert library.add(USER["id"], story).duplicate
+        assert library.store.without_vectors(model_id(), 10) == [2]
     finally:
-        store.close()
+        library.close()
 
 
 def test_missing_token_exits_2_with_one_helpful_line():

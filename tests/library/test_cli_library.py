@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from library.service import Library
-from library.store import Store
 from retrieval.seeds import seed_paths
 from tests.cli import REPO, SEED, run_library
 from tests.cli import run_retrieval as run
@@ -35,11 +34,9 @@ def folder(tmp_path) -> Path:
 @pytest.fixture
 def database(tmp_path) -> Path:
     path = tmp_path / "bot.db"
-    store = Store.open(path)
-    shelf = Library(store)
-    shelf.add_seeds(seed_paths())
-    store.add(CHAT, BAKERY, title="Dunmore bakery wins bread award")
-    store.close()
+    shelf = Library.open(path, seeds=seed_paths())
+    shelf.add(CHAT, BAKERY, title="Dunmore bakery wins bread award")
+    shelf.close()
     return path
 
 

@@ -9,6 +9,7 @@ import sys
 import textwrap
 
 from library.store import Store
+from retrieval import analyze
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
 from tests.bot.updates import message
 from tests.processes import REPO, bot_env, running_bot, stop, wait_until
@@ -26,13 +27,13 @@ def story(n: int) -> str:
 WRITER = textwrap.dedent(
     """
     import sys
-    from library.store import Store
+    from library.service import Library
     from tests.library.test_crash_safety import story
 
-    store = Store.open(sys.argv[1])
+    library = Library.open(sys.argv[1])
     start = int(sys.argv[2])
     for n in range(start, start + 100_000):
-        result = store.add(-5, story(n))
+        result = library.add(-5, story(n))
         print(result.article_id, n, flush=True)  # the acknowledgement
     """
 )
@@ -69,7 +70,7 @@ def test_store_killed_mid_add_keeps_every_acknowledged_article(tmp_path):
         for row in store.visible(-5):
             article = store.load(row.id)
             assert len(article.sentences) == 78
-        assert store.search(-5, "levee", 1)  # the full-text index matches the articles
+        assert store.search(-5, analyze("levee"), 1)  # the term index matches the articles
     finally:
         store.close()
 

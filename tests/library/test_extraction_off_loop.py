@@ -9,7 +9,6 @@ import pytest
 
 from library import service
 from library.service import Library
-from library.store import Store
 from tests.library.web_server import STORY_HTML, STORY_TITLE, WebServer
 
 WAIT = 10.0
@@ -44,7 +43,7 @@ async def _while_extracting(gated, work):
 
 
 async def test_a_fetched_page_is_extracted_off_the_event_loop(tmp_path, gated):
-    library = Library(Store.open(tmp_path / "news.db"), allow_hosts={"127.0.0.1"})
+    library = Library.open(tmp_path / "news.db", allow_hosts={"127.0.0.1"})
     with WebServer() as site:
         extracted = await _while_extracting(
             gated, library.fetch_url(1, site.url("/news/ferry-terminal"))
@@ -53,7 +52,7 @@ async def test_a_fetched_page_is_extracted_off_the_event_loop(tmp_path, gated):
 
 
 async def test_an_uploaded_file_is_extracted_off_the_event_loop(tmp_path, gated):
-    library = Library(Store.open(tmp_path / "news.db"))
+    library = Library.open(tmp_path / "news.db")
     extracted = await _while_extracting(
         gated, library.extract_upload(STORY_HTML.encode(), "story.html")
     )

@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from library.db import MIGRATIONS
-from library.errors import StoreError
+from library.errors import LibraryError, MissingArticle, StoreError
+from library.service import Library
 from library.store import SHARED, Store, now
 from retrieval import ArticleError
 from tests.library.old_databases import write_old_database
@@ -21,16 +22,19 @@ STORY = (
 
 
 @pytest.fixture
-def store(tmp_path):
-    opened = Store.open(tmp_path / "news.db")
+def library(tmp_path):
+    """Articles enter through the Library (parsed once); the store is checked directly."""
+    opened = Library.open(tmp_path / "news.db")
     yield opened
     opened.close()
 
 
-def test_added_article_loads_back_with_sentences_and_metadata(store):
-    result = store.add(CHAT, STORY, added_by=7, title="Tram line approved", url="https://x.test/a")
+def test_added_article_loads_back_with_sentences_and_metadata(library):
+    result = library.add(
+        CHAT, STORY, added_by=7, title="Tram line approved", url="https://x.test/a"
+    )
     assert not result.duplicate
-    article = store.load(result.article_id)
+    article = library.store.load(result.article_id)
     assert article.title == "Tram line approved"
     assert article.url == "https://x.test/a"
     assert [s.text for s in article.sentences] == [
@@ -41,66 +45,68 @@ def test_added_article_loads_back_with_sentences_and_metadata(store):
     assert article.sentence(2).paragraph == 2
 
 
-def test_same_text_or_same_url_is_recognised_as_a_duplicate(store):
-    first = store.add(CHAT, STORY, url="https://x.test/a")
-    again = store.add(CHAT, "  " + STORY.upper() + "\n\n")  # same words, other case and spacing
-    same_url = store.add(CHAT, "Different words entirely here.", url="https://x.test/a")
+def test_same_text_or_same_url_is_recognised_as_a_duplicate(library):
+    first = library.add(CHAT, STORY, url="https://x.test/a")
+    again = library.add(CHAT, "  " + STORY.upper() + "\n\n")  # same words, other case and spacing
+    same_url = library.add(CHAT, "Different words entirely here.", url="https://x.test/a")
     assert again.duplicate and again.article_id == first.article_id
     assert same_url.duplicate and same_url.article_id == first.article_id
-    assert store.count() == 1
+    assert library.store.count() == 1
 
 
-def test_another_chat_may_add_the_same_article_for_itself(store):
-    mine = store.add(CHAT, STORY)
-    theirs = store.add(OTHER, STORY)
+def test_another_chat_may_add_the_same_article_for_itself(library):
+    mine = library.add(CHAT, STORY)
+    theirs = library.add(OTHER, STORY)
     assert not theirs.duplicate and theirs.article_id != mine.article_id
 
 
-def test_chats_see_shared_articles_and_only_their_own(store):
-    shared = store.add(SHARED, "Shared seed story about ports. It has two sentences.")
-    mine = store.add(CHAT, STORY)
-    store.add(OTHER, "Other chat's story about bridges.")
-    assert [r.id for r in store.visible(CHAT)] == [shared.article_id, mine.article_id]
-    assert store.row(OTHER, mine.article_id) is None
-    assert store.row(CHAT, shared.article_id).shared
+def test_chats_see_shared_articles_and_only_their_own(library):
+    shared = library.add(SHARED, "Shared seed story about ports. It has two sentences.")
+    mine = library.add(CHAT, STORY)
+    library.add(OTHER, "Other chat's story about bridges.")
+    assert [r.id for r in library.store.visible(CHAT)] == [shared.article_id, mine.article_id]
+    assert library.store.row(OTHER, mine.article_id) is None
+    assert library.store.row(CHAT, shared.article_id).shared
 
 
-def test_remove_deletes_own_articles_but_never_shared_ones(store):
-    shared = store.add(SHARED, "Shared seed story about ports.")
-    mine = store.add(CHAT, STORY)
-    assert not store.remove(CHAT, shared.article_id)
-    assert not store.remove(OTHER, mine.article_id)
-    assert store.remove(CHAT, mine.article_id)
-    assert [r.id for r in store.visible(CHAT)] == [shared.article_id]
-    assert store.search(CHAT, "tram line", 5) == []  # gone from the full-text index too
+def test_remove_deletes_own_articles_but_never_shared_ones(library):
+    shared = library.add(SHARED, "Shared seed story about ports.")
+    mine = library.add(CHAT, STORY)
+    assert not library.store.remove(CHAT, shared.article_id)
+    assert not library.store.remove(OTHER, mine.article_id)
+    assert library.store.remove(CHAT, mine.article_id)
+    assert [r.id for r in library.store.visible(CHAT)] == [shared.article_id]
+    assert library.candidates(CHAT, "tram line", 5) == []  # gone from the full-text index too
 
 
-def test_removing_the_active_article_unsets_it(store):
-    mine = store.add(CHAT, STORY)
-    store.set_active(CHAT, mine.article_id)
-    store.remove(CHAT, mine.article_id)
-    assert store.active_article(CHAT) is None
+def test_removing_the_active_article_unsets_it(library):
+    mine = library.add(CHAT, STORY)
+    library.store.set_active(CHAT, mine.article_id)
+    library.store.remove(CHAT, mine.article_id)
+    assert library.store.active_article(CHAT) is None
 
 
-def test_search_finds_the_matching_articles_of_the_chat_only(store):
-    tram = store.add(CHAT, STORY)
-    store.add(CHAT, "Farmers protested against new rules on fertiliser in Brussels.")
-    store.add(OTHER, "A tram derailed in Lisbon; nobody was hurt.")
-    assert store.search(CHAT, "When does the tram construction start?", 5) == [tram.article_id]
-    assert store.search(CHAT, "the of and", 5) == []  # stop words only
+def test_search_finds_the_matching_articles_of_the_chat_only(library):
+    tram = library.add(CHAT, STORY)
+    library.add(CHAT, "Farmers protested against new rules on fertiliser in Brussels.")
+    library.add(OTHER, "A tram derailed in Lisbon; nobody was hurt.")
+    assert library.candidates(CHAT, "When does the tram construction start?", 5) == [
+        tram.article_id
+    ]
+    assert library.candidates(CHAT, "the of and", 5) == []  # stop words only
 
 
-def test_bad_article_text_is_refused_and_nothing_is_stored(store):
+def test_bad_article_text_is_refused_and_nothing_is_stored(library):
     with pytest.raises(ArticleError):
-        store.add(CHAT, "   \n\n  ")
-    assert store.count() == 0
+        library.add(CHAT, "   \n\n  ")
+    assert library.store.count() == 0
 
 
 def test_articles_and_settings_survive_reopening(tmp_path):
     path = tmp_path / "news.db"
-    first = Store.open(path)
+    first = Library.open(path)
     added = first.add(CHAT, STORY, title="Tram line approved")
-    first.set_active(CHAT, added.article_id)
+    first.use(CHAT, added.article_id)
     first.set_schedule(CHAT, "08:30", "Europe/Berlin")
     first.close()
     reopened = Store.open(path)
@@ -141,49 +147,64 @@ def test_file_that_is_not_a_database_is_refused_untouched(tmp_path):
     assert path.read_bytes() == b"not a database at all\n" * 100
 
 
-def test_daily_briefing_window_takes_each_article_once(store):
-    store.set_schedule(CHAT, "08:00", "UTC")
-    since = store.schedule(CHAT).last_briefed_at
-    added = store.add(CHAT, STORY)
+def test_daily_briefing_window_takes_each_article_once(library):
+    library.store.set_schedule(CHAT, "08:00", "UTC")
+    since = library.store.schedule(CHAT).last_briefed_at
+    added = library.add(CHAT, STORY)
     cut = now()
-    late = store.add(CHAT, "A late story about ferries arriving after the cut-off.")
-    assert [r.id for r in store.added_between(CHAT, since, cut)] == [added.article_id]
-    store.mark_briefed(CHAT, until=cut, nothing_new=False)
-    next_since = store.schedule(CHAT).last_briefed_at
-    assert [r.id for r in store.added_between(CHAT, next_since, now())] == [late.article_id]
+    late = library.add(CHAT, "A late story about ferries arriving after the cut-off.")
+    assert [r.id for r in library.store.added_between(CHAT, since, cut)] == [added.article_id]
+    library.store.mark_briefed(CHAT, until=cut, nothing_new=False)
+    next_since = library.store.schedule(CHAT).last_briefed_at
+    assert [r.id for r in library.store.added_between(CHAT, next_since, now())] == [late.article_id]
 
 
-def test_article_numbers_are_never_reused_after_a_remove(store):
-    first = store.add(CHAT, STORY)
-    store.remove(CHAT, first.article_id)
-    second = store.add(CHAT, "Another story about a new ferry line to the islands.")
+def test_article_numbers_are_never_reused_after_a_remove(library):
+    first = library.add(CHAT, STORY)
+    library.store.remove(CHAT, first.article_id)
+    second = library.add(CHAT, "Another story about a new ferry line to the islands.")
     assert second.article_id == first.article_id + 1
-    assert store.search(CHAT, "tram", 5) == []
+    assert library.candidates(CHAT, "tram", 5) == []
 
 
-def test_search_sees_articles_added_and_removed_after_it_was_built(store):
-    tram = store.add(CHAT, STORY)
-    assert store.search(CHAT, "tram", 5) == [tram.article_id]  # builds the term index
-    ferry = store.add(CHAT, "A ferry line to the islands opens in June.")
-    assert store.search(CHAT, "When does the ferry open?", 5) == [ferry.article_id]
-    store.remove(CHAT, tram.article_id)
-    assert store.search(CHAT, "tram", 5) == []
+def test_search_sees_articles_added_and_removed_after_it_was_built(library):
+    tram = library.add(CHAT, STORY)
+    assert library.candidates(CHAT, "tram", 5) == [tram.article_id]  # builds the term index
+    ferry = library.add(CHAT, "A ferry line to the islands opens in June.")
+    assert library.candidates(CHAT, "When does the ferry open?", 5) == [ferry.article_id]
+    library.store.remove(CHAT, tram.article_id)
+    assert library.candidates(CHAT, "tram", 5) == []
 
 
-def test_search_ranks_the_article_that_matches_more_of_the_question_first(store):
-    store.add(CHAT, "The tram depot was repainted. Trams are green now.")
-    best = store.add(CHAT, STORY)
-    found = store.search(CHAT, "When does construction of the tram line start?", 5)
+def test_search_ranks_the_article_that_matches_more_of_the_question_first(library):
+    library.add(CHAT, "The tram depot was repainted. Trams are green now.")
+    best = library.add(CHAT, STORY)
+    found = library.candidates(CHAT, "When does construction of the tram line start?", 5)
     assert found[0] == best.article_id and len(found) == 2
 
 
 def test_database_from_schema_1_is_migrated_keeping_its_articles(tmp_path):
     path = tmp_path / "old.db"
     write_old_database(path, 1, CHAT)
-    store = Store.open(path)
+    library = Library.open(path)
     try:
-        assert store.load(7).sentence(2).text == "It is short."
-        assert store.search(CHAT, "tides", 5) == [7]
-        assert store.add(CHAT, STORY).article_id == 8
+        assert library.store.load(7).sentence(2).text == "It is short."
+        assert library.candidates(CHAT, "tides", 5) == [7]
+        assert library.add(CHAT, STORY).article_id == 8
     finally:
-        store.close()
+        library.close()
+
+
+def test_loading_an_article_that_is_not_there_is_a_library_error(library):
+    with pytest.raises(MissingArticle, match="no article 999 is stored"):
+        library.store.load(999)
+    assert issubclass(MissingArticle, LibraryError)
+
+
+def test_an_added_article_is_answered_as_stored(library):
+    added = library.add(CHAT, STORY, title="Tram line approved")
+    fresh = library.index(added.article_id).article  # kept from the add, not re-read
+    stored = library.store.load(added.article_id)
+    assert fresh.name == stored.name == f"article {added.article_id}"
+    assert [s.text for s in fresh.sentences] == [s.text for s in stored.sentences]
+    assert fresh.title == stored.title == "Tram line approved"

@@ -6,7 +6,7 @@ import pytest
 
 from library.db import MIGRATIONS
 from library.service import Library, SingleReply
-from library.store import SHARED, Store
+from library.store import SHARED
 from retrieval import ArticleIndex
 from retrieval.vectors import model_id
 from tests.library.old_databases import write_old_database
@@ -25,7 +25,7 @@ OTHER_STORY = (
 
 @pytest.fixture
 def library(tmp_path):
-    opened = Library(Store.open(tmp_path / "news.db"))
+    opened = Library.open(tmp_path / "news.db")
     yield opened
     opened.store.close()
 
@@ -40,7 +40,7 @@ def _never_embed(index: ArticleIndex) -> None:
 
 
 def test_embedding_an_article_stores_its_vectors_once(library):
-    article_id = library.store.add(CHAT, STORY).article_id
+    article_id = library.add(CHAT, STORY).article_id
     assert library.store.without_vectors(model_id(), 10) == [article_id]
     assert library.embed(article_id) is True
     assert library.store.without_vectors(model_id(), 10) == []
@@ -51,12 +51,12 @@ def test_embedding_an_article_stores_its_vectors_once(library):
 
 def test_after_a_restart_stored_vectors_are_used_without_embedding(tmp_path):
     path = tmp_path / "news.db"
-    first = Library(Store.open(path))
-    article_id = first.store.add(CHAT, STORY).article_id
+    first = Library.open(path)
+    article_id = first.add(CHAT, STORY).article_id
     first.embed(article_id)
     first.store.close()
 
-    second = Library(Store.open(path))
+    second = Library.open(path)
     try:
         index = second.index(article_id)
         assert index.has_vectors  # read from SQLite, not computed
@@ -69,10 +69,10 @@ def test_after_a_restart_stored_vectors_are_used_without_embedding(tmp_path):
 
 
 def test_a_cache_eviction_reads_the_vectors_back_instead_of_embedding(tmp_path):
-    library = Library(Store.open(tmp_path / "news.db"), cache_size=1)
+    library = Library.open(tmp_path / "news.db", cache_size=1)
     try:
-        first = library.store.add(CHAT, STORY).article_id
-        second = library.store.add(CHAT, OTHER_STORY).article_id
+        first = library.add(CHAT, STORY).article_id
+        second = library.add(CHAT, OTHER_STORY).article_id
         library.warm_up([first, second])  # the second evicts the first from the cache
         assert library.index(first).has_vectors
     finally:
@@ -80,8 +80,8 @@ def test_a_cache_eviction_reads_the_vectors_back_instead_of_embedding(tmp_path):
 
 
 def test_a_library_question_never_embeds_an_article_on_its_way(library):
-    tram = library.store.add(CHAT, STORY).article_id
-    pier = library.store.add(CHAT, OTHER_STORY).article_id
+    tram = library.add(CHAT, STORY).article_id
+    pier = library.add(CHAT, OTHER_STORY).article_id
     library.embed(pier)
     result = library.ask_across(CHAT, "How much will the tram line cost?")
     assert not library.index(tram).has_vectors  # ranked on words, not embedded
@@ -90,8 +90,8 @@ def test_a_library_question_never_embeds_an_article_on_its_way(library):
 
 
 def test_backfill_embeds_every_article_without_vectors(library):
-    ids = [library.store.add(CHAT, text).article_id for text in (STORY, OTHER_STORY)]
-    ids.append(library.store.add(SHARED, "A shared seed story. It is short.").article_id)
+    ids = [library.add(CHAT, text).article_id for text in (STORY, OTHER_STORY)]
+    ids.append(library.add(SHARED, "A shared seed story. It is short.").article_id)
     assert library.backfill() == 3
     assert library.store.without_vectors(model_id(), 10) == []
     assert all(library.index(i).has_vectors for i in ids)
@@ -99,20 +99,20 @@ def test_backfill_embeds_every_article_without_vectors(library):
 
 
 def test_backfill_stops_when_asked(library):
-    library.store.add(CHAT, STORY)
+    library.add(CHAT, STORY)
     assert library.backfill(stop=lambda: True) == 0
     assert len(library.store.without_vectors(model_id(), 10)) == 1
 
 
 def test_an_embedding_under_way_stops_at_shutdown_and_stores_nothing(library):
-    article_id = library.store.add(CHAT, STORY).article_id
+    article_id = library.add(CHAT, STORY).article_id
     library.stop_background()
     assert library.embed(article_id) is False
     assert library.store.without_vectors(model_id(), 10) == [article_id]
 
 
 def test_removing_an_article_removes_its_vectors(library):
-    article_id = library.store.add(CHAT, STORY).article_id
+    article_id = library.add(CHAT, STORY).article_id
     library.embed(article_id)
     assert library.remove(CHAT, article_id)
     assert library.store.vectors(article_id, model_id()) is None
@@ -122,7 +122,7 @@ def test_removing_an_article_removes_its_vectors(library):
 def test_a_database_from_before_vectors_is_migrated_and_backfilled(tmp_path):
     path = tmp_path / "old.db"
     write_old_database(path, 2, CHAT)
-    library = Library(Store.open(path))
+    library = Library.open(path)
     try:
         assert library.store.without_vectors(model_id(), 10) == [7]
         assert isinstance(library.ask(CHAT, "What is the story about?"), SingleReply)
