@@ -176,7 +176,7 @@ async def _store(update: Update, context: Context, extracted: Extracted) -> None
     about = escape(render.about(briefed.article))
     heading = texts.ADDED.format(number=result.article_id, about=about)
     await send_reply(
-        update, [heading, *render.briefing_parts(briefed.citations, briefed.article)[1:]]
+        update, render.briefing_parts(briefed.citations, briefed.article, heading=heading)
     )
     log_update(update, "add")
     if context.application.running:

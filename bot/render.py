@@ -11,13 +11,24 @@ import re
 from html import escape
 
 from bot import texts
+from library.aio import Briefed
 from library.service import Reply, SingleReply
-from retrieval import Answer, Article, Citation, CollectionAnswer, Highlight
+from retrieval import (
+    ATTRIBUTION,
+    DOESNT_SAY,
+    Answer,
+    Article,
+    Citation,
+    CollectionAnswer,
+    Highlight,
+    article_marker,
+    marker,
+    source_fields,
+)
 
 MAX_MESSAGE = 4096
 BULLET_LIMIT = 320  #: characters a briefing bullet may keep before clause trimming
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=\u2014)")
-_ATTRIBUTION = re.compile(r"\b(?:said|says|told|added|according to|stated|noted)\b", re.I)
 
 
 def about(article: Article) -> str:
@@ -30,19 +41,17 @@ def about(article: Article) -> str:
 
 
 def source_line(article: Article) -> str:
-    parts = [escape(article.source or article.title or article.name)]
-    if article.source and article.title:
-        parts.append(f"\u2014 {escape(article.title)}")
-    if article.published:
-        parts.append(f"({escape(article.published)})")
-    line = "<i>Source: " + " ".join(parts) + "</i>"
+    line = "<i>Source: " + escape(" ".join(source_fields(article))) + "</i>"
     if article.url:
         line += f' <a href="{escape(article.url, quote=True)}">link</a>'
     return line
 
 
-def cited(citation: Citation, highlight: Highlight | None = None, marker: str = "") -> str:
-    """A quoted sentence and its ``[n]`` marker, the answering phrase in bold when known."""
+def cited(
+    citation: Citation, highlight: Highlight | None = None, article: int | None = None
+) -> str:
+    """A quoted sentence and its ``[n]`` (or ``[a:n]``) marker, the answering phrase in bold
+    when known."""
     text = citation.text
     if highlight is not None and highlight.sentence == citation.sentence:
         body = (
@@ -52,13 +61,13 @@ def cited(citation: Citation, highlight: Highlight | None = None, marker: str = 
         )
     else:
         body = escape(text)
-    return f"{body} [{marker}{citation.sentence}]"
+    return f"{body} {marker(citation.sentence, article)}"
 
 
 def answer_parts(answer: Answer, article: Article) -> list[str]:
     """HTML pieces of an answer (quoted sentences, then the source line), in order."""
     if answer.abstained:
-        parts = [texts.DOESNT_SAY]
+        parts = [DOESNT_SAY]
         closest = answer.closest
         if closest is not None:
             parts.append(f"{texts.CLOSEST} <i>{cited(closest)}</i>")
@@ -70,18 +79,18 @@ def answer_parts(answer: Answer, article: Article) -> list[str]:
 def across_parts(result: CollectionAnswer) -> list[str]:
     """An answer drawn from several articles: ``[article:sentence]`` markers, one source each."""
     if result.abstained or result.best is None or result.answer is None:
-        parts = [texts.DOESNT_SAY]
+        parts = [DOESNT_SAY]
         if result.answer is not None and result.best is not None:
             closest = result.answer.closest
             if closest is not None:
-                marker = f"{result.best.key}:"
-                parts.append(f"{texts.CLOSEST} <i>{cited(closest, marker=marker)}</i>")
+                near = cited(closest, article=result.best.key)
+                parts.append(f"{texts.CLOSEST} <i>{near}</i>")
         return parts
     key = result.best.key
     article = result.best.index.article
-    quoted = [cited(c, result.answer.highlight, f"{key}:") for c in result.answer.quoted]
+    quoted = [cited(c, result.answer.highlight, key) for c in result.answer.quoted]
     title = f" — {escape(article.title)}" if article.title else ""
-    return [*quoted, f"[{key}]{title}", source_line(article)]
+    return [*quoted, f"{article_marker(key)}{title}", source_line(article)]
 
 
 def library_line(key: int, title: str | None, source: str | None, published: str | None) -> str:
@@ -93,10 +102,30 @@ def library_line(key: int, title: str | None, source: str | None, published: str
     return " ".join(parts)
 
 
-def briefing_parts(citations: tuple[Citation, ...], article: Article) -> list[str]:
-    heading = texts.BRIEF_HEADING.format(about=escape(about(article)))
-    bullets = [f"\u2022 {escape(trim_at_clause(c.text))} [{c.sentence}]" for c in citations]
-    return [heading, *bullets, source_line(article)]
+def briefing_parts(
+    citations: tuple[Citation, ...], article: Article, *, heading: str | None = None
+) -> list[str]:
+    """A heading (``/brief``'s by default; ``/add`` has its own), bullets, the source."""
+    if heading is None:
+        heading = texts.BRIEF_HEADING.format(about=escape(about(article)))
+    return [heading, *(_bullet(c) for c in citations), source_line(article)]
+
+
+def _bullet(citation: Citation, article: int | None = None) -> str:
+    return f"\u2022 {escape(trim_at_clause(citation.text))} {marker(citation.sentence, article)}"
+
+
+def daily_parts(briefs: list[Briefed], count: int) -> list[str]:
+    """A heading, then per article its title line and cited bullets ``[A:N]``; ``count``
+    articles are new, of which ``briefs`` are shown."""
+    parts = [texts.DAILY_HEADING.format(count=count)]
+    for briefed in briefs:
+        lines = [f"<b>{briefed.article_id}.</b> {escape(about(briefed.article))}"]
+        lines += [_bullet(c, briefed.article_id) for c in briefed.citations]
+        parts.append("\n".join(lines))
+    if count > len(briefs):
+        parts.append(texts.DAILY_MORE.format(count=count - len(briefs)))
+    return parts
 
 
 def source_parts(article: Article, number: int) -> list[str]:
@@ -106,7 +135,7 @@ def source_parts(article: Article, number: int) -> list[str]:
     local = sentence.start - start, sentence.end - start
     marked = (
         escape(paragraph[: local[0]])
-        + f"<b>{escape(sentence.text)}</b> [{number}]"
+        + f"<b>{escape(sentence.text)}</b> {marker(number)}"
         + escape(paragraph[local[1] :])
     )
     heading = texts.SOURCE_HEADING.format(
@@ -120,7 +149,7 @@ def trim_at_clause(text: str, limit: int = BULLET_LIMIT) -> str:
     if len(text) <= limit:
         return text
     clauses = _CLAUSE_BREAK.split(text)
-    tail = clauses[-1] if len(clauses) > 1 and _ATTRIBUTION.search(clauses[-1]) else ""
+    tail = clauses[-1] if len(clauses) > 1 and ATTRIBUTION.search(clauses[-1]) else ""
     kept: list[str] = []
     for clause in clauses[:-1] if tail else clauses:
         if kept and len(" ".join([*kept, clause, tail])) > limit:

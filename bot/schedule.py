@@ -22,7 +22,6 @@ from bot import render, texts
 from bot.admin import admins_only
 from bot.replies import chat_id_of, library, send_reply
 from bot.state import BotApplication, Context
-from library.aio import Briefed
 from library.store import now
 
 log = logging.getLogger("bot.schedule")
@@ -111,7 +110,8 @@ async def daily_briefing(context: Context) -> None:
         return
     if due.article_ids:
         shown = list(due.article_ids[:DAILY_ARTICLES])
-        parts = daily_parts(await shelf.briefs(shown, DAILY_SENTENCES), len(due.article_ids))
+        briefs = await shelf.briefs(shown, DAILY_SENTENCES)
+        parts = render.daily_parts(briefs, len(due.article_ids))
     else:
         parts = [texts.NOTHING_NEW]
     try:
@@ -128,22 +128,6 @@ async def daily_briefing(context: Context) -> None:
         return
     await shelf.briefed(chat_id, due)
     log.info("daily briefing chat=%s articles=%d", chat_id, len(due.article_ids))
-
-
-def daily_parts(briefs: list[Briefed], count: int) -> list[str]:
-    """A heading, then per article its title line and two cited bullets ``[A:N]``; ``count``
-    articles are new, of which ``briefs`` are shown."""
-    parts = [texts.DAILY_HEADING.format(count=count)]
-    for briefed in briefs:
-        lines = [f"<b>{briefed.article_id}.</b> {escape(render.about(briefed.article))}"]
-        lines += [
-            f"\u2022 {escape(render.trim_at_clause(c.text))} [{briefed.article_id}:{c.sentence}]"
-            for c in briefed.citations
-        ]
-        parts.append("\n".join(lines))
-    if count > len(briefs):
-        parts.append(texts.DAILY_MORE.format(count=count - len(briefs)))
-    return parts
 
 
 async def restore_schedules(application: BotApplication) -> int:

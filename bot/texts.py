@@ -60,7 +60,6 @@ NO_TERMS = (
     "I couldn't find anything to look up in that. "
     "Ask about something in the article, e.g. <i>{example}</i>"
 )
-DOESNT_SAY = "The article doesn't say."
 CLOSEST = "The closest it comes:"
 SOURCE_USAGE = "Please give a sentence number from 1 to {count}, e.g. <code>/source 3</code>"
 SOURCE_HEADING = "Sentence {number} of {count}, paragraph {paragraph}:"

@@ -18,6 +18,13 @@ from retrieval.article import (
     rebuild_article,
 )
 from retrieval.briefing import brief
+from retrieval.citations import (
+    ATTRIBUTION,
+    DOESNT_SAY,
+    article_marker,
+    marker,
+    source_fields,
+)
 from retrieval.collection import CANDIDATES, CollectionAnswer, Shelved, answer_across
 from retrieval.errors import ArticleError, EmbeddingStopped, QuestionError, RetrievalError
 from retrieval.highlight import Highlight
@@ -29,7 +36,9 @@ from retrieval.vectors import ArticleVectors, model_id
 
 #: What ``bot`` and ``library`` may import: the layers above use retrieval only through this.
 __all__ = [
+    "ATTRIBUTION",
     "CANDIDATES",
+    "DOESNT_SAY",
     "MAX_ARTICLE_BYTES",
     "Answer",
     "Article",
@@ -48,13 +57,16 @@ __all__ = [
     "analyze",
     "answer",
     "answer_across",
+    "article_marker",
     "brief",
     "decode_article_bytes",
     "load_article",
+    "marker",
     "model_id",
     "parse_article",
     "rebuild_article",
     "search",
     "seed_paths",
     "shared_encoder",
+    "source_fields",
 ]

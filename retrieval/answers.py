@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from retrieval.analysis import analyze
+from retrieval.citations import quoted
 from retrieval.context import context_for
 from retrieval.errors import QuestionError
 from retrieval.highlight import Highlight, find_highlight
@@ -57,10 +58,9 @@ class Answer:
 
     @property
     def text(self) -> str:
-        """Plain text: quoted sentences each followed by its ``[n]`` marker."""
-        if self.abstained:
-            return "The article doesn't say."
-        return " ".join(f"{c.text} [{c.sentence}]" for c in self.quoted)
+        """Plain text: quoted sentences each followed by its ``[n]`` marker; empty when the
+        answer abstains (each renderer says so in its own words)."""
+        return "" if self.abstained else quoted(self.quoted)
 
     @property
     def closest(self) -> Citation | None:

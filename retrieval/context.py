@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from retrieval.article import Article, Sentence
+from retrieval.citations import ATTRIBUTION
 
 _BACK_REFERENCE = re.compile(
     r"^(?:It|Its|They|Their|Them|He|His|She|Her|This|That|These|Those|Such|There|"
@@ -20,11 +21,6 @@ _BACK_REFERENCE = re.compile(
     r"official|officials|agency|group|company|pair|two|latter|former))\b"
 )
 _OPENING_QUOTE = re.compile(r"^[\"\u201c]")
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|told|added|stated|wrote|noted|asked|explained|according to|"
-    r"announced|declared|tweeted|posted)\b",
-    re.I,
-)
 
 
 def stands_alone(sentence: Sentence) -> bool:
@@ -32,7 +28,7 @@ def stands_alone(sentence: Sentence) -> bool:
     text = sentence.text
     if _BACK_REFERENCE.match(text.lstrip('"\u201c')):
         return False
-    return not (_OPENING_QUOTE.match(text) and not _ATTRIBUTION.search(text))
+    return not (_OPENING_QUOTE.match(text) and not ATTRIBUTION.search(text))
 
 
 def context_for(article: Article, sentence: Sentence) -> list[Sentence]:
@@ -46,10 +42,10 @@ def context_for(article: Article, sentence: Sentence) -> list[Sentence]:
     count = len(article.sentences)
     previous = article.sentence(sentence.number - 1) if sentence.number > 1 else None
     following = article.sentence(sentence.number + 1) if sentence.number < count else None
-    if _OPENING_QUOTE.match(sentence.text) and not _ATTRIBUTION.search(sentence.text):
+    if _OPENING_QUOTE.match(sentence.text) and not ATTRIBUTION.search(sentence.text):
         # The speaker is named after the quotation more often than before it.
         for neighbour in (following, previous):
-            if neighbour is not None and _ATTRIBUTION.search(neighbour.text):
+            if neighbour is not None and ATTRIBUTION.search(neighbour.text):
                 return [neighbour]
         return []
     return [previous] if previous is not None else []

@@ -6,19 +6,28 @@ from typing import Any
 
 from retrieval.answers import Answer, Citation
 from retrieval.article import Article
+from retrieval.citations import (
+    ARTICLES_DONT_SAY,
+    DOESNT_SAY,
+    article_marker,
+    marker,
+    quoted,
+    source_fields,
+)
 from retrieval.collection import CollectionAnswer
 
 
 def source_line(article: Article) -> str:
     """``Source: The Hill — Title (2025-02-19) https://...``, with only what is known."""
-    parts = [article.source or article.title or article.name]
-    if article.source and article.title:
-        parts.append(f"\u2014 {article.title}")
-    if article.published:
-        parts.append(f"({article.published})")
+    parts = source_fields(article)
     if article.url:
         parts.append(article.url)
     return "Source: " + " ".join(parts)
+
+
+def answer_line(answer: Answer) -> str:
+    """The quoted sentences with their markers, or that the article doesn't say."""
+    return DOESNT_SAY if answer.abstained else answer.text
 
 
 def source_json(article: Article) -> dict[str, Any]:
@@ -41,10 +50,10 @@ def citation_json(citation: Citation) -> dict[str, Any]:
 
 
 def answer_text(answer: Answer, article: Article) -> str:
-    lines = [answer.text]
+    lines = [answer_line(answer)]
     closest = answer.closest
     if closest is not None:
-        lines.append(f"The closest it comes: {closest.text} [{closest.sentence}]")
+        lines.append(f"The closest it comes: {quoted([closest])}")
     lines += ["", source_line(article)]
     return "\n".join(lines)
 
@@ -67,7 +76,7 @@ def answer_json(answer: Answer, article: Article) -> dict[str, Any]:
     return {
         "question": answer.question,
         "abstained": answer.abstained,
-        "answer": answer.text,
+        "answer": answer_line(answer),
         "confidence": round(answer.confidence, 6),
         "highlight": highlight_json(answer),
         "quoted": [citation_json(c) for c in answer.quoted],
@@ -81,17 +90,17 @@ def batch_json(question_id: Any, answer: Answer) -> dict[str, Any]:
     return {
         "id": question_id,
         "abstained": answer.abstained,
-        "answer": answer.text,
+        "answer": answer_line(answer),
         "citations": [citation_json(c) for c in answer.ranked],
     }
 
 
 def ranked_text(citations: list[Citation]) -> str:
-    return "\n".join(f"{c.score:8.3f}  [{c.sentence}] {c.text}" for c in citations)
+    return "\n".join(f"{c.score:8.3f}  {marker(c.sentence)} {c.text}" for c in citations)
 
 
 def briefing_text(citations: tuple[Citation, ...], article: Article) -> str:
-    bullets = [f"\u2022 {c.text} [{c.sentence}]" for c in citations]
+    bullets = [f"\u2022 {quoted([c])}" for c in citations]
     return "\n".join([*bullets, "", source_line(article)])
 
 
@@ -105,9 +114,8 @@ def briefing_json(citations: tuple[Citation, ...], article: Article) -> dict[str
 def across_answer(result: CollectionAnswer) -> str:
     """The quoted sentences with ``[article:sentence]`` markers, or the abstention."""
     if result.best is None or result.answer is None or result.answer.abstained:
-        return "The articles don't say."
-    key = result.best.key
-    return " ".join(f"{c.text} [{key}:{c.sentence}]" for c in result.answer.quoted)
+        return ARTICLES_DONT_SAY
+    return quoted(result.answer.quoted, result.best.key)
 
 
 def across_text(result: CollectionAnswer) -> str:
@@ -117,10 +125,8 @@ def across_text(result: CollectionAnswer) -> str:
     lines = [across_answer(result)]
     closest = result.answer.closest
     if closest is not None:
-        lines.append(
-            f"The closest they come: {closest.text} [{result.best.key}:{closest.sentence}]"
-        )
-    lines += ["", f"[{result.best.key}] {source_line(result.best.index.article)}"]
+        lines.append(f"The closest they come: {quoted([closest], result.best.key)}")
+    lines += ["", f"{article_marker(result.best.key)} {source_line(result.best.index.article)}"]
     return "\n".join(lines)
 
 
@@ -169,4 +175,4 @@ def ranked_across_text(result: CollectionAnswer, k: int) -> str:
         ((c.score, shelved.key, c) for shelved, found in result.ranked for c in found.ranked),
         key=lambda row: -row[0],
     )[:k]
-    return "\n".join(f"{score:8.3f}  [{key}:{c.sentence}] {c.text}" for score, key, c in rows)
+    return "\n".join(f"{score:8.3f}  {marker(c.sentence, key)} {c.text}" for score, key, c in rows)

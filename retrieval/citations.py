@@ -1,0 +1,54 @@
+"""The citation vocabulary every renderer shares: markers, source fields, attribution.
+
+The CLI's plain text and the bot's HTML both cite ``[n]`` (one article) or
+``[a:n]`` (article a of a library) and name a source the same way; keeping
+the formats here means a change of house style is one edit, not thirteen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # annotations only: answers.py itself quotes with these helpers
+    from retrieval.answers import Citation
+    from retrieval.article import Article
+
+#: What the product says when the article holds no answer (CLI and bot alike).
+DOESNT_SAY = "The article doesn't say."
+#: The same, for questions across a library.
+ARTICLES_DONT_SAY = "The articles don't say."
+
+#: Verbs and phrases that attribute a statement to someone ("..., officials said").
+ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|added|stated|wrote|noted|asked|explained|according to|"
+    r"announced|declared|tweeted|posted)\b",
+    re.I,
+)
+
+
+def marker(sentence: int, article: int | None = None) -> str:
+    """``[13]`` for sentence 13 of the article, ``[2:13]`` for sentence 13 of article 2."""
+    return f"[{sentence}]" if article is None else f"[{article}:{sentence}]"
+
+
+def article_marker(article: int) -> str:
+    """``[2]``: article 2 of a library, where its source line is listed."""
+    return f"[{article}]"
+
+
+def quoted(citations: Iterable[Citation], article: int | None = None) -> str:
+    """Sentences in plain text, each followed by its marker."""
+    return " ".join(f"{c.text} {marker(c.sentence, article)}" for c in citations)
+
+
+def source_fields(article: Article) -> list[str]:
+    """What names a source, in order and only what is known: the outlet (else the title or
+    file name), "— title" when both are known, "(published)"."""
+    fields = [article.source or article.title or article.name]
+    if article.source and article.title:
+        fields.append(f"\u2014 {article.title}")
+    if article.published:
+        fields.append(f"({article.published})")
+    return fields
