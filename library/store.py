@@ -21,8 +21,7 @@ from pathlib import Path
 
 from library.db import connect
 from library.errors import MissingArticle
-from library.term_index import TermIndex
-from retrieval import Article, rebuild_article
+from retrieval import Article, TermIndex, rebuild_article
 
 #: Chat id of the articles shipped with the product; every chat sees them.
 SHARED = 0

@@ -32,6 +32,7 @@ from retrieval.index import ArticleIndex
 from retrieval.ranking import Models
 from retrieval.seeds import seed_paths
 from retrieval.semantic import shared_encoder
+from retrieval.term_index import TermIndex
 from retrieval.vectors import ArticleVectors, model_id
 
 #: What ``bot`` and ``library`` may import: the layers above use retrieval only through this.
@@ -54,6 +55,7 @@ __all__ = [
     "RetrievalError",
     "Sentence",
     "Shelved",
+    "TermIndex",
     "analyze",
     "answer",
     "answer_across",

@@ -10,62 +10,72 @@ Two choices matter for sentence-length documents in a small article:
   the Lucene/BM25+ form ``log(1 + (N - n + .5) / (n + .5))``: always positive,
   monotone in ``n``, so a common term still counts a little and never more
   than a rarer one.
-* k1 and b, tuned on SQuAD sentences (see benchmarks/squad_quality.py).
+* k1 and b, per kind of document (``BM25Tuning``): sentences were tuned on
+  SQuAD (see benchmarks/squad_quality.py); paragraphs and whole articles use
+  the textbook 1.2 / 0.75.
+
+rank_bm25 supplies the documents' term counts and lengths; the IDF is ours
+(``positive_idf``), computed from those counts rather than by overriding
+rank_bm25's private method.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-#: Tuned for sentence-length documents on SQuAD (benchmarks/squad_quality.py --grid).
-DEFAULT_K1 = 0.9
-DEFAULT_B = 0.3
+
+@dataclass(frozen=True)
+class BM25Tuning:
+    """k1 (how fast repeated terms saturate) and b (how much length counts)."""
+
+    k1: float
+    b: float
 
 
-class _PositiveIdfBM25(BM25Okapi):
-    """BM25Okapi with an IDF that never goes negative (see module docstring)."""
+#: Sentence-length documents, tuned on SQuAD (benchmarks/squad_quality.py --grid).
+SENTENCES = BM25Tuning(k1=0.9, b=0.3)
+#: Paragraphs of an article, and whole articles of a library: the textbook values.
+PARAGRAPHS = BM25Tuning(k1=1.2, b=0.75)
+ARTICLES = BM25Tuning(k1=1.2, b=0.75)
 
-    def _calc_idf(self, nd: dict[str, int]) -> None:
-        n_docs = self.corpus_size
-        self.idf = {
-            term: math.log(1.0 + (n_docs - freq + 0.5) / (freq + 0.5)) for term, freq in nd.items()
-        }
-        self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
+
+def positive_idf(documents: int, containing: int) -> float:
+    """The Lucene/BM25+ IDF: always positive, falling as more documents hold the term."""
+    return math.log(1.0 + (documents - containing + 0.5) / (containing + 0.5))
 
 
 class BM25Scorer:
     """Scores analysed queries against a fixed list of analysed documents."""
 
-    def __init__(
-        self, documents: Sequence[Sequence[str]], k1: float = DEFAULT_K1, b: float = DEFAULT_B
-    ) -> None:
+    def __init__(self, documents: Sequence[Sequence[str]], tuning: BM25Tuning = SENTENCES) -> None:
         # rank_bm25 divides by the average length; an all-stop-word article has none.
         safe = [list(doc) if doc else ["\x00empty"] for doc in documents]
-        self._bm25 = _PositiveIdfBM25(safe, k1=k1, b=b)
+        self._bm25 = BM25Okapi(safe, k1=tuning.k1, b=tuning.b)  # its own IDF is not used
         self.size = len(safe)
         bm25 = self._bm25
+        holding = Counter(term for counts in bm25.doc_freqs for term in counts)
+        self._idf = {term: positive_idf(self.size, n) for term, n in holding.items()}
         self._length_norm = bm25.k1 * (1 - bm25.b + bm25.b * np.array(bm25.doc_len) / bm25.avgdl)
         self._term_scores: dict[str, np.ndarray] = {}
 
     def idf(self, term: str) -> float:
         """Weight of ``term``; a term no document holds gets the highest possible weight."""
-        found = self._bm25.idf.get(term)
-        if found is None:
-            return math.log(1.0 + (self.size + 0.5) / 0.5)
-        return found
+        return self._idf.get(term) or positive_idf(self.size, 0)
 
     def contains(self, term: str) -> bool:
-        return term in self._bm25.idf
+        return term in self._idf
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``query``, in document order."""
         score = np.zeros(self.size)
         for term in query:
-            if term in self._bm25.idf:
+            if term in self._idf:
                 score += self._term_score(term)
         return score
 
@@ -74,7 +84,7 @@ class BM25Scorer:
         bm25 = self._bm25
         return [
             {
-                term: bm25.idf[term] * (freq * (bm25.k1 + 1) / (freq + self._length_norm[j]))
+                term: self._idf[term] * (freq * (bm25.k1 + 1) / (freq + self._length_norm[j]))
                 for term, freq in document.items()
             }
             for j, document in enumerate(bm25.doc_freqs)
@@ -91,6 +101,6 @@ class BM25Scorer:
         if found is None:
             bm25 = self._bm25
             freq = np.array([doc.get(term) or 0 for doc in bm25.doc_freqs])
-            found = bm25.idf[term] * (freq * (bm25.k1 + 1) / (freq + self._length_norm))
+            found = self._idf[term] * (freq * (bm25.k1 + 1) / (freq + self._length_norm))
             self._term_scores[term] = found
         return found

@@ -1,9 +1,9 @@
 """Answering across many articles: pick candidate articles, answer in each, keep the best.
 
-Which articles are candidates is the caller's choice: a chat's library in a
-database finds them with its in-memory term index (``library/term_index.py``);
-``ArticleShelf`` here ranks a folder's articles with BM25 over whole articles. Citations then
-name the article as well as the sentence (``[2:13]``).
+Candidate articles come from the one article-level BM25 (``term_index.py``):
+a chat's library in the database keeps one for all chats; ``ArticleShelf``
+here builds one for a folder's articles. Citations then name the article as
+well as the sentence (``[2:13]``).
 
 Each candidate is ranked exactly as a single article is (retrieval/ranking.py),
 with its vectors when it has them. The winner is the article whose answer the
@@ -19,18 +19,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from retrieval.analysis import analyze
 from retrieval.answers import MIN_RANKED, Answer, answer
 from retrieval.article import article_paths, load_article
-from retrieval.bm25 import BM25Scorer
 from retrieval.errors import ArticleError
 from retrieval.index import ArticleIndex
 from retrieval.ranking import Models
+from retrieval.term_index import TermIndex
 
 #: Candidate articles answered in full for each question.
 CANDIDATES = 5
+_ONE_SHELF = 0  #: the term index's "chat" for a folder's articles
 
 
 @dataclass(frozen=True)
@@ -83,16 +82,23 @@ class ArticleShelf:
 
     def __init__(self, shelved: Sequence[Shelved]) -> None:
         self.shelved = list(shelved)
-        self._scorer = BM25Scorer(
-            [[t for terms in s.index.sentence_terms for t in terms] for s in self.shelved]
+        self._terms = TermIndex.build(
+            [
+                (
+                    position,
+                    _ONE_SHELF,
+                    " ".join(t for terms in s.index.sentence_terms for t in terms),
+                )
+                for position, s in enumerate(self.shelved)
+            ]
         )
 
     def candidates(self, question: str, limit: int = CANDIDATES) -> list[Shelved]:
         if len(self.shelved) <= limit:
             return list(self.shelved)
-        scores = self._scorer.scores(analyze(question))
-        order = np.argsort(-scores, kind="stable")[:limit]
-        return [self.shelved[i] for i in order]
+        found = self._terms.search((_ONE_SHELF,), analyze(question), limit)
+        # Nothing matches at all: the first articles, so tools still get citations.
+        return [self.shelved[i] for i in found] or self.shelved[:limit]
 
     def answer(self, question: str) -> CollectionAnswer:
         return answer_across(question, self.candidates(question))

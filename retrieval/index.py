@@ -24,12 +24,9 @@ import numpy as np
 
 from retrieval.analysis import analyze
 from retrieval.article import Article
-from retrieval.bm25 import DEFAULT_K1, BM25Scorer
+from retrieval.bm25 import PARAGRAPHS, SENTENCES, BM25Scorer
 from retrieval.semantic import shared_encoder
 from retrieval.vectors import ArticleVectors, embed_article
-
-PARAGRAPH_K1 = 1.2
-PARAGRAPH_B = 0.75
 
 
 @dataclass(frozen=True)
@@ -76,7 +73,7 @@ class ArticleIndex:
             paragraphs[sentence.paragraph - 1].extend(terms)
         self.paragraph_terms = [frozenset(terms) for terms in paragraphs]
         self.article_terms = frozenset().union(*self.term_sets)
-        self._paragraphs = BM25Scorer(paragraphs, k1=PARAGRAPH_K1, b=PARAGRAPH_B)
+        self._paragraphs = BM25Scorer(paragraphs, PARAGRAPHS)
         #: Each sentence's paragraph, 0-based.
         self.paragraph_of = np.array([s.paragraph - 1 for s in article.sentences], dtype=np.int64)
         self._vectors = vectors if semantic else None
@@ -95,7 +92,7 @@ class ArticleIndex:
     def bm25_ceiling(self, terms: list[str]) -> float:
         """The sentence BM25 a sentence made of exactly ``terms`` would approach: a yardstick
         that makes scores comparable between questions and between articles."""
-        return sum(self._sentences.idf(t) * (DEFAULT_K1 + 1) for t in set(terms))
+        return sum(self._sentences.idf(t) * (SENTENCES.k1 + 1) for t in set(terms))
 
     def idf(self, term: str) -> float:
         return self._sentences.idf(term)

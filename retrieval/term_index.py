@@ -1,4 +1,5 @@
-"""Choosing candidate articles for a question across a whole library, in memory.
+"""Choosing candidate articles for a question across a library, in memory: the one
+article-level BM25, for a chat's library in the database and for a folder of files.
 
 SQLite's FTS5 ``bm25()`` took 20-30 ms a question at 10,000 articles (it
 scores every article sharing any term, row by row, through an auxiliary
@@ -8,35 +9,37 @@ millisecond. The index is loaded from the stored terms in one vectorised pass
 removes. Arrays are replaced, never changed in place, so a search that took a
 reference while an add runs still sees a consistent snapshot.
 
-Article-level BM25 (k1 = 1.2, b = 0.75: whole articles, not sentences) with the
-always-positive IDF the sentence ranker uses.
+Article-level BM25 (``bm25.ARTICLES`` unless told otherwise) with the
+always-positive IDF the sentence ranker uses (``bm25.positive_idf``).
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-K1 = 1.2
-B = 0.75
+from retrieval.bm25 import ARTICLES, BM25Tuning, positive_idf
+
 _NONE = -1  #: chat id of an article slot that holds no (or a removed) article
 
 
 class TermIndex:
-    def __init__(self) -> None:
+    def __init__(self, tuning: BM25Tuning = ARTICLES) -> None:
+        self.tuning = tuning
         self._lock = threading.Lock()
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # term -> (ids, counts)
         self._chat = np.full(0, _NONE, dtype=np.int64)  # article id -> chat id
         self._length = np.zeros(0, dtype=np.float32)  # article id -> number of terms
 
     @classmethod
-    def build(cls, rows: Sequence[tuple[int, int, str]]) -> TermIndex:
+    def build(
+        cls, rows: Sequence[tuple[int, int, str]], tuning: BM25Tuning = ARTICLES
+    ) -> TermIndex:
         """From ``(article id, chat id, space-separated terms)`` rows, all at once."""
-        index = cls()
+        index = cls(tuning)
         if not rows:
             return index
         size = max(row[0] for row in rows) + 1
@@ -100,10 +103,11 @@ class TermIndex:
             return []
         average = max(float(lengths[live].mean()), 1.0)
         scores = np.zeros(len(chats), dtype=np.float32)
+        k1, b = self.tuning.k1, self.tuning.b
         for ids, tfs in postings:
-            idf = math.log(1 + (articles - len(ids) + 0.5) / (len(ids) + 0.5))
-            norm = K1 * (1 - B + B * lengths[ids] / average)
-            scores[ids] += idf * tfs * (K1 + 1) / (tfs + norm)
+            idf = positive_idf(articles, len(ids))
+            norm = k1 * (1 - b + b * lengths[ids] / average)
+            scores[ids] += idf * tfs * (k1 + 1) / (tfs + norm)
         scores[~np.isin(chats, chat_ids)] = 0.0
         matched = np.flatnonzero(scores > 0)
         top = matched[np.argsort(-scores[matched], kind="stable")[:limit]]
