@@ -10,7 +10,7 @@ nothing is bolded; a wrong bold is worse than none.
 Which kinds are bolded is decided by measurement, not hope:
 ``python -m benchmarks.highlight_quality`` measures, on the SQuAD half-dev
 file, how often the bolded phrase matches a gold answer for each kind, and
-only kinds at 80 % or better are in ``BOLDED`` (README has the figures).
+only kinds at 80 % or better are in ``BOLDED`` (docs/retrieval.md has the figures).
 """
 
 from __future__ import annotations
