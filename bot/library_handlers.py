@@ -84,7 +84,7 @@ async def articles_command(update: Update, context: Context) -> None:
         return
     active = await shelf.active_id(chat_id)
     target = texts.TARGET_ONE.format(number=active) if active else texts.TARGET_ALL
-    lines = [render.library_line(r.id, r.title, r.source, r.published) for r in rows]
+    lines = [render.library_line(row) for row in rows]
     await send_reply(update, [texts.ARTICLES_HEADING.format(target=target), "\n".join(lines)])
     log_update(update, "articles")
 

@@ -13,6 +13,7 @@ from html import escape
 from bot import texts
 from library.aio import Briefed
 from library.service import Reply, SingleReply
+from library.store import ArticleRow
 from retrieval import (
     ATTRIBUTION,
     DOESNT_SAY,
@@ -22,6 +23,7 @@ from retrieval import (
     CollectionAnswer,
     Highlight,
     article_marker,
+    article_name,
     marker,
     source_fields,
 )
@@ -32,12 +34,8 @@ _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=\u2014)")
 
 
 def about(article: Article) -> str:
-    """A short plain name for the article: its title, else its source."""
-    if article.title:
-        return article.title
-    if article.source:
-        return f"a story from {article.source}"
-    return texts.ABOUT_UNKNOWN
+    """The article's name, as /articles lists it: its title, else its lead's first words."""
+    return article_name(article.title, article.text)
 
 
 def source_line(article: Article) -> str:
@@ -89,16 +87,17 @@ def across_parts(result: CollectionAnswer) -> list[str]:
     key = result.best.key
     article = result.best.index.article
     quoted = [cited(c, result.answer.highlight, key) for c in result.answer.quoted]
-    title = f" — {escape(article.title)}" if article.title else ""
-    return [*quoted, f"{article_marker(key)}{title}", source_line(article)]
+    named = f"{article_marker(key)} \u2014 {escape(about(article))}"
+    return [*quoted, named, source_line(article)]
 
 
-def library_line(key: int, title: str | None, source: str | None, published: str | None) -> str:
-    parts = [f"<b>{key}</b>.", escape(title or "(untitled)")]
-    if source:
-        parts.append(f"— {escape(source)}")
-    if published:
-        parts.append(f"({escape(published)})")
+def library_line(row: ArticleRow) -> str:
+    """``1. Name — Source (published)``: one line of /articles."""
+    parts = [f"<b>{row.id}</b>.", escape(row.name)]
+    if row.source:
+        parts.append(f"\u2014 {escape(row.source)}")
+    if row.published:
+        parts.append(f"({escape(row.published)})")
     return " ".join(parts)
 
 

@@ -24,7 +24,7 @@ from library.cache import IndexCache
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch
 from library.ingestion import IngestionQueue
-from library.store import SHARED, AddResult, ArticleRow, Schedule, Store
+from library.store import SHARED, AddResult, ArticleRow, Schedule, Store, hours_ago
 from retrieval import (
     CANDIDATES,
     Answer,
@@ -47,6 +47,8 @@ from retrieval import (
     shared_encoder,
 )
 
+#: How far back the first daily briefing reaches: the day before /schedule.
+FIRST_WINDOW_HOURS = 24
 #: Articles the background backfill reads from the database at a time.
 BACKFILL_BATCH = 16
 
@@ -341,7 +343,9 @@ class Library:
         return self.store.schedules()
 
     def set_schedule(self, chat_id: int, time: str, tz: str) -> None:
-        self.store.set_schedule(chat_id, time, tz)
+        """The first briefing covers what the chat added in the day before it scheduled
+        one (it would otherwise open with "nothing new" right after a day of adds)."""
+        self.store.set_schedule(chat_id, time, tz, first_since=hours_ago(FIRST_WINDOW_HOURS))
 
     def clear_schedule(self, chat_id: int) -> bool:
         """True if the chat had a schedule."""

@@ -16,12 +16,12 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from library.db import connect
 from library.errors import MissingArticle
-from retrieval import Article, TermIndex, rebuild_article
+from retrieval import Article, TermIndex, article_name, rebuild_article
 
 #: Chat id of the articles shipped with the product; every chat sees them.
 SHARED = 0
@@ -38,10 +38,16 @@ class ArticleRow:
     url: str | None
     published: str | None
     added_at: str
+    opening: str  #: the first characters of the text: enough to name an untitled article
 
     @property
     def shared(self) -> bool:
         return self.chat_id == SHARED
+
+    @property
+    def name(self) -> str:
+        """The article's name in listings: its title, else its lead's first words."""
+        return article_name(self.title, self.opening)
 
 
 @dataclass(frozen=True)
@@ -68,8 +74,16 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-_COLUMNS = "id, chat_id, title, source, url, published, added_at"
-_ROW_FIELDS = tuple(_COLUMNS.split(", "))
+def hours_ago(hours: float) -> str:
+    """A stored timestamp ``hours`` before now (same format as ``now``)."""
+    return (datetime.now(UTC) - timedelta(hours=hours)).isoformat(timespec="microseconds")
+
+
+_OPENING_CHARS = 200  #: more than a name needs (retrieval.citations.NAME_CHARS)
+_COLUMNS = (
+    f"id, chat_id, title, source, url, published, added_at, substr(body, 1, {_OPENING_CHARS})"
+)
+_ROW_FIELDS = ("id", "chat_id", "title", "source", "url", "published", "added_at", "opening")
 
 
 def _article_row(row: Sequence[object]) -> ArticleRow:
@@ -309,14 +323,16 @@ class Store:
                 (article_id, chat_id),
             )
 
-    def set_schedule(self, chat_id: int, time: str, tz: str) -> None:
+    def set_schedule(self, chat_id: int, time: str, tz: str, *, first_since: str) -> None:
+        """Schedule the chat's briefing; a chat never briefed before starts its first
+        window at ``first_since`` (a chat briefed before keeps its window)."""
         with self._transaction() as db:
             self._ensure_chat(db, chat_id)
             db.execute(
                 "UPDATE chat_settings SET schedule_time = ?, schedule_tz = ?,"
                 " last_briefed_at = COALESCE(last_briefed_at, ?), told_nothing_new = 0"
                 " WHERE chat_id = ?",
-                (time, tz, now(), chat_id),
+                (time, tz, first_since, chat_id),
             )
 
     def clear_schedule(self, chat_id: int) -> bool:

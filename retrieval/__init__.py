@@ -22,6 +22,7 @@ from retrieval.citations import (
     ATTRIBUTION,
     DOESNT_SAY,
     article_marker,
+    article_name,
     marker,
     source_fields,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "answer",
     "answer_across",
     "article_marker",
+    "article_name",
     "brief",
     "decode_article_bytes",
     "load_article",

@@ -28,6 +28,26 @@ ATTRIBUTION = re.compile(
 )
 
 
+#: About how long an untitled article's name is: its lead's first words.
+NAME_CHARS = 60
+
+
+def article_name(title: str | None, text: str) -> str:
+    """What an article is called wherever it is listed or cited: its title, else its
+    lead's first words (about ``NAME_CHARS``, cut at a word), so that two untitled
+    articles never read alike ("(untitled)")."""
+    if title and title.strip():
+        return " ".join(title.split())
+    words = " ".join(text.split())
+    if len(words) <= NAME_CHARS:
+        return words
+    end = words.rfind(" ", 0, NAME_CHARS + 2)  # after the last word that ends by then
+    cut = words[:end] if end > 0 else words[:NAME_CHARS]
+    if cut.endswith((".", "!", "?")):
+        return cut  # a whole first sentence names the article well enough
+    return cut.rstrip(",;:\u2014-") + "\u2026"
+
+
 def marker(sentence: int, article: int | None = None) -> str:
     """``[13]`` for sentence 13 of the article, ``[2:13]`` for sentence 13 of article 2."""
     return f"[{sentence}]" if article is None else f"[{article}:{sentence}]"

@@ -33,7 +33,9 @@ async def test_off_topic_question_says_the_article_does_not_say(app, api):
 async def test_start_greets_with_the_article_and_two_examples(app, api):
     await feed(app, message("/start"))
     text = api.sent_texts()[0]
-    assert "a story from The Hill" in text
+    assert (
+        "I know this article: The U.S. is preparing for a pullout of all troops stationed…" in text
+    )
     assert "How many troops are in Syria?" in text and "Who declined to comment?" in text
 
 
@@ -94,7 +96,9 @@ async def test_bare_mention_asks_for_a_question(app, api):
 async def test_brief_has_heading_bullets_citations_and_source(app, api):
     await feed(app, group_message(f"/brief@{BOT_USERNAME}"))
     lines = api.sent_texts()[0].split("\n\n")
-    assert lines[0] == "<b>Briefing:</b> a story from The Hill"
+    assert (
+        lines[0] == "<b>Briefing:</b> The U.S. is preparing for a pullout of all troops stationed…"
+    )
     bullets = [line for line in lines if line.startswith("\u2022")]
     assert 3 <= len(bullets) <= 5
     assert all(line.rstrip().endswith("]") for line in bullets)

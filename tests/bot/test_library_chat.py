@@ -16,6 +16,7 @@ BAKERY = (
     "Owner Lena Fisk said the prize money would pay for a second oven."
 )
 MEMBER = {"id": 2222, "is_bot": False, "first_name": "Bo"}
+SEED_NAME = "The U.S. is preparing for a pullout of all troops stationed…"
 
 
 def texts(api) -> list[str]:
@@ -68,8 +69,9 @@ async def test_articles_lists_shared_and_own_articles_with_the_target(app, api):
     await feed(app, message("/articles"))
     (listing,) = texts(api)
     assert listing.startswith("<b>Articles here</b> (questions go to all of them):")
-    assert "<b>1</b>. (untitled) — The Hill" in listing
-    assert "<b>2</b>. (untitled)" in listing
+    # Untitled articles are named by their lead's first words, cut at a word.
+    assert f"<b>1</b>. {SEED_NAME} — The Hill" in listing
+    assert "<b>2</b>. A bakery in Dunmore won the national bread award on Saturday." in listing
 
 
 async def test_articles_of_one_chat_are_invisible_in_another(app, api):

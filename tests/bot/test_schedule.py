@@ -10,6 +10,7 @@ import pytest
 
 from bot.app import build_application
 from bot.schedule import daily_briefing, job_name
+from library.store import hours_ago
 from tests.bot.updates import GROUP, USER, feed, group_message, message, settings_for
 
 BAKERY = (
@@ -97,10 +98,30 @@ async def test_job_posts_new_articles_then_nothing_new_once_then_stays_quiet(app
         await app.stop()
     briefing, nothing_new = api.sent_texts()
     assert briefing.startswith("<b>Daily briefing</b> — 1 new article(s)")
-    assert "<b>2.</b> an article without a title" in briefing
+    assert "<b>2.</b> A bakery in Dunmore won the national bread award on Saturday." in briefing
     assert "• A bakery in Dunmore won the national bread award on Saturday. [2:1]" in briefing
     assert nothing_new == "No new articles since the last briefing."
     assert all(c.params["chat_id"] == str(GROUP["id"]) for c in api.calls_to("sendMessage"))
+
+
+async def test_the_first_briefing_covers_the_articles_added_the_day_before(app, api, library):
+    api.members[(GROUP["id"], USER["id"])] = "administrator"
+    old = library.add(GROUP["id"], "An old story about the harbour. It is two days old.")
+    library.store._db.execute(  # added two days ago: outside the first window
+        "UPDATE articles SET added_at = ? WHERE id = ?", (hours_ago(48), old.article_id)
+    )
+    await app.start()
+    try:
+        await feed(app, group_message(f"/add {BAKERY}"))  # then, minutes later:
+        await feed(app, group_message("/schedule 08:00 UTC"))
+        api.clear()
+        await _fire(app, api, GROUP["id"], 1)
+    finally:
+        await app.stop()
+    (briefing,) = api.sent_texts()
+    assert briefing.startswith("<b>Daily briefing</b> — 1 new article(s)")
+    assert "A bakery in Dunmore won the national bread award on Saturday. [3:1]" in briefing
+    assert "harbour" not in briefing
 
 
 async def test_shipped_articles_are_not_news_for_the_daily_briefing(app, api):
@@ -128,8 +149,8 @@ async def test_a_group_that_removed_the_bot_loses_its_schedule(app, api, library
 
 
 async def test_schedules_are_restored_from_the_database_on_start(api, library, tmp_path):
-    library.store.set_schedule(GROUP["id"], "06:15", "Asia/Tokyo")
-    library.store.set_schedule(CHAT, "21:00", "UTC")
+    library.set_schedule(GROUP["id"], "06:15", "Asia/Tokyo")
+    library.set_schedule(CHAT, "21:00", "UTC")
     application = build_application(settings_for(api, tmp_path), library)
     async with application:
         await application.post_init(application)

@@ -148,15 +148,22 @@ def test_file_that_is_not_a_database_is_refused_untouched(tmp_path):
 
 
 def test_daily_briefing_window_takes_each_article_once(library):
-    library.store.set_schedule(CHAT, "08:00", "UTC")
-    since = library.store.schedule(CHAT).last_briefed_at
+    library.set_schedule(CHAT, "08:00", "UTC")
     added = library.add(CHAT, STORY)
     cut = now()
     late = library.add(CHAT, "A late story about ferries arriving after the cut-off.")
-    assert [r.id for r in library.store.added_between(CHAT, since, cut)] == [added.article_id]
-    library.store.mark_briefed(CHAT, until=cut, nothing_new=False)
-    next_since = library.store.schedule(CHAT).last_briefed_at
-    assert [r.id for r in library.store.added_between(CHAT, next_since, now())] == [late.article_id]
+    first = library.due_briefing(CHAT, cut)
+    assert first.article_ids == (added.article_id,)
+    library.briefed(CHAT, first)
+    second = library.due_briefing(CHAT, now())
+    assert second.article_ids == (late.article_id,)
+    library.briefed(CHAT, second)
+    nothing = library.due_briefing(CHAT, now())
+    assert nothing.article_ids == () and not nothing.quiet  # "nothing new", said once
+    library.briefed(CHAT, nothing)
+    assert library.due_briefing(CHAT, now()).quiet
+    library.clear_schedule(CHAT)
+    assert not library.due_briefing(CHAT, now()).scheduled
 
 
 def test_article_numbers_are_never_reused_after_a_remove(library):
