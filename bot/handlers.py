@@ -29,6 +29,9 @@ from bot.replies import (
     send_reply,
 )
 from bot.state import Context
+from library.conversation import sentence_reference, with_context
+from library.service import Reply
+from library.store import Thread
 from retrieval import QuestionError, analyze
 
 log = logging.getLogger("bot.updates")
@@ -74,6 +77,14 @@ async def private_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is not None and message.text is not None:
         await answer_question(update, context, message.text, "text")
+
+
+async def _thread_of(message: Message, context: Context) -> Thread | None:
+    """The conversation a reply to one of the bot's answers continues, if it is one."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return None
+    return await library(context).thread(message.chat.id, replied.message_id)
 
 
 async def group_text(update: Update, context: Context) -> None:
@@ -145,6 +156,8 @@ async def not_text(update: Update, context: Context) -> None:
 
 
 async def answer_question(update: Update, context: Context, question: str, kind: str) -> None:
+    """Answer from the chat's library, or, for a reply to one of the bot's answers, from
+    the article that answer came from (a sentence number shows that sentence)."""
     started = time.perf_counter()
     user = update.effective_user
     verdict = limiter(context).check(user.id) if user else Verdict.ALLOW
@@ -153,23 +166,49 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     if verdict is Verdict.NOTIFY:
         await send_reply(update, [texts.RATE_LIMITED])
         return
-    if not analyze(question):
+    shelf = library(context)
+    chat_id = chat_id_of(update)
+    message = update.effective_message
+    thread = await _thread_of(message, context) if message is not None else None
+    if thread is not None and await _show_referenced_sentence(update, context, thread, question):
+        log_update(update, "follow-up source", started)
+        return
+    # "and where?" has no words to look up alone; in a thread it borrows the last question's.
+    if not analyze(with_context(question, thread.question) if thread else question):
         await send_reply(update, [texts.NO_TERMS.format(example=escape(EXAMPLES[0]))])
         log_update(update, kind, started, abstained=True)
         return
-    shelf = library(context)
-    chat_id = chat_id_of(update)
     typing = TypingIfSlow(update)
     try:
-        reply = await shelf.ask(chat_id, question)
+        if thread is not None:
+            reply: Reply = await shelf.ask_in_thread(chat_id, thread, question)
+            kind = f"{kind} follow-up"
+        else:
+            reply = await shelf.ask(chat_id, question)
     except QuestionError:
         await send_reply(update, [texts.TOO_LONG])
         return
     finally:
         await typing.finish()
-    await send_reply(update, render.reply_parts(reply))
+    sent = await send_reply(update, render.reply_parts(reply))
+    await shelf.remember(chat_id, sent, reply)
     log_update(update, kind, started, abstained=reply.abstained)
     context.bot_data.stats.record((time.perf_counter() - started) * 1000, reply.abstained)
+
+
+async def _show_referenced_sentence(
+    update: Update, context: Context, thread: Thread, text: str
+) -> bool:
+    """ "what about [2]?" in a reply thread: that sentence in its paragraph; False when the
+    text asks no sentence of the article by number."""
+    number = sentence_reference(text)
+    if number is None:
+        return False
+    article = await library(context).article(thread.article_id)
+    if not 1 <= number <= len(article.sentences):
+        return False  # "what about 2020?" is a question, not a sentence number
+    await send_reply(update, render.source_parts(article, number))
+    return True
 
 
 def _addressed_question(message: Message, context: Context) -> str | None:

@@ -77,14 +77,16 @@ async def show_typing(update: Update) -> None:
         log.warning("could not send the typing action: %s", error)
 
 
-async def send_reply(update: Update, parts: list[str]) -> None:
+async def send_reply(update: Update, parts: list[str]) -> list[int]:
+    """Send the parts as few messages as fit; the ids of the messages sent."""
     message = update.effective_message
     if message is None:
-        return
+        return []
     # Quoting the asker keeps group threads readable; in a private chat it is noise.
     quote = message.chat.type != ChatType.PRIVATE
-    for chunk in render.pack(parts):
-        await message.reply_text(chunk, do_quote=quote)
+    return [
+        (await message.reply_text(chunk, do_quote=quote)).message_id for chunk in render.pack(parts)
+    ]
 
 
 def log_update(

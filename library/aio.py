@@ -14,8 +14,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 
 from library.extract import Extracted
-from library.service import DueBriefing, KnownUrl, Library, Reply
-from library.store import AddResult, ArticleRow, Schedule
+from library.service import DueBriefing, KnownUrl, Library, Reply, SingleReply
+from library.store import AddResult, ArticleRow, Schedule, Thread
 from retrieval import Article, Citation
 
 
@@ -38,6 +38,15 @@ class AsyncLibrary:
 
     async def ask(self, chat_id: int, question: str) -> Reply:
         return await asyncio.to_thread(self._library.ask, chat_id, question)
+
+    async def remember(self, chat_id: int, message_ids: list[int], reply: Reply) -> None:
+        await asyncio.to_thread(self._library.remember, chat_id, message_ids, reply)
+
+    async def thread(self, chat_id: int, message_id: int) -> Thread | None:
+        return await asyncio.to_thread(self._library.thread, chat_id, message_id)
+
+    async def ask_in_thread(self, chat_id: int, thread: Thread, question: str) -> SingleReply:
+        return await asyncio.to_thread(self._library.ask_in_thread, chat_id, thread, question)
 
     async def current(self, chat_id: int) -> ArticleRow | None:
         return await asyncio.to_thread(self._library.current, chat_id)

@@ -55,6 +55,19 @@ MIGRATIONS: tuple[str, ...] = (
         vectors BLOB NOT NULL               -- ArticleVectors.to_bytes(): int8 with scales
     );
     """,
+    # 4: which article each of the bot's answers came from, so a reply to an answer continues
+    # that conversation. Only what the reply chain needs, pruned after a week (Library).
+    """
+    CREATE TABLE answers (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,        -- the bot's message holding the answer
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        question TEXT NOT NULL,             -- what was asked, for follow-ups that lean on it
+        sent_at TEXT NOT NULL,              -- UTC ISO 8601
+        PRIMARY KEY (chat_id, message_id)
+    );
+    CREATE INDEX answers_by_age ON answers (sent_at);
+    """,
 )
 
 

@@ -21,10 +21,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from library.cache import IndexCache
+from library.conversation import with_context
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch
 from library.ingestion import IngestionQueue
-from library.store import SHARED, AddResult, ArticleRow, Schedule, Store, hours_ago
+from library.store import SHARED, AddResult, ArticleRow, Schedule, Store, Thread, hours_ago
 from retrieval import (
     CANDIDATES,
     Answer,
@@ -47,6 +48,8 @@ from retrieval import (
     shared_encoder,
 )
 
+#: How long a reply to one of the bot's answers still continues that conversation.
+THREAD_DAYS = 7
 #: How far back the first daily briefing reaches: the day before /schedule.
 FIRST_WINDOW_HOURS = 24
 #: Articles the background backfill reads from the database at a time.
@@ -239,6 +242,34 @@ class Library:
             index = self.index(only)
             return SingleReply(only, index.article, answer(index, question))
         return AcrossReply(self.ask_across(chat_id, question))
+
+    # -- conversations ------------------------------------------------------------------
+
+    def remember(self, chat_id: int, message_ids: list[int], reply: Reply) -> None:
+        """Keep which article the bot's answer (these messages) came from, for replies to it;
+        answers older than ``THREAD_DAYS`` are forgotten."""
+        if isinstance(reply, SingleReply):
+            article_id, question = reply.article_id, reply.answer.question
+        elif reply.answer.best is not None and not reply.abstained:
+            article_id, question = reply.answer.best.key, reply.answer.question
+        else:
+            return  # no article answered: a reply to it starts afresh
+        self.store.remember_answer(chat_id, message_ids, article_id, question)
+        self.store.forget_answers_before(hours_ago(24 * THREAD_DAYS))
+
+    def thread(self, chat_id: int, message_id: int) -> Thread | None:
+        """What the bot's message answered, while the chat may still see that article."""
+        found = self.store.thread(chat_id, message_id)
+        if found is None or self.store.row(chat_id, found.article_id) is None:
+            return None
+        return found
+
+    def ask_in_thread(self, chat_id: int, thread: Thread, question: str) -> SingleReply:
+        """A reply to an answer: the same article, the question read with the previous one."""
+        self.embed(thread.article_id)  # a no-op once stored
+        index = self.index(thread.article_id)
+        result = answer(index, with_context(question, thread.question))
+        return SingleReply(thread.article_id, index.article, replace(result, question=question))
 
     def article(self, article_id: int) -> Article:
         return self.index(article_id).article

@@ -57,6 +57,14 @@ class AddResult:
 
 
 @dataclass(frozen=True)
+class Thread:
+    """What one of the bot's answers was about: where a reply to it continues."""
+
+    article_id: int
+    question: str
+
+
+@dataclass(frozen=True)
 class Schedule:
     chat_id: int
     time: str  #: HH:MM
@@ -302,6 +310,31 @@ class Store:
                 (chat_id, since or "", until),
             ).fetchall()
         return [_article_row(row) for row in rows]
+
+    # -- conversations ----------------------------------------------------------------
+
+    def remember_answer(
+        self, chat_id: int, message_ids: Sequence[int], article_id: int, question: str
+    ) -> None:
+        """Record that these messages of the bot answered ``question`` from the article."""
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO answers (chat_id, message_id, article_id, question,"
+                " sent_at) VALUES (?, ?, ?, ?, ?)",
+                [(chat_id, m, article_id, question, now()) for m in message_ids],
+            )
+
+    def thread(self, chat_id: int, message_id: int) -> Thread | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT article_id, question FROM answers WHERE chat_id = ? AND message_id = ?",
+                (chat_id, message_id),
+            ).fetchone()
+        return Thread(int(row[0]), row[1]) if row else None
+
+    def forget_answers_before(self, cut_off: str) -> int:
+        with self._transaction() as db:
+            return db.execute("DELETE FROM answers WHERE sent_at < ?", (cut_off,)).rowcount
 
     # -- chat settings --------------------------------------------------------------
 

@@ -45,6 +45,8 @@ class FakeBotApi:
         self.members: dict[tuple[int, int], str] = {}
         self._lock = threading.Lock()
         self._message_id = 1000
+        #: Every message the bot sent, as the Bot API returned it (to reply to in tests).
+        self.sent_messages: list[dict[str, Any]] = []
         self._sent = threading.Condition(self._lock)
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(
@@ -109,6 +111,8 @@ class FakeBotApi:
                 "from": self._bot_user(),
                 "text": params.get("text", ""),
             }
+            with self._lock:
+                self.sent_messages.append(message)
             return {"ok": True, "result": message}
         if method == "getFile":
             file_id = params["file_id"]
