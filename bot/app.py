@@ -22,6 +22,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationHandlerStop,
+    CallbackQueryHandler,
     CommandHandler,
     Defaults,
     InlineQueryHandler,
@@ -31,7 +32,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import handlers, library_handlers, schedule, texts
+from bot import handlers, library_handlers, schedule, shared, texts
 from bot.config import Settings
 from bot.errors import on_error
 from bot.health import HEARTBEAT_SECONDS, PollingPulse, beat, stop_beating
@@ -48,6 +49,7 @@ log = logging.getLogger("bot.app")
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits are ignored by design
 #: In groups a file is added only when its caption starts with /add; other files are chatter.
 _CAPTION_ADD = filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
+_BARE_LINK = filters.Regex(r"^\s*https?://\S+\s*$")
 
 
 def open_library(settings: Settings) -> Library:
@@ -139,6 +141,16 @@ def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]
     application.add_handler(
         MessageHandler(NEW_MESSAGES & filters.COMMAND, handlers.unknown_command)
     )
+    # A forwarded message or a bare link in a private chat: "Add it / Ask about it".
+    application.add_handler(
+        MessageHandler(
+            NEW_MESSAGES
+            & filters.ChatType.PRIVATE
+            & filters.TEXT
+            & (filters.FORWARDED | _BARE_LINK),
+            shared.offer_choices,
+        )
+    )
     application.add_handler(
         MessageHandler(
             NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT, handlers.private_text
@@ -157,6 +169,10 @@ def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]
         MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & ~filters.TEXT, handlers.not_text)
     )
     application.add_handler(InlineQueryHandler(inline_query))
+    application.add_handler(
+        CallbackQueryHandler(library_handlers.add_shared, pattern=f"^{shared.ADD}$")
+    )
+    application.add_handler(CallbackQueryHandler(shared.ask_shared, pattern=f"^{shared.ASK}$"))
     application.add_error_handler(on_error)
 
 

@@ -19,20 +19,24 @@ from telegram.constants import ChatType
 from bot import render, texts
 from bot.ratelimit import Verdict
 from bot.replies import (
+    ASKING,
     BRIEF_SENTENCES,
+    SHARED_TEXT_MIN,
     TypingIfSlow,
     chat_id_of,
     library,
     limiter,
+    link_or_text,
     log_update,
     positive_number,
     send_reply,
 )
 from bot.state import Context
 from library.conversation import sentence_reference, with_context
+from library.errors import LibraryError
 from library.service import Reply
 from library.store import Thread
-from retrieval import QuestionError, analyze
+from retrieval import QuestionError, RetrievalError, analyze
 
 log = logging.getLogger("bot.updates")
 
@@ -169,6 +173,10 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     shelf = library(context)
     chat_id = chat_id_of(update)
     message = update.effective_message
+    shared = _asked_about(message, context) if message is not None else None
+    if shared is not None:
+        await _answer_about(update, context, shared, question, kind)
+        return
     thread = await _thread_of(message, context) if message is not None else None
     if thread is not None and await _show_referenced_sentence(update, context, thread, question):
         log_update(update, "follow-up source", started)
@@ -194,6 +202,41 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     await shelf.remember(chat_id, sent, reply)
     log_update(update, kind, started, abstained=reply.abstained)
     context.bot_data.stats.record((time.perf_counter() - started) * 1000, reply.abstained)
+
+
+def _asked_about(message: Message, context: Context) -> str | None:
+    """The link or text a question is about when it replies to a shared message (groups),
+    or to the bot's "what would you like to know?" prompt (private chats)."""
+    replied = message.reply_to_message
+    if replied is None or replied.from_user is None:
+        return None
+    if replied.from_user.id == context.bot.id:
+        prompts = (context.chat_data or {}).get(ASKING, {})
+        return prompts.get(replied.message_id)
+    if message.chat.type == ChatType.PRIVATE:
+        return None
+    return link_or_text(replied, min_text=SHARED_TEXT_MIN)
+
+
+async def _answer_about(
+    update: Update, context: Context, payload: str, question: str, kind: str
+) -> None:
+    """Answer from a shared link or text without adding it to the chat's library."""
+    started = time.perf_counter()
+    shelf = library(context)
+    typing = TypingIfSlow(update)
+    try:
+        reply = await shelf.ask_about(payload, question)
+    except QuestionError:
+        await send_reply(update, [texts.TOO_LONG])
+        return
+    except (LibraryError, RetrievalError) as error:
+        await send_reply(update, [texts.SHARED_FAILED.format(reason=escape(str(error)))])
+        return
+    finally:
+        await typing.finish()
+    await send_reply(update, render.reply_parts(reply))
+    log_update(update, f"{kind} shared", started, abstained=reply.abstained)
 
 
 async def _show_referenced_sentence(

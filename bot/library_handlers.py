@@ -17,6 +17,7 @@ from bot.replies import (
     log_update,
     positive_number,
     send_reply,
+    shared_payload,
     show_typing,
 )
 from bot.state import Context
@@ -50,6 +51,11 @@ async def add_command(update: Update, context: Context) -> None:
     if not payload:
         await send_reply(update, [texts.ADD_USAGE])
         return
+    await add_payload(update, context, payload)
+
+
+async def add_payload(update: Update, context: Context, payload: str) -> None:
+    """Add a link or a text to the chat's library (from /add, or the "Add it" button)."""
     is_url = _URL.match(payload) is not None
     if not is_url and _OTHER_LINK.match(payload):
         await send_reply(update, [texts.WEB_LINKS_ONLY])
@@ -61,6 +67,19 @@ async def add_command(update: Update, context: Context) -> None:
             await _add_url(update, context, payload)
         else:
             await _store(update, context, Extracted(text=payload))
+
+
+async def add_shared(update: Update, context: Context) -> None:
+    """The "Add it" button under a forwarded message or a link sent in a private chat."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    payload = shared_payload(query.message)
+    if payload is None:
+        await send_reply(update, [texts.SHARED_GONE])
+        return
+    await add_payload(update, context, payload)
 
 
 @admins_only

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 
-from telegram import Update
+from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
@@ -20,6 +21,12 @@ log = logging.getLogger("bot.updates")
 
 BRIEF_SENTENCES = 4
 TYPING_AFTER_SECONDS = 0.3
+#: A shared text at least this long is an article to ask about, not a remark.
+SHARED_TEXT_MIN = 200
+#: chat_data key: the bot's "what would you like to know?" prompts -> what was shared.
+ASKING = "asking"
+ASKING_KEPT = 20  #: prompts remembered per chat
+_BARE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
 def library(context: Context) -> AsyncLibrary:
@@ -105,3 +112,32 @@ def log_update(
     )
     if log.isEnabledFor(logging.DEBUG) and update.effective_message is not None:
         log.debug("text=%r", update.effective_message.text)
+
+
+def link_or_text(message: Message | None, *, min_text: int = 0) -> str | None:
+    """What a shared message offers to read: its first web link, else its text when it is
+    at least ``min_text`` characters long."""
+    if message is None:
+        return None
+    text = (message.text or message.caption or "").strip()
+    kinds: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+    try:
+        entities = (
+            message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
+        )
+    except UnicodeDecodeError:  # an offset inside an emoji (no real client sends one)
+        entities = {}
+    for entity, value in entities.items():
+        url = entity.url if entity.type == MessageEntity.TEXT_LINK else value
+        if url and _BARE_URL.fullmatch(url):
+            return url
+    if _BARE_URL.fullmatch(text):
+        return text
+    return text if text and len(text) >= max(min_text, 1) else None
+
+
+def shared_payload(offer: object) -> str | None:
+    """What the user shared, read from the bot's message offering "Add it / Ask about it"
+    (it replies to the shared message); ``None`` when Telegram no longer shows it."""
+    replied = offer.reply_to_message if isinstance(offer, Message) else None
+    return link_or_text(replied)

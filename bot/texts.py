@@ -129,3 +129,14 @@ def command_list() -> str:
     return "\n".join(
         f"/{c.name}{' ' + c.args if c.args else ''} \u2014 {c.description}" for c in COMMANDS
     )
+
+
+SHARED_CHOICE = "What should I do with it?"
+ADD_IT = "Add it"
+ASK_ABOUT_IT = "Ask about it"
+SHARED_ASK_PROMPT = (
+    "What would you like to know about it? Reply to this message with your question."
+)
+SHARED_ASK_PLACEHOLDER = "Your question"
+SHARED_GONE = "I can't see that message any more. Please send it again."
+SHARED_FAILED = "Sorry, I couldn't read that: {reason}"

@@ -48,6 +48,11 @@ class AsyncLibrary:
     async def ask_in_thread(self, chat_id: int, thread: Thread, question: str) -> SingleReply:
         return await asyncio.to_thread(self._library.ask_in_thread, chat_id, thread, question)
 
+    async def ask_about(self, payload: str, question: str) -> SingleReply:
+        """A question about a shared link or text, answered without adding it."""
+        index = await self._library.look_up(payload)
+        return await asyncio.to_thread(self._library.ask_about, index, question)
+
     async def current(self, chat_id: int) -> ArticleRow | None:
         return await asyncio.to_thread(self._library.current, chat_id)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -40,3 +41,29 @@ class IndexCache:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+class TimedCache:
+    """A small LRU whose entries also expire: articles looked up for a question, kept so the
+    next question about the same link is instant, but not for ever."""
+
+    def __init__(self, size: int, seconds: float) -> None:
+        self._size, self._seconds = size, seconds
+        self._items: OrderedDict[str, tuple[float, ArticleIndex]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> ArticleIndex | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None or found[0] < time.monotonic():
+                self._items.pop(key, None)
+                return None
+            self._items.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, index: ArticleIndex) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + self._seconds, index)
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)

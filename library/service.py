@@ -15,17 +15,28 @@ vectors are not stored yet is ranked on words until they are.
 
 from __future__ import annotations
 
+import asyncio
+import re
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from library.cache import IndexCache
+from library.cache import IndexCache, TimedCache
 from library.conversation import with_context
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch
 from library.ingestion import IngestionQueue
-from library.store import SHARED, AddResult, ArticleRow, Schedule, Store, Thread, hours_ago
+from library.store import (
+    SHARED,
+    AddResult,
+    ArticleRow,
+    Schedule,
+    Store,
+    Thread,
+    content_hash,
+    hours_ago,
+)
 from retrieval import (
     CANDIDATES,
     Answer,
@@ -48,6 +59,10 @@ from retrieval import (
     shared_encoder,
 )
 
+#: Shared links and texts asked about (not added) kept for the next question, and for how long.
+LOOKED_UP_ARTICLES = 32
+LOOKED_UP_SECONDS = 30 * 60
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 #: How long a reply to one of the bot's answers still continues that conversation.
 THREAD_DAYS = 7
 #: How far back the first daily briefing reaches: the day before /schedule.
@@ -60,7 +75,7 @@ BACKFILL_BATCH = 16
 class SingleReply:
     """An answer from one article (citations are sentence numbers of that article)."""
 
-    article_id: int
+    article_id: int | None  #: None: an article looked up for questions, not in the library
     article: Article
     answer: Answer
 
@@ -119,6 +134,8 @@ class Library:
         self._backfilling: threading.Thread | None = None
         #: Where adding articles runs (see library/ingestion.py).
         self.ingestion = IngestionQueue()
+        #: Articles of shared messages asked about, not added (``look_up``).
+        self._looked_up = TimedCache(LOOKED_UP_ARTICLES, LOOKED_UP_SECONDS)
 
     # -- set-up -----------------------------------------------------------------------
 
@@ -249,6 +266,8 @@ class Library:
         """Keep which article the bot's answer (these messages) came from, for replies to it;
         answers older than ``THREAD_DAYS`` are forgotten."""
         if isinstance(reply, SingleReply):
+            if reply.article_id is None:
+                return  # looked up, not stored: a reply to it starts afresh
             article_id, question = reply.article_id, reply.answer.question
         elif reply.answer.best is not None and not reply.abstained:
             article_id, question = reply.answer.best.key, reply.answer.question
@@ -270,6 +289,30 @@ class Library:
         index = self.index(thread.article_id)
         result = answer(index, with_context(question, thread.question))
         return SingleReply(thread.article_id, index.article, replace(result, question=question))
+
+    # -- articles looked up, not added ----------------------------------------------------
+
+    async def look_up(self, payload: str) -> ArticleIndex:
+        """The article a shared message holds (its link, fetched with /add's guard and
+        limits, or its own text), kept a while for the next question; never stored."""
+        key = payload if _URL.match(payload) else content_hash(payload)
+        found = self._looked_up.get(key)
+        if found is not None:
+            return found
+        if _URL.match(payload):
+            extracted = await self.fetch(payload)
+            text, name, metadata = extracted.text, "the shared link", extracted.metadata()
+        else:
+            text, name, metadata = payload, "the shared message", {}
+        # Splitting and indexing a long text takes a while: never on the event loop.
+        index = await asyncio.to_thread(
+            lambda: ArticleIndex(parse_article(text, name=name, **metadata))
+        )
+        self._looked_up.put(key, index)
+        return index
+
+    def ask_about(self, index: ArticleIndex, question: str) -> SingleReply:
+        return SingleReply(None, index.article, answer(index, question))
 
     def article(self, article_id: int) -> Article:
         return self.index(article_id).article
@@ -347,6 +390,10 @@ class Library:
         existing = self.store.find_url(chat_id, url)
         if existing is not None:
             return KnownUrl(existing)
+        return await self.fetch(url)
+
+    async def fetch(self, url: str) -> Extracted:
+        """The page's article, fetched through the address guard within /add's limits."""
         fetched = await fetch(url, allow_hosts=self.allow_hosts)
         # Extraction of a 2 MB page takes seconds: never on the event loop, where
         # it would freeze every chat.

@@ -13,6 +13,7 @@ from library.service import Library
 from retrieval.seeds import seed_paths
 from tests.bot.fake_bot_api import FakeBotApi
 from tests.bot.updates import settings_for
+from tests.library.web_server import WebServer
 
 
 @pytest.fixture
@@ -31,6 +32,26 @@ def api() -> Iterator[FakeBotApi]:
 
 @pytest.fixture
 async def app(api: FakeBotApi, library: Library, tmp_path: Path) -> AsyncIterator[Application]:
+    application = build_application(settings_for(api, tmp_path), library)
+    await application.initialize()
+    api.clear()
+    yield application
+    await application.shutdown()
+
+
+@pytest.fixture
+def site() -> Iterator[WebServer]:
+    """A news site on 127.0.0.1 (tests/library/web_server.py)."""
+    with WebServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def web_app(
+    api: FakeBotApi, library: Library, tmp_path: Path, site: WebServer
+) -> AsyncIterator[Application]:
+    """The bot with the 127.0.0.1 test site exempted from the internal-address guard."""
+    library.allow_hosts = frozenset({"127.0.0.1"})
     application = build_application(settings_for(api, tmp_path), library)
     await application.initialize()
     api.clear()

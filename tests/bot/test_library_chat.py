@@ -7,7 +7,7 @@ import pytest
 from bot.app import build_application
 from library.service import Library
 from tests.bot.updates import GROUP, USER, feed, group_message, message, settings_for
-from tests.library.web_server import STORY_SENTENCES, STORY_TITLE, WebServer
+from tests.library.web_server import STORY_SENTENCES, STORY_TITLE
 
 FERRY = "\n".join(STORY_SENTENCES)
 BAKERY = (
@@ -188,23 +188,6 @@ async def test_group_files_without_add_caption_are_ignored(app, api):
 
 
 # -- adding by URL ------------------------------------------------------------------------
-
-
-@pytest.fixture
-def site():
-    with WebServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def web_app(api, library, tmp_path, site):
-    """The bot with the 127.0.0.1 test site exempted from the internal-address guard."""
-    library.allow_hosts = frozenset({"127.0.0.1"})
-    application = build_application(settings_for(api, tmp_path), library)
-    await application.initialize()
-    api.clear()
-    yield application
-    await application.shutdown()
 
 
 async def test_url_is_fetched_extracted_and_briefed(web_app, api, site):

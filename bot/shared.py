@@ -1,0 +1,57 @@
+"""A forwarded message or a bare link in a private chat: "Add it" or "Ask about it".
+
+People share a story before they know what they want from it. Instead of
+reading a link as a question, the bot offers both: "Add it" adds it to the
+chat's library as ``/add`` would (``library_handlers.add_shared``); "Ask about
+it" asks for a question, and a reply with one is answered from the shared
+article without adding it (``handlers.answer_question``). In groups the same
+questions are asked by replying to the shared message and mentioning the bot.
+"""
+
+from __future__ import annotations
+
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot import texts
+from bot.replies import ASKING, ASKING_KEPT, link_or_text, send_reply, shared_payload
+from bot.state import Context
+
+ADD = "shared:add"
+ASK = "shared:ask"
+CHOICES = InlineKeyboardMarkup(
+    [
+        [
+            InlineKeyboardButton(texts.ADD_IT, callback_data=ADD),
+            InlineKeyboardButton(texts.ASK_ABOUT_IT, callback_data=ASK),
+        ]
+    ]
+)
+
+
+async def offer_choices(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or link_or_text(message) is None:
+        return
+    await message.reply_text(texts.SHARED_CHOICE, reply_markup=CHOICES, do_quote=True)
+
+
+async def ask_shared(update: Update, context: Context) -> None:
+    """The "Ask about it" button: prompt for a question, remembering what it is about."""
+    query = update.callback_query
+    if query is None or update.effective_chat is None:
+        return
+    await query.answer()
+    payload = shared_payload(query.message)
+    if payload is None:
+        await send_reply(update, [texts.SHARED_GONE])
+        return
+    prompt = await context.bot.send_message(
+        update.effective_chat.id,
+        texts.SHARED_ASK_PROMPT,
+        reply_markup=ForceReply(input_field_placeholder=texts.SHARED_ASK_PLACEHOLDER),
+    )
+    if context.chat_data is not None:
+        asking: dict[int, str] = context.chat_data.setdefault(ASKING, {})
+        asking[prompt.message_id] = payload
+        for old in list(asking)[:-ASKING_KEPT]:
+            del asking[old]

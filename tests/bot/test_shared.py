@@ -1,0 +1,108 @@
+"""Questions about a shared link or text: answered from it, never added unasked; in private
+chats a forward or a bare link offers "Add it / Ask about it"."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+from tests.bot.fake_bot_api import BOT_USERNAME
+from tests.bot.updates import GROUP, USER, feed, group_message, mention, message
+from tests.library.web_server import STORY_TITLE
+
+MEMBER = {"id": 3333, "is_bot": False, "first_name": "Lin"}
+TRAM = (
+    "The city council voted 31 to 12 on Tuesday to build a new tram line linking the central "
+    "station with the airport. The line will cost 420 million euros, most of it paid by the "
+    "regional government. It will run for 14 kilometres and have nine stops."
+)
+_callbacks = itertools.count(1)
+
+
+def shared_in_group(text: str) -> dict:
+    """A member's message as Telegram nests it in a reply to it."""
+    return {
+        "message_id": 501,
+        "date": int(time.time()),
+        "chat": GROUP,
+        "from": MEMBER,
+        "text": text,
+    }
+
+
+def button(api, data: str) -> dict:
+    """The user pressing a button under the bot's last message."""
+    offer = api.sent_messages[-1]
+    return {
+        "update_id": 9000 + next(_callbacks),
+        "callback_query": {
+            "id": "cq",
+            "from": USER,
+            "chat_instance": "ci",
+            "data": data,
+            "message": offer,
+        },
+    }
+
+
+async def test_a_group_question_replying_to_a_shared_text_is_answered_from_it(app, api):
+    question = mention("How much will it cost?")
+    question["message"]["reply_to_message"] = shared_in_group(TRAM)
+    await feed(app, question)
+    (text,) = api.sent_texts()
+    assert "420 million euros" in text and "[2]" in text
+    api.clear()
+    await feed(app, group_message("/articles"))
+    assert "tram" not in api.sent_texts()[0].lower()  # asked about, not added
+
+
+async def test_ask_command_replying_to_a_shared_link_fetches_it_once(web_app, api, site):
+    shared = shared_in_group(f"Look: {site.url('/news/ferry-terminal')}")
+    shared["entities"] = [{"type": "url", "offset": 6, "length": len(shared["text"]) - 6}]
+    for question in ("How much will the terminal cost?", "Who opposed the plan?"):
+        await feed(
+            web_app,
+            group_message(f"/ask@{BOT_USERNAME} {question}", reply_to=shared),
+        )
+    first, second = api.sent_texts()
+    assert "85 million pounds" in first and STORY_TITLE in first
+    assert "fishermen" in second
+    assert site.requests.count("/news/ferry-terminal") == 1  # the second one used the cache
+
+
+async def test_a_forward_in_private_offers_add_or_ask_then_answers_the_question(app, api):
+    forwarded = message(
+        TRAM, forward_origin={"type": "hidden_user", "date": 1, "sender_user_name": "X"}
+    )
+    await feed(app, forwarded)
+    (call,) = api.calls_to("sendMessage")
+    assert call.params["text"] == "What should I do with it?"
+    buttons = call.params["reply_markup"]["inline_keyboard"][0]
+    assert [b["text"] for b in buttons] == ["Add it", "Ask about it"]
+    api.sent_messages[-1]["reply_to_message"] = forwarded["message"]  # as Telegram shows it
+    await feed(app, button(api, "shared:ask"))
+    prompt = api.sent_messages[-1]
+    assert prompt["text"].startswith("What would you like to know about it?")
+    api.clear()
+    await feed(app, message("How many stops will it have?", reply_to=prompt))
+    (answer,) = api.sent_texts()
+    assert "nine stops" in answer
+
+
+async def test_a_bare_link_in_private_can_be_added_with_the_button(web_app, api, site):
+    link = message(site.url("/news/ferry-terminal"))
+    await feed(web_app, link)
+    assert api.sent_texts() == ["What should I do with it?"]
+    api.sent_messages[-1]["reply_to_message"] = link["message"]
+    await feed(web_app, button(api, "shared:add"))
+    assert api.sent_texts()[-1].startswith(f"Added as article <b>2</b>: {STORY_TITLE}")
+
+
+async def test_a_button_whose_message_telegram_no_longer_shows_says_so(app, api):
+    await feed(
+        app,
+        message(TRAM, forward_origin={"type": "hidden_user", "date": 1, "sender_user_name": "X"}),
+    )
+    api.clear()
+    await feed(app, button(api, "shared:add"))  # no reply_to_message: the original is gone
+    assert api.sent_texts() == ["I can't see that message any more. Please send it again."]
