@@ -205,16 +205,19 @@ async def answer_question(update: Update, context: Context, question: str, kind:
 
 
 def _asked_about(message: Message, context: Context) -> str | None:
-    """The link or text a question is about when it replies to a shared message (groups),
-    or to the bot's "what would you like to know?" prompt (private chats)."""
+    """The link or text a question is about when it replies to a shared message or to a
+    channel's post (groups), or to the bot's "what would you like to know?" prompt."""
     replied = message.reply_to_message
-    if replied is None or replied.from_user is None:
+    if replied is None:
         return None
-    if replied.from_user.id == context.bot.id:
+    if replied.from_user is not None and replied.from_user.id == context.bot.id:
         prompts = (context.chat_data or {}).get(ASKING, {})
         return prompts.get(replied.message_id)
     if message.chat.type == ChatType.PRIVATE:
         return None
+    if replied.is_automatic_forward:
+        # A comment under a channel's post (in its discussion group): the post, however short.
+        return link_or_text(replied)
     return link_or_text(replied, min_text=SHARED_TEXT_MIN)
 
 

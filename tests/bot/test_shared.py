@@ -106,3 +106,40 @@ async def test_a_button_whose_message_telegram_no_longer_shows_says_so(app, api)
     api.clear()
     await feed(app, button(api, "shared:add"))  # no reply_to_message: the original is gone
     assert api.sent_texts() == ["I can't see that message any more. Please send it again."]
+
+
+# -- channel comments -------------------------------------------------------------------
+
+CHANNEL = {"id": -1009990001, "type": "channel", "title": "City News"}
+TELEGRAM = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
+
+
+def channel_post(text: str) -> dict:
+    """A channel's post as Telegram forwards it into the channel's discussion group."""
+    return {
+        "message_id": 610,
+        "date": int(time.time()),
+        "chat": GROUP,
+        "from": TELEGRAM,
+        "sender_chat": CHANNEL,
+        "is_automatic_forward": True,
+        "text": text,
+    }
+
+
+async def test_a_comment_under_a_channel_post_is_answered_from_the_post(app, api):
+    comment = mention("How many stops will it have?")
+    comment["message"]["reply_to_message"] = channel_post(TRAM)
+    await feed(app, comment)
+    (text,) = api.sent_texts()
+    assert "nine stops" in text and "[3]" in text
+
+
+async def test_channel_posts_forwarded_into_the_group_never_trigger_a_reply(app, api):
+    for text in (f"@{BOT_USERNAME} how many troops are in Syria?", f"/ask@{BOT_USERNAME} troops?"):
+        post = channel_post(text)
+        entity_type = "mention" if text.startswith("@") else "bot_command"
+        length = len(BOT_USERNAME) + 1 if text.startswith("@") else len(text.split()[0])
+        post["entities"] = [{"type": entity_type, "offset": 0, "length": length}]
+        await feed(app, {"update_id": 7000 + len(text), "message": post})
+    assert api.sent_texts() == []
