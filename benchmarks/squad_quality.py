@@ -36,6 +36,7 @@ from benchmarks.squad import DEFAULT_PATH, SquadArticle, hits, indexed, load_squ
 from retrieval import ArticleIndex, answer
 from retrieval.analysis import analyze
 from retrieval.answer_types import AnswerType, answer_type
+from retrieval.answers import NEAR_MISS_BELOW
 from retrieval.highlight import BOLDED, find_highlight
 from retrieval.ranking import Models
 
@@ -84,6 +85,10 @@ class Tally:
         self.bold: dict[AnswerType, list[bool]] = defaultdict(list)
         self.bold_exact: dict[AnswerType, list[bool]] = defaultdict(list)
         self.typed: dict[AnswerType, int] = defaultdict(int)
+        #: (best sentence's score, top-1 hit) of every answer to an answerable question
+        self.answered: list[tuple[float, bool]] = []
+        #: best sentence's score of every answer given to an off-topic question (all wrong)
+        self.wrongly_answered: list[float] = []
 
 
 def run_folds(articles: list[SquadArticle], folds: list[learn.Fold], *, semantic: bool) -> Tally:
@@ -103,6 +108,7 @@ def run_folds(articles: list[SquadArticle], folds: list[learn.Fold], *, semantic
             tally.abstained.append(result.abstained)
             if result.abstained:
                 continue
+            tally.answered.append((result.ranked[0].score, bool(found[0])))
             best = result.ranked[0]
             bold = find_highlight(question.text, best.text, best.sentence, every_kind)
             kind = bold.kind if bold else None
@@ -113,7 +119,10 @@ def run_folds(articles: list[SquadArticle], folds: list[learn.Fold], *, semantic
                 tally.bold_exact[kind].append(phrase in golds)
         for other in (o for j, o in enumerate(articles) if j != fold.article):
             for question in other.questions[:: learn.OFF_TOPIC_EVERY]:
-                tally.declined.append(answer(index, question.text, models=models).abstained)
+                off_topic = answer(index, question.text, models=models)
+                tally.declined.append(off_topic.abstained)
+                if not off_topic.abstained:
+                    tally.wrongly_answered.append(off_topic.ranked[0].score)
         for question in entry.questions:
             kind = answer_type(question.text)
             if kind is not None:
@@ -161,7 +170,26 @@ def main(argv: list[str] | None = None) -> int:
                     f"(exact {np.mean(tally.bold_exact[kind]):.3f}), bolded for {len(outcomes)} "
                     f"of {tally.typed[kind]} such questions: {verdict}"
                 )
+            report_strength(tally)
     return 0
+
+
+def report_strength(tally: Tally) -> None:
+    """How right answers are on either side of the near-miss line (``NEAR_MISS_BELOW``, on the
+    best sentence's score) and of a few other lines, so the marker's wording can be checked
+    against what it marks."""
+    score = np.array([c for c, _ in tally.answered])
+    right = np.array([hit for _, hit in tally.answered])
+    wrong = np.array(tally.wrongly_answered)
+    print("strength: answers to answerable questions, by their best sentence's score")
+    for line in sorted({0.3, 0.4, 0.5, 0.6, NEAR_MISS_BELOW}):
+        near = score < line
+        mark = " (shipped)" if line == NEAR_MISS_BELOW else ""
+        print(
+            f"  below {line:.2f}{mark}: {near.mean():.3f} of answers, right {right[near].mean():.3f}"
+            f"; direct right {right[~near].mean():.3f}; off-topic answers below it "
+            f"{int((wrong < line).sum())} of {len(wrong)}"
+        )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from library.store import ArticleRow
 from retrieval import (
     ATTRIBUTION,
     DOESNT_SAY,
+    NEAR_MISS,
     Answer,
     Article,
     Citation,
@@ -71,6 +72,8 @@ def answer_parts(answer: Answer, article: Article) -> list[str]:
             parts.append(f"{texts.CLOSEST} <i>{cited(closest)}</i>")
     else:
         parts = [cited(c, answer.highlight) for c in answer.quoted]
+        if answer.near_miss:
+            parts = [f"<i>{NEAR_MISS}</i>", *parts]
     return [*parts, source_line(article)]
 
 
@@ -87,6 +90,8 @@ def across_parts(result: CollectionAnswer) -> list[str]:
     key = result.best.key
     article = result.best.index.article
     quoted = [cited(c, result.answer.highlight, key) for c in result.answer.quoted]
+    if result.answer.near_miss:
+        quoted = [f"<i>{NEAR_MISS}</i>", *quoted]
     named = f"{article_marker(key)} \u2014 {escape(about(article))}"
     return [*quoted, named, source_line(article)]
 

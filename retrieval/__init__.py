@@ -21,6 +21,7 @@ from retrieval.briefing import brief
 from retrieval.citations import (
     ATTRIBUTION,
     DOESNT_SAY,
+    NEAR_MISS,
     article_marker,
     article_name,
     marker,
@@ -42,6 +43,7 @@ __all__ = [
     "CANDIDATES",
     "DOESNT_SAY",
     "MAX_ARTICLE_BYTES",
+    "NEAR_MISS",
     "Answer",
     "Article",
     "ArticleError",

@@ -30,6 +30,10 @@ CLOSEST_FROM = 0.125
 RUNNER_UP_RATIO = 0.9
 #: Longest question accepted, in characters (Telegram's message limit).
 MAX_QUESTION_CHARS = 4096
+#: A quote whose best sentence the ranker gives less than this probability of holding the
+#: answer is a near miss: renderers say it is the closest the article comes
+#: (``python -m benchmarks.squad_quality`` reports how often each kind is right).
+NEAR_MISS_BELOW = 0.5
 #: Citations always listed, so tools can score rankings even when abstaining.
 MIN_RANKED = 3
 
@@ -61,6 +65,11 @@ class Answer:
         """Plain text: quoted sentences each followed by its ``[n]`` marker; empty when the
         answer abstains (each renderer says so in its own words)."""
         return "" if self.abstained else quoted(self.quoted)
+
+    @property
+    def near_miss(self) -> bool:
+        """Answered, but its best sentence is less likely than not to hold the answer."""
+        return not self.abstained and bool(self.ranked) and self.ranked[0].score < NEAR_MISS_BELOW
 
     @property
     def closest(self) -> Citation | None:

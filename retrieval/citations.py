@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # annotations only: answers.py itself quotes with these helpe
 DOESNT_SAY = "The article doesn't say."
 #: The same, for questions across a library.
 ARTICLES_DONT_SAY = "The articles don't say."
+#: Before an answer whose best sentence is less likely than not to hold the answer.
+NEAR_MISS = "Not a direct answer; the closest the article comes:"
 
 #: Verbs and phrases that attribute a statement to someone ("..., officials said").
 ATTRIBUTION = re.compile(

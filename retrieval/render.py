@@ -9,6 +9,7 @@ from retrieval.article import Article
 from retrieval.citations import (
     ARTICLES_DONT_SAY,
     DOESNT_SAY,
+    NEAR_MISS,
     article_marker,
     marker,
     quoted,
@@ -28,6 +29,12 @@ def source_line(article: Article) -> str:
 def answer_line(answer: Answer) -> str:
     """The quoted sentences with their markers, or that the article doesn't say."""
     return DOESNT_SAY if answer.abstained else answer.text
+
+
+def answer_said(answer: Answer) -> str:
+    """``answer_line`` for people: a near miss says it is the closest the article comes."""
+    line = answer_line(answer)
+    return f"{NEAR_MISS} {line}" if answer.near_miss else line
 
 
 def source_json(article: Article) -> dict[str, Any]:
@@ -50,7 +57,7 @@ def citation_json(citation: Citation) -> dict[str, Any]:
 
 
 def answer_text(answer: Answer, article: Article) -> str:
-    lines = [answer_line(answer)]
+    lines = [answer_said(answer)]
     closest = answer.closest
     if closest is not None:
         lines.append(f"The closest it comes: {quoted([closest])}")
@@ -77,6 +84,7 @@ def answer_json(answer: Answer, article: Article) -> dict[str, Any]:
         "question": answer.question,
         "abstained": answer.abstained,
         "answer": answer_line(answer),
+        "near_miss": answer.near_miss,
         "confidence": round(answer.confidence, 6),
         "highlight": highlight_json(answer),
         "quoted": [citation_json(c) for c in answer.quoted],
@@ -122,7 +130,8 @@ def across_text(result: CollectionAnswer) -> str:
     """An answer from a library, then the source of the article it quotes."""
     if result.best is None or result.answer is None:
         return "The library holds no articles."
-    lines = [across_answer(result)]
+    said = across_answer(result)
+    lines = [f"{NEAR_MISS} {said}" if result.answer.near_miss else said]
     closest = result.answer.closest
     if closest is not None:
         lines.append(f"The closest they come: {quoted([closest], result.best.key)}")
@@ -150,6 +159,7 @@ def across_json(result: CollectionAnswer) -> dict[str, Any]:
         "question": result.question,
         "abstained": result.abstained,
         "answer": across_answer(result),
+        "near_miss": bool(result.answer and result.answer.near_miss),
         "confidence": round(result.answer.confidence, 6) if result.answer else 0.0,
         "highlight": highlight_json(result.answer) if result.answer else None,
         "article": best.key if best else None,

@@ -148,3 +148,12 @@ async def test_stats_are_hidden_from_everyone_else(app, api):
     await feed(app, message("/stats"))
     await feed(app, group_message("/stats"))
     assert api.sent_texts() == ["I don't know that command. /help lists the ones I have."]
+
+
+async def test_a_weak_match_says_it_is_the_closest_the_article_comes(app, api):
+    await feed(app, message("Is America withdrawing its soldiers?"))
+    await feed(app, message("Who declined to comment?"))
+    weak, strong = api.sent_texts()
+    assert weak.startswith("<i>Not a direct answer; the closest the article comes:</i>\n\n")
+    assert "[" in weak  # still quoted and cited
+    assert strong.startswith("Both the U.S. Central Command and the Pentagon declined")
