@@ -27,7 +27,6 @@ from benchmarks.squad import DEFAULT_PATH, hits, indexed, load_squad, normalise
 from library.service import Library
 from retrieval import answer
 from retrieval.seeds import seed_paths
-from retrieval.vectors import model_id
 
 CHAT = 1
 
@@ -49,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             added = library.add(CHAT, entry.article.text, title=entry.article.name)
             vectors = indexed(entry.article).vectors
             assert vectors is not None
-            library.store.save_vectors(added.article_id, model_id(), vectors.to_bytes())
+            library.keep_vectors(added.article_id, vectors)
             ids.append(added.article_id)
         across, alone, right_article, latency = [], [], [], []
         for fold in folds:

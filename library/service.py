@@ -190,6 +190,12 @@ class Library:
         self.store.save_vectors(article_id, model_id(), vectors.to_bytes())
         return True
 
+    def keep_vectors(self, article_id: int, vectors: ArticleVectors) -> None:
+        """Store vectors computed elsewhere (benchmarks reuse one embedding of an article);
+        the article's next question loads them instead of ranking it on words."""
+        self.store.save_vectors(article_id, model_id(), vectors.to_bytes())
+        self._indexes.forget(article_id)
+
     def start_backfill(self) -> None:
         """Run ``backfill`` in a background thread until it is done or ``stop_background``."""
         self._backfilling = threading.Thread(

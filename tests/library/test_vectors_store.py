@@ -132,3 +132,15 @@ def test_a_database_from_before_vectors_is_migrated_and_backfilled(tmp_path):
         assert version == len(MIGRATIONS) == 4
     finally:
         library.store.close()
+
+
+def test_vectors_kept_from_elsewhere_are_used_by_the_next_question(library):
+    article_id = library.add(CHAT, STORY).article_id
+    assert not library.index(article_id).has_vectors  # cached by the add, words only
+    vectors = ArticleIndex(library.store.load(article_id)).embed_all()
+    assert vectors is not None
+    library.keep_vectors(article_id, vectors)
+    index = library.index(article_id)
+    assert index.has_vectors
+    _never_embed(index)
+    assert library.ask_across(CHAT, "How much will the tram line cost?").answer is not None
