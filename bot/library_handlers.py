@@ -16,8 +16,8 @@ from bot.replies import (
     library,
     log_update,
     positive_number,
+    pressed_payload,
     send_reply,
-    shared_payload,
     show_typing,
 )
 from bot.state import Context
@@ -71,15 +71,9 @@ async def add_payload(update: Update, context: Context, payload: str) -> None:
 
 async def add_shared(update: Update, context: Context) -> None:
     """The "Add it" button under a forwarded message or a link sent in a private chat."""
-    query = update.callback_query
-    if query is None:
-        return
-    await query.answer()
-    payload = shared_payload(query.message)
-    if payload is None:
-        await send_reply(update, [texts.SHARED_GONE])
-        return
-    await add_payload(update, context, payload)
+    payload = await pressed_payload(update)
+    if payload is not None:
+        await add_payload(update, context, payload)
 
 
 @admins_only

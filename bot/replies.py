@@ -12,7 +12,7 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
-from bot import render
+from bot import render, texts
 from bot.ratelimit import QuestionLimiter
 from bot.state import Context
 from library.aio import AsyncLibrary
@@ -141,3 +141,16 @@ def shared_payload(offer: object) -> str | None:
     (it replies to the shared message); ``None`` when Telegram no longer shows it."""
     replied = offer.reply_to_message if isinstance(offer, Message) else None
     return link_or_text(replied)
+
+
+async def pressed_payload(update: Update) -> str | None:
+    """For a button under the "Add it / Ask about it" offer: acknowledge the press and
+    return what was shared, or tell the user it is gone and return ``None``."""
+    query = update.callback_query
+    if query is None:
+        return None
+    await query.answer()
+    payload = shared_payload(query.message)
+    if payload is None:
+        await send_reply(update, [texts.SHARED_GONE])
+    return payload

@@ -13,7 +13,7 @@ from __future__ import annotations
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import texts
-from bot.replies import ASKING, ASKING_KEPT, link_or_text, send_reply, shared_payload
+from bot.replies import ASKING, ASKING_KEPT, link_or_text, pressed_payload
 from bot.state import Context
 
 ADD = "shared:add"
@@ -37,13 +37,8 @@ async def offer_choices(update: Update, context: Context) -> None:
 
 async def ask_shared(update: Update, context: Context) -> None:
     """The "Ask about it" button: prompt for a question, remembering what it is about."""
-    query = update.callback_query
-    if query is None or update.effective_chat is None:
-        return
-    await query.answer()
-    payload = shared_payload(query.message)
-    if payload is None:
-        await send_reply(update, [texts.SHARED_GONE])
+    payload = await pressed_payload(update)
+    if payload is None or update.effective_chat is None:
         return
     prompt = await context.bot.send_message(
         update.effective_chat.id,

@@ -116,15 +116,8 @@ TELEGRAM = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
 
 def channel_post(text: str) -> dict:
     """A channel's post as Telegram forwards it into the channel's discussion group."""
-    return {
-        "message_id": 610,
-        "date": int(time.time()),
-        "chat": GROUP,
-        "from": TELEGRAM,
-        "sender_chat": CHANNEL,
-        "is_automatic_forward": True,
-        "text": text,
-    }
+    forwarded = {"from": TELEGRAM, "sender_chat": CHANNEL, "is_automatic_forward": True}
+    return shared_in_group(text) | forwarded | {"message_id": 610}
 
 
 async def test_a_comment_under_a_channel_post_is_answered_from_the_post(app, api):
