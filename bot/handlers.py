@@ -174,9 +174,6 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     chat_id = chat_id_of(update)
     message = update.effective_message
     shared = _asked_about(message, context) if message is not None else None
-    if shared is not None:
-        await _answer_about(update, context, shared, question, kind)
-        return
     thread = await _thread_of(message, context) if message is not None else None
     if thread is not None and await _show_referenced_sentence(update, context, thread, question):
         log_update(update, "follow-up source", started)
@@ -185,6 +182,9 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     if not analyze(with_context(question, thread.question) if thread else question):
         await send_reply(update, [texts.NO_TERMS.format(example=escape(EXAMPLES[0]))])
         log_update(update, kind, started, abstained=True)
+        return
+    if shared is not None:
+        await _answer_about(update, context, shared, question, kind)
         return
     typing = TypingIfSlow(update)
     try:

@@ -45,6 +45,14 @@ def button(api, data: str) -> dict:
     }
 
 
+async def test_a_bare_mention_replying_to_a_shared_text_asks_for_a_question(app, api):
+    nothing = mention("?")
+    nothing["message"]["reply_to_message"] = shared_in_group(TRAM)
+    await feed(app, nothing)
+    (text,) = api.sent_texts()
+    assert text.startswith("I couldn't find anything to look up in that.")
+
+
 async def test_a_group_question_replying_to_a_shared_text_is_answered_from_it(app, api):
     question = mention("How much will it cost?")
     question["message"]["reply_to_message"] = shared_in_group(TRAM)
