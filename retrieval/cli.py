@@ -12,8 +12,10 @@ with an ``open_database`` function: the arrow points down, never back up.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -54,8 +56,21 @@ def main(
 
 
 def _index(args: argparse.Namespace) -> ArticleIndex:
-    path = args.article if args.article is not None else default_article_path()
-    return ArticleIndex(load_article(path))
+    path = Path(args.article if args.article is not None else default_article_path())
+    try:
+        found = path.stat()
+    except OSError:
+        found = None
+    if found is None or not stat.S_ISREG(found.st_mode):
+        return ArticleIndex(load_article(path))  # a pipe or device is read afresh every time
+    return _indexed(str(path.resolve()), found.st_mtime_ns, found.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _indexed(path: str, mtime_ns: int, size: int) -> ArticleIndex:
+    """An unchanged file is indexed (and embedded) once per process: ``main`` may be called
+    many times in one (tests, notebooks), and embedding the seed alone takes most of a second."""
+    return ArticleIndex(load_article(Path(path)))
 
 
 def _library(args: argparse.Namespace) -> AnswerAcross:
