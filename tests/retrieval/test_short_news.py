@@ -28,7 +28,7 @@ def test_the_set_is_what_the_issue_asked_for():
 
 
 def test_most_questions_are_answered_from_the_right_sentence(verdicts):
-    # Measured at shipping: 0.867 right, 0.844 off-topic declined (README has the figures).
+    # Measured at shipping: 0.867 right, 0.844 off-topic declined (docs/retrieval.md has the figures).
     right = sum(verdicts.answered_right) / len(verdicts.answered_right)
     assert right >= 0.84, "\n".join(verdicts.misses)
 
