@@ -41,6 +41,7 @@ from bot.ratelimit import QuestionLimiter
 from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context
 from bot.stats import Stats, stats_command
 from library.aio import AsyncLibrary
+from library.fetch import WEB_LINK
 from library.service import Library
 from retrieval import seed_paths
 
@@ -49,7 +50,7 @@ log = logging.getLogger("bot.app")
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits are ignored by design
 #: In groups a file is added only when its caption starts with /add; other files are chatter.
 _CAPTION_ADD = filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
-_BARE_LINK = filters.Regex(r"^\s*https?://\S+\s*$")
+_BARE_LINK = filters.Regex(rf"^\s*{WEB_LINK.pattern}\s*$")
 
 
 def open_library(settings: Settings) -> Library:

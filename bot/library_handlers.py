@@ -23,12 +23,12 @@ from bot.replies import (
 from bot.state import Context
 from library.errors import LibraryError
 from library.extract import Extracted
+from library.fetch import is_web_link
 from library.ingestion import Busy
 from library.service import KnownUrl
 from retrieval import MAX_ARTICLE_BYTES, RetrievalError
 
 ADD_BRIEF_SENTENCES = 3
-_URL = re.compile(r"^https?://\S+$", re.I)
 #: Anything else that looks like a link (file:, ftp:, javascript:...): refused, not stored as text.
 _OTHER_LINK = re.compile(r"^([a-z][a-z0-9+.-]*://|(javascript|data|mailto|file):)\S*$", re.I)
 _FILE_TYPES = (".txt", ".md", ".html", ".htm")
@@ -56,7 +56,7 @@ async def add_command(update: Update, context: Context) -> None:
 
 async def add_payload(update: Update, context: Context, payload: str) -> None:
     """Add a link or a text to the chat's library (from /add, or the "Add it" button)."""
-    is_url = _URL.match(payload) is not None
+    is_url = is_web_link(payload)
     if not is_url and _OTHER_LINK.match(payload):
         await send_reply(update, [texts.WEB_LINKS_ONLY])
         return

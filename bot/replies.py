@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 
 from telegram import Message, MessageEntity, Update
@@ -16,6 +15,7 @@ from bot import render, texts
 from bot.ratelimit import QuestionLimiter
 from bot.state import Context
 from library.aio import AsyncLibrary
+from library.fetch import is_web_link
 
 log = logging.getLogger("bot.updates")
 
@@ -26,7 +26,6 @@ SHARED_TEXT_MIN = 200
 #: chat_data key: the bot's "what would you like to know?" prompts -> what was shared.
 ASKING = "asking"
 ASKING_KEPT = 20  #: prompts remembered per chat
-_BARE_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
 def library(context: Context) -> AsyncLibrary:
@@ -129,9 +128,9 @@ def link_or_text(message: Message | None, *, min_text: int = 0) -> str | None:
         entities = {}
     for entity, value in entities.items():
         url = entity.url if entity.type == MessageEntity.TEXT_LINK else value
-        if url and _BARE_URL.fullmatch(url):
+        if url and is_web_link(url):
             return url
-    if _BARE_URL.fullmatch(text):
+    if is_web_link(text):
         return text
     return text if text and len(text) >= max(min_text, 1) else None
 

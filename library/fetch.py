@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
@@ -33,6 +34,13 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 DEADLINE = 10.0
 USER_AGENT = "newsbot/0.1 (+article fetcher for a Telegram Q&A bot)"
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown")
+#: A web link, as people paste one; a text that is nothing else is a link to fetch.
+WEB_LINK = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+def is_web_link(text: str) -> bool:
+    """Whether the whole text is one http(s) link (what ``/add`` fetches rather than stores)."""
+    return WEB_LINK.fullmatch(text) is not None
 
 
 #: Host name and port to the addresses it resolves to; the system resolver by default.

@@ -16,7 +16,6 @@ vectors are not stored yet is ranked on words until they are.
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
@@ -25,7 +24,7 @@ from pathlib import Path
 from library.cache import IndexCache, TimedCache
 from library.conversation import with_context
 from library.extract import Extracted, extract_file, extract_html
-from library.fetch import fetch
+from library.fetch import fetch, is_web_link
 from library.ingestion import IngestionQueue
 from library.store import (
     SHARED,
@@ -62,7 +61,6 @@ from retrieval import (
 #: Shared links and texts asked about (not added) kept for the next question, and for how long.
 LOOKED_UP_ARTICLES = 32
 LOOKED_UP_SECONDS = 30 * 60
-_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 #: How long a reply to one of the bot's answers still continues that conversation.
 THREAD_DAYS = 7
 #: How far back the first daily briefing reaches: the day before /schedule.
@@ -301,11 +299,12 @@ class Library:
     async def look_up(self, payload: str) -> ArticleIndex:
         """The article a shared message holds (its link, fetched with /add's guard and
         limits, or its own text), kept a while for the next question; never stored."""
-        key = payload if _URL.match(payload) else content_hash(payload)
+        link = is_web_link(payload)
+        key = payload if link else content_hash(payload)
         found = self._looked_up.get(key)
         if found is not None:
             return found
-        if _URL.match(payload):
+        if link:
             extracted = await self.fetch(payload)
             text, name, metadata = extracted.text, "the shared link", extracted.metadata()
         else:
