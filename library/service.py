@@ -277,8 +277,9 @@ class Library:
             article_id, question = reply.answer.best.key, reply.answer.question
         else:
             return  # no article answered: a reply to it starts afresh
-        self.store.remember_answer(chat_id, message_ids, article_id, question)
-        self.store.forget_answers_before(hours_ago(24 * THREAD_DAYS))
+        self.store.remember_answer(
+            chat_id, message_ids, article_id, question, forget_before=hours_ago(24 * THREAD_DAYS)
+        )
 
     def thread(self, chat_id: int, message_id: int) -> Thread | None:
         """What the bot's message answered, while the chat may still see that article."""

@@ -314,15 +314,23 @@ class Store:
     # -- conversations ----------------------------------------------------------------
 
     def remember_answer(
-        self, chat_id: int, message_ids: Sequence[int], article_id: int, question: str
+        self,
+        chat_id: int,
+        message_ids: Sequence[int],
+        article_id: int,
+        question: str,
+        *,
+        forget_before: str,
     ) -> None:
-        """Record that these messages of the bot answered ``question`` from the article."""
+        """Record that these messages of the bot answered ``question`` from the article, and
+        forget answers sent before ``forget_before``, in one transaction (one fsync)."""
         with self._transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO answers (chat_id, message_id, article_id, question,"
                 " sent_at) VALUES (?, ?, ?, ?, ?)",
                 [(chat_id, m, article_id, question, now()) for m in message_ids],
             )
+            db.execute("DELETE FROM answers WHERE sent_at < ?", (forget_before,))
 
     def thread(self, chat_id: int, message_id: int) -> Thread | None:
         with self._lock:
@@ -331,10 +339,6 @@ class Store:
                 (chat_id, message_id),
             ).fetchone()
         return Thread(int(row[0]), row[1]) if row else None
-
-    def forget_answers_before(self, cut_off: str) -> int:
-        with self._transaction() as db:
-            return db.execute("DELETE FROM answers WHERE sent_at < ?", (cut_off,)).rowcount
 
     # -- chat settings --------------------------------------------------------------
 
