@@ -83,10 +83,18 @@ async def private_text(update: Update, context: Context) -> None:
         await answer_question(update, context, message.text, "text")
 
 
-async def _thread_of(message: Message, context: Context) -> Thread | None:
-    """The conversation a reply to one of the bot's answers continues, if it is one."""
+def _bots_message_replied_to(message: Message, context: Context) -> Message | None:
+    """The bot's own message that ``message`` replies to, if it replies to one."""
     replied = message.reply_to_message
     if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+        return None
+    return replied
+
+
+async def _thread_of(message: Message, context: Context) -> Thread | None:
+    """The conversation a reply to one of the bot's answers continues, if it is one."""
+    replied = _bots_message_replied_to(message, context)
+    if replied is None:
         return None
     return await library(context).thread(message.chat.id, replied.message_id)
 
@@ -174,7 +182,7 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     chat_id = chat_id_of(update)
     message = update.effective_message
     shared = _asked_about(message, context) if message is not None else None
-    thread = await _thread_of(message, context) if message is not None else None
+    thread = await _thread_of(message, context) if message is not None and shared is None else None
     if thread is not None and await _show_referenced_sentence(update, context, thread, question):
         log_update(update, "follow-up source", started)
         return
@@ -210,9 +218,9 @@ def _asked_about(message: Message, context: Context) -> str | None:
     replied = message.reply_to_message
     if replied is None:
         return None
-    if replied.from_user is not None and replied.from_user.id == context.bot.id:
-        prompts = (context.chat_data or {}).get(ASKING, {})
-        return prompts.get(replied.message_id)
+    prompt = _bots_message_replied_to(message, context)
+    if prompt is not None:
+        return (context.chat_data or {}).get(ASKING, {}).get(prompt.message_id)
     if message.chat.type == ChatType.PRIVATE:
         return None
     if replied.is_automatic_forward:
@@ -279,7 +287,4 @@ def _addressed_question(message: Message, context: Context) -> str | None:
         )
         if mentioned:
             return text.replace(value, " ").strip()
-    replied = message.reply_to_message
-    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
-        return text
-    return None
+    return text if _bots_message_replied_to(message, context) is not None else None
