@@ -89,7 +89,7 @@ def join_vectors(parts: list[Any]) -> Any:
 
 def store_vectors(database: Path, ids: list[int], texts: list[str], samples: int) -> dict[str, Any]:
     """Vectors for every article (joined from paragraph vectors), and the cold embedding cost."""
-    from library.store import Store
+    from library.store import SqliteStore as Store
     from retrieval import parse_article
     from retrieval.semantic import shared_encoder
     from retrieval.vectors import embed_article, model_id
@@ -146,7 +146,7 @@ def fill(database: Path, texts: list[str], cold_samples: int) -> dict[str, Any]:
 
 def pick(store_path: Path, ids: list[int], questions: list[dict[str, Any]]) -> None:
     """Give each questioned article its own chat with that article active (as after /use N)."""
-    from library.store import Store
+    from library.store import SqliteStore as Store
 
     store = Store.open(store_path)
     for offset, q in enumerate(questions):

@@ -37,7 +37,7 @@ from bot.config import Settings
 from bot.errors import on_error
 from bot.health import HEARTBEAT_SECONDS, PollingPulse, beat, stop_beating
 from bot.inline import inline_query
-from bot.ratelimit import QuestionLimiter
+from bot.ratelimit import QuestionLimiter, SharedQuestionLimiter
 from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context
 from bot.stats import Stats, stats_command
 from library.aio import AsyncLibrary
@@ -54,7 +54,8 @@ _BARE_LINK = filters.Regex(rf"^\s*{WEB_LINK.pattern}\s*$")
 
 
 def open_library(settings: Settings) -> Library:
-    """The database at ``settings.db_path`` with the shipped articles stored in it.
+    """The database at ``settings.db_path`` (a SQLite file, or PostgreSQL that replicas
+    share) with the shipped articles stored in it.
 
     Raises ``StoreError`` (unusable database) or ``RetrievalError`` (bad seed file).
     """
@@ -110,7 +111,11 @@ def build_application(
     state.stats = Stats()
     state.polling_pulse = pulse
     state.mode = "webhook" if settings.webhook_url else "polling"
-    state.limiter = QuestionLimiter(settings.questions_per_minute)
+    state.limiter = (
+        SharedQuestionLimiter(state.library, settings.questions_per_minute)
+        if state.library.replicated
+        else QuestionLimiter(settings.questions_per_minute)
+    )
     register_handlers(application)
     return application
 

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from library.backend import is_postgres
+
 DEFAULT_API_URL = "https://api.telegram.org"
 
 
@@ -31,7 +33,8 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = None
-    db_path: Path = field(default_factory=lambda: default_db_path(os.environ))
+    #: a SQLite file, or a ``postgresql://`` URL that several replicas share
+    db_path: Path | str = field(default_factory=lambda: default_db_path(os.environ))
     admins_only: bool = True  #: in groups, only administrators add, remove and schedule
     fetch_allow_hosts: frozenset[str] = frozenset()  #: hosts exempt from the private-address guard
     index_cache_size: int = 256
@@ -87,7 +90,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_listen=env.get("NEWSBOT_WEBHOOK_LISTEN", "0.0.0.0"),
         webhook_port=_int(env, "NEWSBOT_WEBHOOK_PORT", 8443),
         webhook_secret=webhook_secret,
-        db_path=Path(env["NEWSBOT_DB"]) if env.get("NEWSBOT_DB") else default_db_path(env),
+        db_path=_database(env),
         admins_only=_flag(env, "NEWSBOT_ADMINS_ONLY", True),
         fetch_allow_hosts=frozenset(
             h.strip() for h in env.get("NEWSBOT_FETCH_ALLOW_HOSTS", "").split(",") if h.strip()
@@ -105,6 +108,14 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 def _local(url: str) -> bool:
     """Plain http is accepted only for a local test server (Telegram itself requires https)."""
     return url.startswith(("http://127.0.0.1", "http://localhost"))
+
+
+def _database(env: Mapping[str, str]) -> Path | str:
+    """``NEWSBOT_DB``: a PostgreSQL URL as given, else a file path; unset, the default file."""
+    value = env.get("NEWSBOT_DB", "").strip()
+    if not value:
+        return default_db_path(env)
+    return value if is_postgres(value) else Path(value)
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:

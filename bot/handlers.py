@@ -172,7 +172,7 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     the article that answer came from (a sentence number shows that sentence)."""
     started = time.perf_counter()
     user = update.effective_user
-    verdict = limiter(context).check(user.id) if user else Verdict.ALLOW
+    verdict = await limiter(context).admit(user.id) if user else Verdict.ALLOW
     if verdict is Verdict.DROP:
         return
     if verdict is Verdict.NOTIFY:

@@ -29,7 +29,7 @@ async def inline_query(update: Update, context: Context) -> None:
     if query is None:
         return
     started = time.perf_counter()
-    if limiter(context).check(query.from_user.id) is not Verdict.ALLOW:
+    if await limiter(context).admit(query.from_user.id) is not Verdict.ALLOW:
         await query.answer([], cache_time=0)
         return
     shelf = library(context)

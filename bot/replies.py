@@ -12,7 +12,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
 from bot import render, texts
-from bot.ratelimit import QuestionLimiter
+from bot.ratelimit import QuestionLimiter, SharedQuestionLimiter
 from bot.state import Context
 from library.aio import AsyncLibrary
 from library.fetch import is_web_link
@@ -37,7 +37,7 @@ def chat_id_of(update: Update) -> int:
     return update.effective_chat.id if update.effective_chat else 0
 
 
-def limiter(context: Context) -> QuestionLimiter:
+def limiter(context: Context) -> QuestionLimiter | SharedQuestionLimiter:
     return context.bot_data.limiter
 
 

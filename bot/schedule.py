@@ -102,6 +102,12 @@ async def daily_briefing(context: Context) -> None:
         return
     chat_id = job.chat_id
     shelf = library(context)
+    if not await shelf.claim_briefing(chat_id, dt.datetime.now(dt.UTC)):
+        # Today's is taken: another replica sharing the database (or a second job) has it,
+        # or the chat unscheduled meanwhile (due_briefing below would then say so).
+        if not (await shelf.due_briefing(chat_id, now())).scheduled:
+            job.schedule_removal()
+        return
     due = await shelf.due_briefing(chat_id, now())
     if not due.scheduled:  # unscheduled meanwhile (e.g. by another process)
         job.schedule_removal()

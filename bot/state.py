@@ -17,7 +17,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.health import PollingPulse
-    from bot.ratelimit import QuestionLimiter
+    from bot.ratelimit import QuestionLimiter, SharedQuestionLimiter
     from bot.stats import Stats
     from library.aio import AsyncLibrary
 
@@ -28,7 +28,7 @@ class BotData:
     library: AsyncLibrary  #: the bot's only door to articles
     settings: Settings
     stats: Stats
-    limiter: QuestionLimiter
+    limiter: QuestionLimiter | SharedQuestionLimiter  #: shared when replicas share the store
     #: The getUpdates request object; its last good poll feeds the health file.
     polling_pulse: PollingPulse | None = None
     mode: Literal["polling", "webhook"] = "polling"

@@ -6,9 +6,10 @@ from the bot's database on the command line. This layer imports ``retrieval``
 never imports it.
 """
 
+from library.backend import Store, open_store
 from library.errors import FetchError, LibraryError, StoreError
 from library.service import Library
-from library.store import AddResult, ArticleRow, Store
+from library.store import AddResult, ArticleRow, SqliteStore
 
 __all__ = [
     "AddResult",
@@ -16,6 +17,8 @@ __all__ = [
     "FetchError",
     "Library",
     "LibraryError",
+    "SqliteStore",
     "Store",
     "StoreError",
+    "open_store",
 ]

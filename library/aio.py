@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import datetime
 
 from library.extract import Extracted
 from library.service import DueBriefing, KnownUrl, Library, Reply, SingleReply
@@ -133,11 +134,26 @@ class AsyncLibrary:
     async def clear_schedule(self, chat_id: int) -> bool:
         return await asyncio.to_thread(self._library.clear_schedule, chat_id)
 
+    async def claim_briefing(self, chat_id: int, at: datetime) -> bool:
+        return await asyncio.to_thread(self._library.claim_briefing, chat_id, at)
+
     async def due_briefing(self, chat_id: int, until: str) -> DueBriefing:
         return await asyncio.to_thread(self._library.due_briefing, chat_id, until)
 
     async def briefed(self, chat_id: int, due: DueBriefing) -> None:
         await asyncio.to_thread(self._library.briefed, chat_id, due)
+
+    # -- shared question limits -----------------------------------------------------------
+
+    @property
+    def replicated(self) -> bool:
+        return self._library.replicated
+
+    async def count_question(self, user_id: int, window_seconds: float) -> int:
+        return await asyncio.to_thread(self._library.count_question, user_id, window_seconds)
+
+    async def told_of_limit(self, user_id: int) -> bool:
+        return await asyncio.to_thread(self._library.told_of_limit, user_id)
 
     # -- background work ----------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from library.backend import redacted
 from library.errors import StoreError
 from library.service import Library
 from retrieval import CollectionAnswer, RetrievalError
@@ -20,14 +21,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return retrieval_main(argv, prog="python -m library", open_database=open_database)
 
 
-def open_database(path: Path, chat_id: int) -> AnswerAcross:
-    """One chat's library in the database at ``path``; refused in one line when unusable."""
+def open_database(path: Path | str, chat_id: int) -> AnswerAcross:
+    """One chat's library in the database at ``path`` (a SQLite file or a PostgreSQL URL);
+    refused in one line when unusable."""
     try:
         shelf = Library.open(path)
     except StoreError as error:
         raise RetrievalError(str(error)) from None
     if not shelf.articles(chat_id):
-        raise RetrievalError(f"{path}: chat {chat_id} has no articles")
+        raise RetrievalError(f"{redacted(str(path))}: chat {chat_id} has no articles")
 
     def ask(question: str) -> CollectionAnswer:
         return shelf.ask_across(chat_id, question)

@@ -68,6 +68,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX answers_by_age ON answers (sent_at);
     """,
+    # 5: the last daily briefing slot taken, so a briefing is sent once per slot even when
+    # two jobs (or, in PostgreSQL, two replicas) reach it.
+    """
+    ALTER TABLE chat_settings ADD COLUMN briefing_slot TEXT;
+    """,
 )
 
 

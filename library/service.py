@@ -19,10 +19,15 @@ import asyncio
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from library.backend import Store, open_store
 from library.cache import IndexCache, TimedCache
 from library.conversation import with_context
+from library.errors import LibraryError
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch, is_web_link
 from library.ingestion import IngestionQueue
@@ -31,7 +36,7 @@ from library.store import (
     AddResult,
     ArticleRow,
     Schedule,
-    Store,
+    SqliteStore,
     Thread,
     content_hash,
     hours_ago,
@@ -65,6 +70,8 @@ LOOKED_UP_SECONDS = 30 * 60
 THREAD_DAYS = 7
 #: How far back the first daily briefing reaches: the day before /schedule.
 FIRST_WINDOW_HOURS = 24
+#: Articles added to a library question's candidates by meaning (stores that index it).
+SEMANTIC_CANDIDATES = 2
 #: Articles the background backfill reads from the database at a time.
 BACKFILL_BATCH = 16
 
@@ -146,16 +153,18 @@ class Library:
         cache_size: int = 256,
         allow_hosts: Collection[str] = (),
     ) -> Library:
-        """The database at ``path`` (created or migrated), with ``seeds`` stored for every
-        chat and embedded, and the candidate index loaded: ready for the first question.
+        """The database at ``path`` (a SQLite file, or a ``postgresql://`` URL), created or
+        migrated, with ``seeds`` stored for every chat and embedded, and SQLite's candidate
+        index loaded: ready for the first question.
 
         Raises ``StoreError`` (unusable database) or ``RetrievalError`` (a bad seed file).
         """
-        store = Store.open(path)
+        store = open_store(path)
         try:
             library = cls(store, cache_size=cache_size, allow_hosts=allow_hosts)
             library.warm_up(library.add_seeds(seeds))
-            store.term_index()  # loaded now, not on some user's first question
+            if isinstance(store, SqliteStore):
+                store.term_index()  # loaded now, not on some user's first question
         except BaseException:
             store.close()
             raise
@@ -185,13 +194,13 @@ class Library:
         except EmbeddingStopped:
             return False  # shutting down; the backfill embeds it at the next start
         assert vectors is not None
-        self.store.save_vectors(article_id, model_id(), vectors.to_bytes())
+        self.store.save_vectors(article_id, model_id(), vectors.to_bytes(), vectors.context)
         return True
 
     def keep_vectors(self, article_id: int, vectors: ArticleVectors) -> None:
         """Store vectors computed elsewhere (benchmarks reuse one embedding of an article);
         the article's next question loads them instead of ranking it on words."""
-        self.store.save_vectors(article_id, model_id(), vectors.to_bytes())
+        self.store.save_vectors(article_id, model_id(), vectors.to_bytes(), vectors.context)
         self._indexes.forget(article_id)
 
     def start_backfill(self) -> None:
@@ -354,8 +363,15 @@ class Library:
         return answer_across(question, shelved, embed=False, models=models)
 
     def candidates(self, chat_id: int, question: str, limit: int) -> list[int]:
-        """The chat's visible articles that best match the question's words (article BM25)."""
-        return self.store.search(chat_id, analyze(question), limit)
+        """The chat's visible articles that best match the question's words (article BM25),
+        and, where the store keeps a nearest-sentence index (PostgreSQL), the articles of
+        the sentences nearest the question's meaning: a paraphrase shares no word."""
+        found = self.store.search(chat_id, analyze(question), limit)
+        nearest = getattr(self.store, "nearest", None)
+        if nearest is not None:
+            meaning = shared_encoder().encode_question(question).pooled()
+            found += [i for i in nearest(chat_id, meaning, SEMANTIC_CANDIDATES) if i not in found]
+        return found
 
     def brief(self, article_id: int, n: int) -> tuple[Citation, ...]:
         return brief(self.index(article_id), n)
@@ -434,6 +450,41 @@ class Library:
     def clear_schedule(self, chat_id: int) -> bool:
         """True if the chat had a schedule."""
         return self.store.clear_schedule(chat_id)
+
+    def claim_briefing(self, chat_id: int, at: datetime) -> bool:
+        """Take today's daily briefing of the chat (the day as its time zone counts it);
+        False when it was taken already: by another replica sharing the database, or by a
+        second job. A replica killed after the claim and before sending loses that day's
+        briefing rather than risk sending it twice."""
+        schedule = self.store.schedule(chat_id)
+        if schedule is None:
+            return False
+        try:
+            local = at.astimezone(ZoneInfo(schedule.tz))
+        except (ZoneInfoNotFoundError, ValueError):
+            local = at.astimezone(UTC)
+        return self.store.claim_briefing(chat_id, f"{local:%Y-%m-%d} {schedule.time}")
+
+    # -- shared question limits -----------------------------------------------------------
+
+    @property
+    def replicated(self) -> bool:
+        """Whether other processes may share this library (PostgreSQL): per-process
+        state such as question counts must then live in the database."""
+        return not isinstance(self.store, SqliteStore)
+
+    def count_question(self, user_id: int, window_seconds: float) -> int:
+        """Count a question in the shared database; how many the user asked in this window."""
+        return int(self._shared_store().count_question(user_id, window_seconds)[0])
+
+    def told_of_limit(self, user_id: int) -> bool:
+        """True for exactly one caller per window and user: the one that tells them."""
+        return bool(self._shared_store().told_of_limit(user_id))
+
+    def _shared_store(self) -> Any:
+        if not self.replicated:
+            raise LibraryError("question counts are kept in the process with SQLite")
+        return self.store
 
     def due_briefing(self, chat_id: int, until: str) -> DueBriefing:
         """The articles added since the chat's last briefing, up to ``until``; "nothing new"

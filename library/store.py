@@ -1,4 +1,4 @@
-"""Articles and chat settings in SQLite: add, list, load, remove, search, schedule.
+"""Articles and chat settings in SQLite (the default store): add, list, load, remove, search.
 
 Persistence only: articles arrive parsed and analysed (``Library.add`` does
 that once), and leave as rows or rebuilt articles. Every method is short and
@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import numpy as np
 
 from library.db import connect
 from library.errors import MissingArticle
@@ -99,14 +101,14 @@ def _article_row(row: Sequence[object]) -> ArticleRow:
     return ArticleRow(**dict(zip(_ROW_FIELDS, row, strict=True)))  # type: ignore[arg-type]
 
 
-class Store:
+class SqliteStore:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._lock = threading.RLock()
         self._terms: TermIndex | None = None  # built from article_terms on first search
 
     @classmethod
-    def open(cls, path: Path | str) -> Store:
+    def open(cls, path: Path | str) -> SqliteStore:
         return cls(connect(Path(path)))
 
     def close(self) -> None:
@@ -256,8 +258,11 @@ class Store:
             ).fetchone()
         return bytes(row[0]) if row else None
 
-    def save_vectors(self, article_id: int, model: str, blob: bytes) -> bool:
-        """Keep an article's vectors; False when the article was removed meanwhile."""
+    def save_vectors(
+        self, article_id: int, model: str, blob: bytes, sentences: np.ndarray | None = None
+    ) -> bool:
+        """Keep an article's vectors; False when the article was removed meanwhile.
+        (``sentences`` feed PostgreSQL's nearest-sentence index; SQLite keeps none.)"""
         try:
             with self._transaction() as db:
                 db.execute(
@@ -396,6 +401,18 @@ class Store:
                 args,
             ).fetchall()
         return [Schedule(r[0], r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def claim_briefing(self, chat_id: int, slot: str) -> bool:
+        """Take the chat's daily briefing for ``slot`` (its local "YYYY-MM-DD HH:MM"); only
+        one caller ever gets True for a slot, so a duplicate job cannot send it twice."""
+        with self._transaction() as db:
+            claimed = db.execute(
+                "UPDATE chat_settings SET briefing_slot = ? WHERE chat_id = ?"
+                " AND schedule_time IS NOT NULL"
+                " AND (briefing_slot IS NULL OR briefing_slot < ?)",
+                (slot, chat_id, slot),
+            ).rowcount
+        return bool(claimed)
 
     def mark_briefed(self, chat_id: int, *, until: str, nothing_new: bool) -> None:
         """Record a daily run; ``until`` is the cut-off its article query used, so an

@@ -17,6 +17,7 @@ from retrieval.article import (
     parse_article,
     rebuild_article,
 )
+from retrieval.bm25 import ARTICLES, BM25Tuning
 from retrieval.briefing import brief
 from retrieval.citations import (
     ATTRIBUTION,
@@ -39,6 +40,7 @@ from retrieval.vectors import ArticleVectors, model_id
 
 #: What ``bot`` and ``library`` may import: the layers above use retrieval only through this.
 __all__ = [
+    "ARTICLES",
     "ATTRIBUTION",
     "CANDIDATES",
     "DOESNT_SAY",
@@ -49,6 +51,7 @@ __all__ = [
     "ArticleError",
     "ArticleIndex",
     "ArticleVectors",
+    "BM25Tuning",
     "Citation",
     "CollectionAnswer",
     "EmbeddingStopped",

@@ -36,7 +36,7 @@ EXIT_BAD_INPUT = 1
 
 AnswerAcross = Callable[[str], CollectionAnswer]
 #: Opens a database file for one chat's library: ``(path, chat_id) -> answer a question``.
-DatabaseOpener = Callable[[Path, int], AnswerAcross]
+DatabaseOpener = Callable[[Path | str, int], AnswerAcross]
 
 
 def main(
@@ -76,7 +76,9 @@ def _indexed(path: str, mtime_ns: int, size: int) -> ArticleIndex:
 def _library(args: argparse.Namespace) -> AnswerAcross:
     """Answers across ``--library``: a folder of article files, or (``python -m library``)
     the bot's database."""
-    path: Path = args.library
+    if args.open_database is not None and "://" in str(args.library):
+        return args.open_database(str(args.library), args.chat)  # a database server's URL
+    path = Path(args.library)
     if path.is_dir():
         return load_shelf(path).answer
     if not path.is_file():
@@ -232,9 +234,9 @@ def _parser(prog: str, open_database: DatabaseOpener | None) -> argparse.Argumen
                 "--db",
                 "--library",
                 dest="library",
-                type=Path,
                 metavar="PATH_OR_DB",
-                help="answer across the bot's database (or a folder of .txt/.md articles); "
+                help="answer across the bot's database: a SQLite file or a postgresql:// URL "
+                "(or a folder of .txt/.md articles); "
                 "citations then read [article:sentence]",
             )
             sub.add_argument(

@@ -3,8 +3,13 @@ each built once per session (embedding the seed is the expensive part)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +42,73 @@ def seed_database(seed_database_template: Path, tmp_path: Path) -> Path:
     path = tmp_path / "bot.db"
     shutil.copyfile(seed_database_template, path)
     return path
+
+
+# -- PostgreSQL: one real server per run, one fresh database per test -------------------
+
+_POSTGRES_ENV = "NEWSBOT_TEST_POSTGRES"
+_started_here: list[Path] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the run's PostgreSQL once, in the controller, before xdist's workers start
+    (they inherit its URL). A server named by ``NEWSBOT_TEST_POSTGRES`` is used instead."""
+    if hasattr(config, "workerinput") or os.environ.get(_POSTGRES_ENV):
+        return
+    from tests.postgres_server import start
+
+    data = Path(tempfile.mkdtemp(prefix="newsbot-pg-"))
+    os.environ[_POSTGRES_ENV] = start(data / "data")
+    _started_here.append(data)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from tests.postgres_server import stop
+
+    for data in _started_here:
+        stop(data / "data")
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def _admin(url: str) -> Any:
+    import psycopg
+
+    return psycopg.connect(url, autocommit=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_template(worker_id: str) -> str:
+    """A migrated, empty database for this worker to copy (a copy takes milliseconds)."""
+    from library.postgres import PostgresStore
+
+    server = os.environ[_POSTGRES_ENV]
+    name = f"newsbot_template_{worker_id}"
+    with _admin(server) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    PostgresStore.open(_with_database(server, name)).close()
+    return name
+
+
+def _with_database(server: str, name: str) -> str:
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def postgres_url(postgres_template: str) -> Iterator[str]:
+    """This test's own PostgreSQL database (migrated, empty), dropped afterwards."""
+    server = os.environ[_POSTGRES_ENV]
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with _admin(server) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {postgres_template}")
+    yield _with_database(server, name)
+    with _admin(server) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Each store test runs on both backends: a SQLite file, and a PostgreSQL database."""
+    if request.param == "sqlite":
+        return tmp_path / "news.db"
+    return str(request.getfixturevalue("postgres_url"))

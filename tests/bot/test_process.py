@@ -18,7 +18,7 @@ import pytest
 
 from bot import replies
 from library.service import Library
-from library.store import Store
+from library.store import SqliteStore as Store
 from retrieval.vectors import model_id
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
 from tests.bot.updates import USER, feed, message

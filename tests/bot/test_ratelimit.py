@@ -44,3 +44,27 @@ def test_a_user_who_asked_within_the_window_stays_limited_through_the_sweep():
     assert limiter.check(8) is Verdict.ALLOW
     assert limiter.tracked_users == 2
     assert limiter.check(7) is Verdict.NOTIFY
+
+
+async def test_replicas_sharing_postgresql_share_one_limit_per_user(postgres_url):
+    """Two bot replicas' limiters on one database: the user gets the limit once, not per
+    replica, and is told once, by whichever replica refused first."""
+    from bot.ratelimit import SharedQuestionLimiter
+    from library.aio import AsyncLibrary
+    from library.service import Library
+
+    libraries = [Library.open(postgres_url), Library.open(postgres_url)]
+    try:
+        first, second = (SharedQuestionLimiter(AsyncLibrary(x), per_window=2) for x in libraries)
+        verdicts = [await limiter.admit(7) for limiter in (first, second, second, first, second)]
+        assert verdicts == [
+            Verdict.ALLOW,
+            Verdict.ALLOW,
+            Verdict.NOTIFY,
+            Verdict.DROP,
+            Verdict.DROP,
+        ]
+        assert await first.admit(8) is Verdict.ALLOW  # other users are not affected
+    finally:
+        for library in libraries:
+            library.close()

@@ -77,8 +77,15 @@ async def test_unschedule_stops_the_job_and_says_so_once(app, api):
     assert jobs(app) == []
 
 
-async def _fire(app, api, chat_id: int, expected_messages: int, wait: float = 10.0) -> None:
-    """Run the real daily job now through PTB's job queue, then wait for its messages."""
+async def _fire(
+    app, api, chat_id: int, expected_messages: int, wait: float = 10.0, *, new_day: bool = True
+) -> None:
+    """Run the real daily job now through PTB's job queue, then wait for its messages;
+    ``new_day``: as on the next day (today's briefing slot is taken once)."""
+    if new_day:
+        app.bot_data.library._library.store._db.execute(
+            "UPDATE chat_settings SET briefing_slot = NULL"
+        )
     app.job_queue.run_once(daily_briefing, 0.01, chat_id=chat_id, name=job_name(chat_id))
     await asyncio.to_thread(api.wait_for_messages, expected_messages, wait)
     await asyncio.sleep(0.1)  # let the job record the run before the next one
@@ -102,6 +109,22 @@ async def test_job_posts_new_articles_then_nothing_new_once_then_stays_quiet(app
     assert "• A bakery in Dunmore won the national bread award on Saturday. [2:1]" in briefing
     assert nothing_new == "No new articles since the last briefing."
     assert all(c.params["chat_id"] == str(GROUP["id"]) for c in api.calls_to("sendMessage"))
+
+
+async def test_a_second_run_on_the_same_day_sends_nothing(app, api):
+    """Two jobs for one slot (or two replicas sharing PostgreSQL): one briefing."""
+    api.members[(GROUP["id"], USER["id"])] = "administrator"
+    await app.start()
+    try:
+        await feed(app, group_message("/schedule 08:00 UTC"))
+        await feed(app, group_message(f"/add {BAKERY}"))
+        api.clear()
+        await _fire(app, api, GROUP["id"], 1)
+        await _fire(app, api, GROUP["id"], 2, wait=0.5, new_day=False)
+    finally:
+        await app.stop()
+    (briefing,) = api.sent_texts()
+    assert briefing.startswith("<b>Daily briefing</b> — 1 new article(s)")
 
 
 async def test_the_first_briefing_covers_the_articles_added_the_day_before(app, api, library):

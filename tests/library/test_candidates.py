@@ -25,11 +25,12 @@ QUESTIONS = [
 ]
 
 
-def test_a_folder_and_a_database_choose_the_same_candidates(tmp_path):
+def test_a_folder_and_a_database_choose_the_same_candidates(database):
+    """Both backends: PostgreSQL computes the same BM25 in SQL."""
     shelf = ArticleShelf(
         [Shelved(n, ArticleIndex(parse_article(text))) for n, text in enumerate(STORIES, 1)]
     )
-    library = Library.open(tmp_path / "news.db")
+    library = Library.open(database)
     try:
         number = {library.add(CHAT, text).article_id: n for n, text in enumerate(STORIES, 1)}
         for question in QUESTIONS:

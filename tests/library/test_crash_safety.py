@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from library.store import Store
+from library.store import SqliteStore as Store
 from retrieval import analyze
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
 from tests.bot.updates import message

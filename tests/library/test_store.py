@@ -1,4 +1,5 @@
-"""The SQLite store: adds, duplicates, visibility per chat, persistence, damaged files."""
+"""The store, on both backends (SQLite and PostgreSQL): adds, duplicates, visibility per
+chat, search, persistence; and SQLite's own schema, migration and damaged-file checks."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import sqlite3
 
 import pytest
 
+from library.backend import open_store
 from library.db import MIGRATIONS
 from library.errors import LibraryError, MissingArticle, StoreError
 from library.service import Library
-from library.store import SHARED, Store, now
+from library.store import SHARED, now
+from library.store import SqliteStore as Store
 from retrieval import ArticleError
 from tests.library.old_databases import write_old_database
 
@@ -22,9 +25,9 @@ STORY = (
 
 
 @pytest.fixture
-def library(tmp_path):
+def library(database):
     """Articles enter through the Library (parsed once); the store is checked directly."""
-    opened = Library.open(tmp_path / "news.db")
+    opened = Library.open(database)
     yield opened
     opened.close()
 
@@ -102,14 +105,13 @@ def test_bad_article_text_is_refused_and_nothing_is_stored(library):
     assert library.store.count() == 0
 
 
-def test_articles_and_settings_survive_reopening(tmp_path):
-    path = tmp_path / "news.db"
-    first = Library.open(path)
+def test_articles_and_settings_survive_reopening(database):
+    first = Library.open(database)
     added = first.add(CHAT, STORY, title="Tram line approved")
     first.use(CHAT, added.article_id)
     first.set_schedule(CHAT, "08:30", "Europe/Berlin")
     first.close()
-    reopened = Store.open(path)
+    reopened = open_store(database)
     try:
         assert reopened.load(added.article_id).title == "Tram line approved"
         assert reopened.active_article(CHAT) == added.article_id

@@ -1,4 +1,5 @@
-"""Article vectors in the database: stored at add, kept across restarts, backfilled for old ones."""
+"""Article vectors in the database (both backends): stored at add, kept across restarts,
+backfilled for old ones."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ OTHER_STORY = (
 
 
 @pytest.fixture
-def library(tmp_path):
-    opened = Library.open(tmp_path / "news.db")
+def library(database):
+    opened = Library.open(database)
     yield opened
     opened.store.close()
 
@@ -49,17 +50,16 @@ def test_embedding_an_article_stores_its_vectors_once(library):
     assert library.store.vectors(article_id, "another-model") is None
 
 
-def test_after_a_restart_stored_vectors_are_used_without_embedding(tmp_path):
-    path = tmp_path / "news.db"
-    first = Library.open(path)
+def test_after_a_restart_stored_vectors_are_used_without_embedding(database):
+    first = Library.open(database)
     article_id = first.add(CHAT, STORY).article_id
     first.embed(article_id)
     first.store.close()
 
-    second = Library.open(path)
+    second = Library.open(database)
     try:
         index = second.index(article_id)
-        assert index.has_vectors  # read from SQLite, not computed
+        assert index.has_vectors  # read from the database, not computed
         _never_embed(index)
         reply = second.ask(CHAT, "How much will the tram line cost?")
         assert isinstance(reply, SingleReply)
@@ -68,8 +68,8 @@ def test_after_a_restart_stored_vectors_are_used_without_embedding(tmp_path):
         second.store.close()
 
 
-def test_a_cache_eviction_reads_the_vectors_back_instead_of_embedding(tmp_path):
-    library = Library.open(tmp_path / "news.db", cache_size=1)
+def test_a_cache_eviction_reads_the_vectors_back_instead_of_embedding(database):
+    library = Library.open(database, cache_size=1)
     try:
         first = library.add(CHAT, STORY).article_id
         second = library.add(CHAT, OTHER_STORY).article_id
@@ -129,7 +129,7 @@ def test_a_database_from_before_vectors_is_migrated_and_backfilled(tmp_path):
         assert library.backfill() == 0  # the question above embedded the only article
         assert library.index(7).has_vectors
         version = library.store._db.execute("PRAGMA user_version").fetchone()[0]
-        assert version == len(MIGRATIONS) == 4
+        assert version == len(MIGRATIONS) == 5
     finally:
         library.store.close()
 

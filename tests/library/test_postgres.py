@@ -1,0 +1,200 @@
+"""What PostgreSQL adds: replicas sharing one library, one claim per briefing, shared
+question counts, nearest-sentence candidates, and a clear line when it cannot be used.
+
+Every test runs against a real PostgreSQL (tests/postgres_server.py) in a database of
+its own; two ``Library`` objects on one database stand for two bot replicas.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from library.backend import open_store, redacted
+from library.errors import StoreError
+from library.postgres import MIGRATIONS, PostgresStore
+from library.service import Library
+from library.store import SqliteStore
+from retrieval import analyze
+from tests.library.test_candidates import QUESTIONS, STORIES
+
+CHAT = -1001
+STORY = (
+    "The city council approved a new tram line on Tuesday.\n"
+    "The line will cost 420 million euros, the mayor said.\n"
+    "Construction starts in March 2027."
+)
+
+
+@pytest.fixture
+def replicas(postgres_url: str) -> Iterator[tuple[Library, Library]]:
+    first, second = Library.open(postgres_url), Library.open(postgres_url)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def test_an_add_on_one_replica_is_seen_by_the_other_at_once(replicas):
+    first, second = replicas
+    second.articles(CHAT)  # the second replica has read the library before the add
+    added = first.add(CHAT, STORY, title="Tram line approved")
+    assert [row.name for row in second.articles(CHAT)] == ["Tram line approved"]
+    assert second.candidates(CHAT, "How much will the tram cost?", 5) == [added.article_id]
+    reply = second.ask(CHAT, "How much will the tram line cost?")
+    assert reply.answer.ranked[0].text == "The line will cost 420 million euros, the mayor said."
+    assert first.remove(CHAT, added.article_id)
+    assert second.articles(CHAT) == []
+    assert second.candidates(CHAT, "tram", 5) == []
+
+
+def test_the_same_article_added_on_both_replicas_at_once_is_stored_once(replicas):
+    results = []
+    barrier = threading.Barrier(2)
+
+    def add(library: Library) -> None:
+        barrier.wait()
+        results.append(library.add(CHAT, STORY))
+
+    threads = [threading.Thread(target=add, args=(r,)) for r in replicas]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.duplicate for r in results) == [False, True]
+    assert results[0].article_id == results[1].article_id
+    assert replicas[0].count() == 1
+
+
+def test_sql_bm25_picks_the_same_candidates_as_the_sqlite_term_index(postgres_url, tmp_path):
+    """Same tuning, IDF and tie order: the backend never changes which articles are read."""
+    postgres, sqlite = PostgresStore.open(postgres_url), SqliteStore.open(tmp_path / "x.db")
+    try:
+        for text in STORIES * 3:  # repeated texts in other chats shift the IDF alike
+            for chat in (CHAT, CHAT - 1):
+                article = Library(sqlite).add_article(chat, _parse(text))
+                assert article is not None
+                postgres.add(chat, _parse(text), analyze(text))
+        for question in [*QUESTIONS, "tram airport cost", "river"]:
+            terms = analyze(question)
+            assert postgres.search(CHAT, terms, 4) == sqlite.search(CHAT, terms, 4), question
+    finally:
+        postgres.close()
+        sqlite.close()
+
+
+def _parse(text: str):
+    from retrieval import parse_article
+
+    return parse_article(text)
+
+
+def test_a_paraphrase_finds_its_article_through_the_nearest_sentences(postgres_url):
+    library = Library.open(postgres_url)
+    try:
+        tram = library.add(CHAT, STORY).article_id
+        pier = library.add(CHAT, "The harbour reopened the northern pier after repairs.").article_id
+        library.embed(tram)
+        library.embed(pier)
+        # No word in common with the tram story: only the sentence vectors can find it.
+        assert (
+            library.store.search(
+                CHAT, analyze("When will building work on the streetcar begin?"), 5
+            )
+            == []
+        )
+        assert (
+            library.candidates(CHAT, "When will building work on the streetcar begin?", 5)[0]
+            == tram
+        )
+        assert library.remove(CHAT, tram)
+        assert tram not in library.candidates(
+            CHAT, "When will building work on the streetcar begin?", 5
+        )
+    finally:
+        library.close()
+
+
+def test_a_daily_briefing_slot_is_claimed_by_one_replica_only(postgres_url):
+    stores = [PostgresStore.open(postgres_url) for _ in range(4)]
+    try:
+        stores[0].set_schedule(CHAT, "08:00", "UTC", first_since="")
+        wins: list[bool] = []
+        barrier = threading.Barrier(len(stores))
+
+        def claim(store: PostgresStore) -> None:
+            barrier.wait()
+            wins.append(store.claim_briefing(CHAT, "2026-11-26 08:00"))
+
+        threads = [threading.Thread(target=claim, args=(s,)) for s in stores]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(wins) == [False, False, False, True]
+        assert not stores[1].claim_briefing(CHAT, "2026-11-26 08:00")  # later, still taken
+        assert stores[2].claim_briefing(CHAT, "2026-11-27 08:00")  # the next day's slot
+        stores[0].clear_schedule(CHAT)
+        assert not stores[3].claim_briefing(CHAT, "2026-11-28 08:00")  # unscheduled
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_question_counts_are_shared_and_the_user_is_told_once(postgres_url):
+    first, second = PostgresStore.open(postgres_url), PostgresStore.open(postgres_url)
+    try:
+        asked = [s.count_question(42, 3600)[0] for s in (first, second, first, second)]
+        assert asked == [1, 2, 3, 4]  # the same user's questions, counted across replicas
+        assert first.told_of_limit(42) is True
+        assert second.told_of_limit(42) is False  # the other replica stays quiet
+        assert first.count_question(7, 3600)[0] == 1  # another user has a count of their own
+    finally:
+        first.close()
+        second.close()
+
+
+def test_an_unreachable_server_is_one_line_without_the_password():
+    url = "postgresql://newsbot:s3cret-pw@127.0.0.1:9/newsbot"  # port 9: nothing listens
+    with pytest.raises(StoreError) as raised:
+        open_store(url)
+    message = str(raised.value)
+    assert "s3cret-pw" not in message and "\n" not in message
+    assert message.startswith("postgresql://newsbot@127.0.0.1:9/newsbot: cannot connect")
+
+
+def test_a_database_from_a_newer_version_is_refused(postgres_url):
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute("INSERT INTO schema_version VALUES (%s)", (len(MIGRATIONS) + 1,))
+    with pytest.raises(StoreError, match="newer version of newsbot"):
+        open_store(postgres_url)
+
+
+def test_replicas_starting_together_migrate_once(postgres_template, postgres_url):
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute("DROP SCHEMA public CASCADE")
+        db.execute("CREATE SCHEMA public")
+    opened: list[PostgresStore] = []
+    threads = [
+        threading.Thread(target=lambda: opened.append(PostgresStore.open(postgres_url)))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(opened) == 3
+    with psycopg.connect(postgres_url) as db:
+        versions = [r[0] for r in db.execute("SELECT version FROM schema_version").fetchall()]
+    assert sorted(versions) == list(range(1, len(MIGRATIONS) + 1))
+    for store in opened:
+        store.close()
+
+
+def test_redacted_keeps_everything_but_the_password():
+    assert redacted("postgresql://u:pw@db:5432/news?sslmode=require") == (
+        "postgresql://u@db:5432/news?sslmode=require"
+    )
+    assert redacted("postgresql://db/news") == "postgresql://db/news"
