@@ -2,6 +2,10 @@
 
 Schedules live in the database; the job queue only holds what is running now,
 so ``restore_schedules`` re-creates every job from the database at start-up.
+Replicas sharing PostgreSQL also re-read the schedules every minute
+(``sync_schedules``): a /schedule handled by one replica reaches the others'
+job queues, and the briefing slot each job claims first (``claim_briefing``)
+makes sure only one of them sends it.
 A briefing covers the chat's articles added since the previous one; when
 there are none the chat hears "nothing new" once, not every day.
 """
@@ -12,6 +16,7 @@ import datetime as dt
 import logging
 import re
 from html import escape
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Update
@@ -22,6 +27,7 @@ from bot import render, texts
 from bot.admin import admins_only
 from bot.replies import chat_id_of, library, send_reply
 from bot.state import BotApplication, Context
+from library.aio import AsyncLibrary
 from library.store import now
 
 log = logging.getLogger("bot.schedule")
@@ -54,9 +60,15 @@ def zone(name: str) -> ZoneInfo | None:
         return None
 
 
+#: How often replicas sharing a database re-read the schedules.
+SYNC_SECONDS = 60.0
+
+
 def install(job_queue: JobQueue, chat_id: int, time: str, tz: str) -> None:
     """(Re)create the chat's daily job; a chat has at most one."""
     for job in job_queue.get_jobs_by_name(job_name(chat_id)):
+        if job.data == (time, tz) and not job.removed:
+            return  # already as stored
         job.schedule_removal()
     tzinfo = zone(tz) or ZoneInfo("UTC")
     hour, minute = (int(x) for x in time.split(":"))
@@ -65,6 +77,7 @@ def install(job_queue: JobQueue, chat_id: int, time: str, tz: str) -> None:
         dt.time(hour, minute, tzinfo=tzinfo),
         chat_id=chat_id,
         name=job_name(chat_id),
+        data=(time, tz),
     )
 
 
@@ -137,11 +150,31 @@ async def daily_briefing(context: Context) -> None:
 
 
 async def restore_schedules(application: BotApplication) -> int:
-    """Re-create every stored schedule's job; returns how many."""
-    schedules = await application.bot_data.library.schedules()
+    """Re-create every stored schedule's job; returns how many. Replicas sharing the
+    database keep re-reading them (``sync_schedules``)."""
     assert application.job_queue is not None
+    count = await _sync(application.bot_data.library, application.job_queue)
+    if count:
+        log.info("restored %d daily briefing(s)", count)
+    if application.bot_data.library.replicated:
+        application.job_queue.run_repeating(
+            sync_schedules, interval=SYNC_SECONDS, first=SYNC_SECONDS, name="sync-schedules"
+        )
+    return count
+
+
+async def sync_schedules(context: Context) -> None:
+    """Match this replica's daily jobs to the shared database's schedules."""
+    assert context.job_queue is not None
+    await _sync(library(context), context.job_queue)
+
+
+async def _sync(shelf: AsyncLibrary, job_queue: JobQueue[Any]) -> int:
+    schedules = await shelf.schedules()
     for schedule in schedules:
-        install(application.job_queue, schedule.chat_id, schedule.time, schedule.tz)
-    if schedules:
-        log.info("restored %d daily briefing(s)", len(schedules))
+        install(job_queue, schedule.chat_id, schedule.time, schedule.tz)
+    scheduled = {job_name(s.chat_id) for s in schedules}
+    for job in job_queue.jobs():
+        if job.name and job.name.startswith("brief:") and job.name not in scheduled:
+            job.schedule_removal()  # unscheduled on another replica
     return len(schedules)

@@ -243,7 +243,15 @@ class Library:
     # -- reading ----------------------------------------------------------------------
 
     def index(self, article_id: int) -> ArticleIndex:
-        return self._indexes.get(article_id)
+        found = self._indexes.get(article_id)
+        if not found.has_vectors and self.replicated:
+            # Another replica may have embedded it since this one cached it on words.
+            blob = self.store.vectors(article_id, model_id())
+            if blob is not None:
+                vectors = ArticleVectors.from_bytes(blob, len(found.article.sentences))
+                found = ArticleIndex(found.article, vectors=vectors)
+                self._indexes.put(article_id, found)
+        return found
 
     def _build_index(self, article_id: int) -> ArticleIndex:
         article = self.store.load(article_id)

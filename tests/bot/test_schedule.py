@@ -182,3 +182,34 @@ async def test_schedules_are_restored_from_the_database_on_start(api, library, t
     tokyo = due(group_job).astimezone(ZoneInfo("Asia/Tokyo"))
     assert (tokyo.hour, tokyo.minute) == (6, 15)
     assert due(private_job).astimezone(dt.UTC).time() == dt.time(21, 0)
+
+
+async def test_replicas_pick_up_schedules_made_on_another_replica(api, postgres_url, tmp_path):
+    """With PostgreSQL, a /schedule handled by one replica reaches the others' job queues
+    at the next sync (and an /unschedule removes their jobs), so a briefing does not depend
+    on the replica that took the command staying up."""
+    from bot.schedule import restore_schedules, sync_schedules
+    from library.service import Library
+
+    other = Library.open(postgres_url)  # the replica that handles the commands
+    mine = Library.open(postgres_url)
+    application = build_application(settings_for(api, tmp_path), mine)
+    await application.initialize()
+    await application.start()
+    try:
+        await restore_schedules(application)  # as at start-up (post_init)
+        assert [j.name for j in application.job_queue.jobs()] == ["sync-schedules"]
+        other.set_schedule(GROUP["id"], "07:15", "Europe/Paris")
+        application.job_queue.run_once(sync_schedules, 0.01)
+        await asyncio.sleep(0.5)
+        (job,) = jobs(application, GROUP["id"])
+        assert due(job).astimezone(ZoneInfo("Europe/Paris")).strftime("%H:%M") == "07:15"
+        other.clear_schedule(GROUP["id"])
+        application.job_queue.run_once(sync_schedules, 0.01)
+        await asyncio.sleep(0.5)
+        assert jobs(application, GROUP["id"]) == []
+    finally:
+        await application.stop()
+        await application.shutdown()
+        other.close()
+        mine.close()

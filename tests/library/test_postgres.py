@@ -198,3 +198,11 @@ def test_redacted_keeps_everything_but_the_password():
         "postgresql://u@db:5432/news?sslmode=require"
     )
     assert redacted("postgresql://db/news") == "postgresql://db/news"
+
+
+def test_vectors_stored_by_one_replica_are_used_by_the_other(replicas):
+    first, second = replicas
+    tram = first.add(CHAT, STORY).article_id
+    assert not second.index(tram).has_vectors  # cached on words before the embedding
+    assert first.embed(tram)
+    assert second.index(tram).has_vectors  # read back, not embedded again
