@@ -1,6 +1,13 @@
 """A 10,000-article library: add time, start-up, memory, and question latency at scale.
 
     python -m benchmarks.library_scale [--articles 10000] [--questions 300] [--squad PATH]
+                                       [--db postgresql://SERVER/...]
+
+With ``--db``, the same library is also built in a fresh database on that
+PostgreSQL server and measured beside SQLite in the same run, with the
+choice of candidate search there: SQL BM25 over postings (shipped) against
+PostgreSQL full-text search (``ts_rank_cd`` over a GIN index), by latency and
+by how often the questioned article is among the candidates.
 
 Articles are built from the shared SQuAD file by combining 3-5 of its
 paragraphs (seeded, so every run builds the same library); nothing is
@@ -8,10 +15,12 @@ downloaded. All articles go into one chat's library in a temporary database.
 
 Printed, in one run:
 
-* add: per-article ``Library.add`` latency (parse, store, index) with the splitter's cache
-  cleared before each (what a fresh article costs), the one-off cost of
-  embedding an article (what runs in the background after ``/add``), and the
-  bulk load rate;
+* add: per-article ``Library.add`` latency (parse, store, index) into the full
+  library, with the splitter's cache cleared before each (what a fresh article
+  costs), the one-off cost of embedding an article (what runs in the background
+  after ``/add``), and the bulk load rate. The bulk load parses each distinct
+  SQuAD paragraph once and stores the composed articles through the store's
+  own ``add`` (one transaction each), so 100,000 articles load in minutes;
 * vectors: every article's vectors are stored, as in a running bot. Embedding
   10,000 articles would take hours here, so each distinct SQuAD paragraph is
   embedded once and an article's vectors are its paragraphs' vectors joined
@@ -33,10 +42,13 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,21 +99,33 @@ def join_vectors(parts: list[Any]) -> Any:
     )
 
 
-def store_vectors(database: Path, ids: list[int], texts: list[str], samples: int) -> dict[str, Any]:
-    """Vectors for every article (joined from paragraph vectors), and the cold embedding cost."""
-    from library.store import SqliteStore as Store
+#: Each distinct SQuAD paragraph's vectors, embedded once per run.
+_PARAGRAPH_VECTORS: dict[str, Any] = {}
+
+
+def store_vectors(
+    target: Path | str, ids: list[int], texts: list[str], samples: int
+) -> dict[str, Any]:
+    """Vectors for every article (joined from paragraph vectors), and the cold embedding cost.
+
+    In PostgreSQL the sentences also go into pgvector; its HNSW index is dropped for the
+    bulk load and built once after it, as a bulk import would (the build time is printed).
+    """
+    from library.backend import is_postgres, open_store
     from retrieval import parse_article
     from retrieval.semantic import shared_encoder
     from retrieval.vectors import embed_article, model_id
 
-    store = Store.open(database)
+    store = open_store(target)
     encoder = shared_encoder()
     cold = []
     for article_id in ids[:samples]:
         t0 = time.perf_counter()
         embed_article(store.load(article_id), encoder)
         cold.append(time.perf_counter() - t0)
-    paragraph_vectors: dict[str, Any] = {}
+    if is_postgres(target):
+        _sql(target, "DROP INDEX IF EXISTS sentence_vectors_hnsw")
+    paragraph_vectors = _PARAGRAPH_VECTORS  # each backend reuses the embeddings
     stored = sentences = 0
     started = time.perf_counter()
     for article_id, text in zip(ids, texts, strict=True):
@@ -110,51 +134,111 @@ def store_vectors(database: Path, ids: list[int], texts: list[str], samples: int
             if paragraph not in paragraph_vectors:
                 paragraph_vectors[paragraph] = embed_article(parse_article(paragraph), encoder)
             parts.append(paragraph_vectors[paragraph])
-        blob = join_vectors(parts).to_bytes()
-        store.save_vectors(article_id, model_id(), blob)
+        vectors = join_vectors(parts)
+        blob = vectors.to_bytes()
+        store.save_vectors(article_id, model_id(), blob, vectors.context)
         stored += len(blob)
         sentences += sum(p.size for p in parts)
+    total = time.perf_counter() - started
     store.close()
+    hnsw_s = None
+    if is_postgres(target):
+        t0 = time.perf_counter()
+        _sql(
+            target,
+            "SET maintenance_work_mem = '2GB'",
+            "SET max_parallel_maintenance_workers = 2",
+            "CREATE INDEX sentence_vectors_hnsw ON sentence_vectors"
+            " USING hnsw (embedding halfvec_ip_ops)",
+        )
+        hnsw_s = time.perf_counter() - t0
     return {
         "embed_ms": np.array(cold) * 1000,
         "per_sentence": stored / sentences,
-        "paragraphs": len(paragraph_vectors),
-        "total_s": time.perf_counter() - started,
+        "sentences": sentences,
+        "paragraphs": len({p for text in texts for p in text.split("\n\n")}),
+        "total_s": total,
+        "hnsw_s": hnsw_s,
     }
 
 
-def fill(database: Path, texts: list[str], cold_samples: int) -> dict[str, Any]:
+def _sql(url: Path | str, *statements: str) -> list[Any]:
+    import psycopg
+
+    with psycopg.connect(str(url), autocommit=True) as db:
+        rows: list[Any] = []
+        for statement in statements:
+            cursor = db.execute(statement.encode())
+            rows = cursor.fetchall() if cursor.description else []
+        return rows
+
+
+def compose(text: str, parsed: dict[str, Any], number: int) -> tuple[Any, list[str]]:
+    """The article ``Library.add`` would store for ``text`` (3-5 SQuAD paragraphs) and its
+    analysed terms, from each paragraph parsed and analysed once."""
+    from retrieval import analyze, parse_article, rebuild_article
+
+    spans: list[tuple[int, int]] = []
+    terms: list[str] = []
+    offset = 0
+    for paragraph in text.split("\n\n"):
+        if paragraph not in parsed:
+            article = parse_article(paragraph)
+            parsed[paragraph] = ([(x.start, x.end) for x in article.sentences], analyze(paragraph))
+        paragraph_spans, paragraph_terms = parsed[paragraph]
+        spans += [(start + offset, end + offset) for start, end in paragraph_spans]
+        terms += paragraph_terms
+        offset += len(paragraph) + 2
+    title = f"Synthetic article {number + 1}"
+    return rebuild_article(text, spans, name="the new article", title=title), terms
+
+
+def fill(target: Path | str, texts: list[str], cold_samples: int) -> dict[str, Any]:
+    """Bulk-load all but the first ``cold_samples`` texts, then add those through
+    ``Library.add`` into the full library, timing each (the figure a user feels)."""
+    from library.backend import open_store
     from library.service import Library
     from retrieval.seeds import seed_paths
     from retrieval.sentences import split_sentences
 
-    library = Library.open(database, seeds=seed_paths())
-    ids, cold = [], []
+    Library.open(target, seeds=seed_paths()).close()  # created, seeded, as the bot leaves it
+    store = open_store(target)
+    ids: dict[int, int] = {}
+    parsed: dict[str, Any] = {}
     started = time.perf_counter()
-    for number, text in enumerate(texts):
-        if number < cold_samples:
-            split_sentences.cache_clear()  # a fresh article: nothing cached from earlier adds
-            t0 = time.perf_counter()
-        result = library.add(CHAT, text, title=f"Synthetic article {number + 1}")
-        if number < cold_samples:
-            cold.append(time.perf_counter() - t0)
-        ids.append(result.article_id)
+    for number in range(cold_samples, len(texts)):
+        article, terms = compose(texts[number], parsed, number)
+        ids[number] = store.add(CHAT, article, terms).article_id
     total = time.perf_counter() - started
+    store.close()
+    library = Library.open(target, seeds=seed_paths())
+    cold = []
+    for number in range(min(cold_samples, len(texts))):
+        split_sentences.cache_clear()  # a fresh article: nothing cached from earlier adds
+        t0 = time.perf_counter()
+        result = library.add(CHAT, texts[number], title=f"Synthetic article {number + 1}")
+        cold.append(time.perf_counter() - t0)
+        ids[number] = result.article_id
     library.close()
-    return {"ids": ids, "cold_ms": np.array(cold) * 1000, "total_s": total}
+    return {
+        "ids": [ids[n] for n in range(len(texts))],
+        "cold_ms": np.array(cold) * 1000,
+        "total_s": total,
+        "bulk": len(texts) - cold_samples,
+    }
 
 
-def pick(store_path: Path, ids: list[int], questions: list[dict[str, Any]]) -> None:
+def pick(target: Path | str, ids: list[int], questions: list[dict[str, Any]]) -> None:
     """Give each questioned article its own chat with that article active (as after /use N)."""
-    from library.store import SqliteStore as Store
+    from library.backend import open_store
 
-    store = Store.open(store_path)
+    store = open_store(target)
     for offset, q in enumerate(questions):
         store.set_active(SINGLE_CHATS + offset, ids[q["article"]])
     store.close()
 
 
-def probe(database: Path, questions_file: Path) -> dict[str, Any]:
+def probe(database: Path | str, questions_file: Path) -> dict[str, Any]:
     """Run in a fresh process: start up like the bot, then ask; report times and memory."""
     started = time.perf_counter()
     from library.service import Library
@@ -194,7 +278,7 @@ def _rss_mb() -> float:
     return float("nan")
 
 
-def run_probe(database: Path, questions: list[dict[str, Any]], work: Path) -> dict[str, Any]:
+def run_probe(database: Path | str, questions: list[dict[str, Any]], work: Path) -> dict[str, Any]:
     questions_file = work / "questions.json"
     questions_file.write_text(json.dumps(questions))
     output = subprocess.run(
@@ -253,10 +337,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-adds", type=int, default=200)
     parser.add_argument("--embed-samples", type=int, default=20)
     parser.add_argument("--squad", type=Path, default=DEFAULT_PATH)
-    parser.add_argument("--probe", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help="also measure PostgreSQL: a server URL (postgresql://...)")
+    parser.add_argument("--probe", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe:
-        print(json.dumps(probe(*args.probe)))
+        target, questions_file = args.probe
+        print(json.dumps(probe(target if "://" in target else Path(target), Path(questions_file))))
         return 0
     if not args.squad.is_file():
         print(f"skipped: {args.squad} not found (it lives in ../shared/bench/)", file=sys.stderr)
@@ -268,33 +354,15 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"library scale: {args.articles} articles from {args.squad.name}, {len(questions)} questions"
     )
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         work = Path(tmp)
-        big = work / "big.db"
-        filled = fill(big, texts, args.cold_adds)
-        embedded = store_vectors(big, filled["ids"], texts, args.embed_samples)
-        pick(big, filled["ids"], questions)
-        size_mb = sum(p.stat().st_size for p in work.glob("big.db*")) / 1e6
-        cold = filled["cold_ms"]
-        print(
-            f"  add one article (fresh text):   p50 {_p(cold, 50):6.1f} ms  p99 {_p(cold, 99):6.1f} ms"
-            f"  ({len(cold)} adds, fsync'd commit each)"
-        )
-        embed_ms = embedded["embed_ms"]
-        print(
-            f"  embed one article (one-off):    p50 {_p(embed_ms, 50):6.0f} ms  p99 {_p(embed_ms, 99):6.0f} ms"
-            f"  ({len(embed_ms)} articles of 3-5 SQuAD paragraphs; in the background after /add)"
-        )
-        print(
-            f"  stored vectors:                 {embedded['per_sentence']:6.0f} bytes per sentence"
-            f"  ({embedded['paragraphs']} distinct paragraphs embedded in {embedded['total_s']:.0f} s)"
-        )
-        print(
-            f"  bulk load:                      {args.articles} articles in {filled['total_s']:.1f} s"
-            f"  ({args.articles / filled['total_s']:.0f}/s); database {size_mb:.0f} MB"
-        )
-        at_scale = run_probe(big, questions, work)
-
+        targets: dict[str, Path | str] = {"SQLite": work / "big.db"}
+        if args.db:
+            targets["PostgreSQL"] = stack.enter_context(_fresh_database(args.db))
+        results = {
+            name: _measure(name, target, texts, questions, work, args)
+            for name, target in targets.items()
+        }
         # The same questions in a library holding only the questioned articles.
         small = work / "small.db"
         needed = sorted({q["article"] for q in questions})
@@ -304,37 +372,161 @@ def main(argv: list[str] | None = None) -> int:
         small_questions = [{**q, "article": remap[q["article"]]} for q in questions]
         pick(small, small_filled["ids"], small_questions)
         small_run = run_probe(small, small_questions, work)
+        if args.db:
+            search = compare_searches(
+                targets["PostgreSQL"], results["PostgreSQL"]["ids"], questions
+            )
 
+    for name, result in results.items():
+        _report(name, result, args.articles)
+    small_single = small_run["single_ms"]
     print(
-        f"  start-up (fresh process):       {at_scale['startup_ms']:6.0f} ms to open, check and"
-        f" be ready (imports included)"
+        f"  one article, {len(needed)} in library (SQLite):  p50 {_p(small_single, 50):6.2f} ms"
+        f"  p99 {_p(small_single, 99):6.2f} ms"
     )
-    print(
-        f"  memory (RSS):                   {at_scale['rss_startup_mb']:6.0f} MB after start-up,"
-        f" {at_scale['rss_end_mb']:.0f} MB after all questions"
-    )
-    single, small_single = at_scale["single_ms"], small_run["single_ms"]
-    across = at_scale["across_ms"]
-    print(
-        f"  (a) one article, {args.articles} in library: p50 {_p(single, 50):6.2f} ms  p99 {_p(single, 99):6.2f} ms"
-    )
-    print(
-        f"      one article, {len(needed)} in library:   p50 {_p(small_single, 50):6.2f} ms  p99 {_p(small_single, 99):6.2f} ms"
-    )
-    print(
-        f"  (b) across the library:         p50 {_p(across, 50):6.2f} ms  p99 {_p(across, 99):6.2f} ms"
-        f"  top-1 holds the answer {at_scale['across_top1']:.3f}"
-    )
-    base = baseline(texts, questions, args.baseline_questions)
-    print(
-        f"  baseline BM25Okapi, {base['sentences']} sentences: build {base['build_s']:.1f} s,"
-        f" p50 {_p(base['ms'], 50):6.1f} ms  p99 {_p(base['ms'], 99):6.1f} ms"
-        f"  top-1 {base['top1']:.3f} ({base['asked']} questions)"
-    )
-    print(
-        f"  across-library speed-up over the baseline: {_p(base['ms'], 50) / _p(across, 50):.0f}x at p50"
-    )
+    if args.db:
+        print("  PostgreSQL candidate search (5 candidates per question):")
+        for method, (ms, recall) in search.items():
+            print(
+                f"    {method:32s} p50 {_p(ms, 50):6.2f} ms  p99 {_p(ms, 99):6.2f} ms"
+                f"  questioned article among them {recall:.3f}"
+            )
+    if args.baseline_questions:
+        across = results["SQLite"]["probe"]["across_ms"]
+        base = baseline(texts, questions, args.baseline_questions)
+        print(
+            f"  baseline BM25Okapi, {base['sentences']} sentences: build {base['build_s']:.1f} s,"
+            f" p50 {_p(base['ms'], 50):6.1f} ms  p99 {_p(base['ms'], 99):6.1f} ms"
+            f"  top-1 {base['top1']:.3f} ({base['asked']} questions)"
+        )
+        print(
+            f"  across-library speed-up over the baseline: {_p(base['ms'], 50) / _p(across, 50):.0f}x"
+            " at p50 (SQLite)"
+        )
     return 0
+
+
+def _measure(
+    name: str,
+    target: Path | str,
+    texts: list[str],
+    questions: list[dict[str, Any]],
+    work: Path,
+    args: argparse.Namespace,
+) -> dict[str, Any]:
+    print(f"  building the {name} library...", file=sys.stderr, flush=True)
+    filled = fill(target, texts, args.cold_adds)
+    embedded = store_vectors(target, filled["ids"], texts, args.embed_samples)
+    pick(target, filled["ids"], questions)
+    if isinstance(target, Path):
+        size_mb = sum(p.stat().st_size for p in work.glob(target.name + "*")) / 1e6
+    else:
+        size_mb = _sql(target, "SELECT pg_database_size(current_database())")[0][0] / 1e6
+    return {
+        **filled,
+        "embedded": embedded,
+        "size_mb": size_mb,
+        "probe": run_probe(target, questions, work),
+    }
+
+
+def _report(name: str, result: dict[str, Any], articles: int) -> None:
+    cold, embedded, probed = result["cold_ms"], result["embedded"], result["probe"]
+    embed_ms = embedded["embed_ms"]
+    single, across = probed["single_ms"], probed["across_ms"]
+    print(f"  {name}:")
+    print(
+        f"    add one article (fresh text):  p50 {_p(cold, 50):6.1f} ms  p99 {_p(cold, 99):6.1f} ms"
+        f"  ({len(cold)} adds into the full library, a durable commit each)"
+    )
+    print(
+        f"    embed one article (one-off):   p50 {_p(embed_ms, 50):6.0f} ms  p99 {_p(embed_ms, 99):6.0f} ms"
+        f"  ({len(embed_ms)} articles of 3-5 SQuAD paragraphs; in the background after /add)"
+    )
+    print(
+        f"    stored vectors:                {embedded['per_sentence']:6.0f} bytes per sentence,"
+        f" {embedded['sentences']} sentences ({embedded['paragraphs']} distinct paragraphs"
+        f" embedded, stored in {embedded['total_s']:.0f} s)"
+    )
+    if embedded["hnsw_s"] is not None:
+        print(f"    HNSW index over every sentence: built in {embedded['hnsw_s']:.0f} s")
+    print(
+        f"    bulk load:                     {result['bulk']} articles in {result['total_s']:.1f} s"
+        f" ({result['bulk'] / result['total_s']:.0f}/s); database {result['size_mb']:.0f} MB"
+    )
+    print(
+        f"    start-up (fresh process):      {probed['startup_ms']:6.0f} ms to open, check and"
+        " be ready (imports included)"
+    )
+    print(
+        f"    memory (RSS):                  {probed['rss_startup_mb']:6.0f} MB after start-up,"
+        f" {probed['rss_end_mb']:.0f} MB after all questions"
+    )
+    print(
+        f"    (a) one article, {articles} in library: p50 {_p(single, 50):6.2f} ms"
+        f"  p99 {_p(single, 99):6.2f} ms"
+    )
+    print(
+        f"    (b) across the library:        p50 {_p(across, 50):6.2f} ms  p99 {_p(across, 99):6.2f} ms"
+        f"  top-1 holds the answer {probed['across_top1']:.3f}"
+    )
+
+
+def compare_searches(
+    url: str, ids: list[int], questions: list[dict[str, Any]]
+) -> dict[str, tuple[list[float], float]]:
+    """Latency and recall of the shipped SQL BM25 against PostgreSQL full-text search
+    (english configuration, OR of the question's words, ``ts_rank_cd``, GIN index) for
+    the same questions; the FTS column exists only for this measurement."""
+    import psycopg
+
+    from library.postgres import PostgresStore
+    from retrieval import analyze
+
+    store = PostgresStore.open(url)
+    shipped, shipped_hits = [], 0
+    for q in questions:
+        t0 = time.perf_counter()
+        found = store.search(CHAT, analyze(q["question"]), 5)
+        shipped.append((time.perf_counter() - t0) * 1000)
+        shipped_hits += ids[q["article"]] in found
+    store.close()
+    print("  building a full-text index for comparison...", file=sys.stderr, flush=True)
+    _sql(
+        url,
+        "ALTER TABLE articles ADD COLUMN fts tsvector"
+        " GENERATED ALWAYS AS (to_tsvector('english', body)) STORED",
+        "CREATE INDEX articles_fts ON articles USING gin (fts)",
+        "VACUUM ANALYZE articles",
+    )
+    fts, fts_hits = [], 0
+    with psycopg.connect(url) as db:
+        for q in questions:
+            words = " | ".join(w for w in re.findall(r"[A-Za-z0-9]+", q["question"]))
+            t0 = time.perf_counter()
+            rows = db.execute(
+                "SELECT id FROM articles, to_tsquery('english', %s) query"
+                " WHERE chat_id IN (0, %s) AND fts @@ query"
+                " ORDER BY ts_rank_cd(fts, query) DESC LIMIT 5",
+                (words, CHAT),
+            ).fetchall()
+            fts.append((time.perf_counter() - t0) * 1000)
+            fts_hits += ids[q["article"]] in [r[0] for r in rows]
+    _sql(url, "ALTER TABLE articles DROP COLUMN fts")
+    return {
+        "SQL BM25 over postings (shipped)": (shipped, shipped_hits / len(questions)),
+        "full-text search, ts_rank_cd": (fts, fts_hits / len(questions)),
+    }
+
+
+@contextmanager
+def _fresh_database(server: str) -> Iterator[str]:
+    name = f"library_scale_{int(time.time())}"
+    _sql(server, f"CREATE DATABASE {name}")
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        _sql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 if __name__ == "__main__":

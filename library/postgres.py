@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 import psycopg
+from pgvector import HalfVector
+from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from library.backend import redacted
@@ -179,11 +181,24 @@ class PostgresStore:
     def open(cls, url: str, *, max_connections: int = 8) -> PostgresStore:
         """Connect, check and migrate; ``StoreError`` with one line when that fails."""
         shown = redacted(url)
+        try:
+            with psycopg.connect(url, connect_timeout=5, autocommit=True) as db:
+                _migrate(db, shown)  # before the pool: its connections need pgvector's types
+        except psycopg.OperationalError as error:
+            raise StoreError(
+                f"{shown}: cannot connect to PostgreSQL ({_first_line(error)}); "
+                "check that the server runs and NEWSBOT_DB is right"
+            ) from None
+        except psycopg.Error as error:
+            raise StoreError(f"{shown}: cannot use the database ({_first_line(error)})") from None
         pool = ConnectionPool(
             url,
             min_size=1,
             max_size=max_connections,
-            kwargs={"connect_timeout": 5},
+            # Reads are one statement each: autocommit saves a COMMIT round trip per read;
+            # writes open a transaction of their own (``_transaction``).
+            kwargs={"connect_timeout": 5, "autocommit": True},
+            configure=register_vector,  # vectors travel in pgvector's binary form
             open=False,
             name="newsbot",
         )
@@ -192,18 +207,8 @@ class PostgresStore:
         except (PoolTimeout, psycopg.Error) as error:
             pool.close()
             raise StoreError(
-                f"{shown}: cannot connect to PostgreSQL ({_first_line(error)}); "
-                "check that the server runs and NEWSBOT_DB is right"
+                f"{shown}: cannot connect to PostgreSQL ({_first_line(error)})"
             ) from None
-        try:
-            with pool.connection() as db:
-                _migrate(db, shown)
-        except psycopg.Error as error:
-            pool.close()
-            raise StoreError(f"{shown}: cannot use the database ({_first_line(error)})") from None
-        except StoreError:
-            pool.close()
-            raise
         return cls(pool, url)
 
     def close(self) -> None:
@@ -212,6 +217,12 @@ class PostgresStore:
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection[Any]]:
         """One transaction: committed when the block ends, rolled back if it raises."""
+        with self._connection() as db, db.transaction():
+            yield db
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Any]]:
+        """A connection for reads (autocommit: each statement sees the latest commits)."""
         try:
             with self._pool.connection() as db:
                 yield db
@@ -262,7 +273,6 @@ class PostgresStore:
                 ),
             ).fetchone()
             if row is None:  # another replica added the same text a moment ago
-                db.rollback()
                 found = self._find_duplicate(db, chat_id, None, digest)
                 assert found is not None
                 return AddResult(found, duplicate=True)
@@ -281,7 +291,7 @@ class PostgresStore:
         return AddResult(article_id, duplicate=False)
 
     def find_url(self, chat_id: int, url: str) -> int | None:
-        with self._transaction() as db:
+        with self._connection() as db:
             return self._find_duplicate(db, chat_id, url, None)
 
     @staticmethod
@@ -296,7 +306,7 @@ class PostgresStore:
         return int(row[0]) if row else None
 
     def visible(self, chat_id: int) -> list[ArticleRow]:
-        with self._transaction() as db:
+        with self._connection() as db:
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM articles WHERE chat_id IN (%s, %s) ORDER BY id",
                 (SHARED, chat_id),
@@ -304,7 +314,7 @@ class PostgresStore:
         return [_row(r) for r in rows]
 
     def newest(self, chat_id: int, limit: int) -> list[ArticleRow]:
-        with self._transaction() as db:
+        with self._connection() as db:
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM articles WHERE chat_id IN (%s, %s)"
                 " ORDER BY id DESC LIMIT %s",
@@ -313,7 +323,7 @@ class PostgresStore:
         return [_row(r) for r in rows]
 
     def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
-        with self._transaction() as db:
+        with self._connection() as db:
             row = db.execute(
                 f"SELECT {_COLUMNS} FROM articles WHERE id = %s AND chat_id IN (%s, %s)",
                 (article_id, SHARED, chat_id),
@@ -321,7 +331,7 @@ class PostgresStore:
         return _row(row) if row else None
 
     def load(self, article_id: int) -> Article:
-        with self._transaction() as db:
+        with self._connection() as db:
             row = db.execute(
                 "SELECT body, sentence_spans, title, source, url, published FROM articles"
                 " WHERE id = %s",
@@ -355,7 +365,7 @@ class PostgresStore:
     # -- vectors ----------------------------------------------------------------------
 
     def vectors(self, article_id: int, model: str) -> bytes | None:
-        with self._transaction() as db:
+        with self._connection() as db:
             row = db.execute(
                 "SELECT vectors FROM article_vectors WHERE article_id = %s AND model = %s",
                 (article_id, model),
@@ -387,7 +397,7 @@ class PostgresStore:
         return True
 
     def without_vectors(self, model: str, limit: int) -> list[int]:
-        with self._transaction() as db:
+        with self._connection() as db:
             rows = db.execute(
                 "SELECT a.id FROM articles a LEFT JOIN article_vectors v"
                 " ON v.article_id = a.id AND v.model = %s"
@@ -399,20 +409,20 @@ class PostgresStore:
     def nearest(self, chat_id: int, vector: np.ndarray, limit: int) -> list[int]:
         """Articles of the sentences nearest ``vector`` (HNSW, inner product on unit
         vectors), among the chat's visible ones, nearest first."""
-        literal = _halfvec(vector)
+        literal = HalfVector(np.asarray(vector, dtype=np.float32))
         with self._transaction() as db:
             db.execute("SET LOCAL hnsw.ef_search = 64")
             rows = db.execute(
-                "SELECT article_id FROM (SELECT article_id, embedding <#> %s::halfvec AS d"
+                "SELECT article_id FROM (SELECT article_id, embedding <#> %s AS d"
                 " FROM sentence_vectors WHERE chat_id IN (%s, %s)"
-                " ORDER BY embedding <#> %s::halfvec LIMIT %s) s"
+                " ORDER BY embedding <#> %s LIMIT %s) s"
                 " GROUP BY article_id ORDER BY min(d) LIMIT %s",
                 (literal, SHARED, chat_id, literal, limit * 4, limit),
             ).fetchall()
         return [int(r[0]) for r in rows]
 
     def count(self) -> int:
-        with self._transaction() as db:
+        with self._connection() as db:
             row = db.execute("SELECT articles FROM corpus").fetchone()
         assert row is not None
         return int(row[0])
@@ -421,7 +431,7 @@ class PostgresStore:
         """Ids of the chat's visible articles that best match ``terms`` (article BM25)."""
         if not terms:
             return []
-        with self._transaction() as db:
+        with self._connection() as db:
             rows = db.execute(
                 _BM25,
                 {
@@ -435,7 +445,7 @@ class PostgresStore:
         return [int(r[0]) for r in rows]
 
     def added_between(self, chat_id: int, since: str | None, until: str) -> list[ArticleRow]:
-        with self._transaction() as db:
+        with self._connection() as db:
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM articles WHERE chat_id = %s AND added_at > %s"
                 " AND added_at <= %s ORDER BY id",
@@ -466,7 +476,7 @@ class PostgresStore:
             db.execute("DELETE FROM answers WHERE sent_at < %s", (forget_before,))
 
     def thread(self, chat_id: int, message_id: int) -> Thread | None:
-        with self._transaction() as db:
+        with self._connection() as db:
             row = db.execute(
                 "SELECT article_id, question FROM answers WHERE chat_id = %s AND message_id = %s",
                 (chat_id, message_id),
@@ -482,7 +492,7 @@ class PostgresStore:
         )
 
     def active_article(self, chat_id: int) -> int | None:
-        with self._transaction() as db:
+        with self._connection() as db:
             row = db.execute(
                 "SELECT active_article FROM chat_settings WHERE chat_id = %s", (chat_id,)
             ).fetchone()
@@ -523,7 +533,7 @@ class PostgresStore:
         return found[0] if found else None
 
     def _schedules(self, where: str, args: tuple[int, ...]) -> list[Schedule]:
-        with self._transaction() as db:
+        with self._connection() as db:
             rows = db.execute(
                 "SELECT chat_id, schedule_time, schedule_tz, last_briefed_at, told_nothing_new"
                 " FROM chat_settings WHERE schedule_time IS NOT NULL" + where,
