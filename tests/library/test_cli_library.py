@@ -71,6 +71,23 @@ def test_database_library_answers_from_a_chats_articles(database):
     assert shipped_only.stdout.startswith("The articles don't say.")
 
 
+def test_database_library_answers_from_postgresql_without_showing_its_password(postgres_url):
+    shelf = Library.open(postgres_url, seeds=seed_paths())
+    shelf.add(CHAT, BAKERY, title="Dunmore bakery wins bread award")
+    shelf.close()
+    mine = run_library(
+        "ask", "--db", postgres_url, "--chat", str(CHAT), "What did the judges praise?"
+    )
+    assert mine.stdout.startswith(
+        "The judges praised its rye sourdough, which is baked overnight. [2:2]"
+    )
+    missing = postgres_url.replace("postgres@", "postgres:hunter2@").rsplit("/", 1)[0] + "/nodb"
+    refused = run_library("ask", "--db", missing, "Who?")
+    assert refused.returncode == 1
+    (line,) = refused.stderr.strip().splitlines()
+    assert "/nodb: cannot connect to PostgreSQL" in line and "hunter2" not in line
+
+
 def test_python_m_library_answers_from_the_database(database):
     question = "What did the judges praise?"
     result = subprocess.run(
