@@ -194,38 +194,41 @@ def compose(text: str, parsed: dict[str, Any], number: int) -> tuple[Any, list[s
     return rebuild_article(text, spans, name="the new article", title=title), terms
 
 
-def fill(target: Path | str, texts: list[str], cold_samples: int) -> dict[str, Any]:
-    """Bulk-load all but the first ``cold_samples`` texts, then add those through
-    ``Library.add`` into the full library, timing each (the figure a user feels)."""
+def fill(target: Path | str, texts: list[str]) -> dict[str, Any]:
+    """Store every text through the store's own ``add`` (one transaction each), parsing
+    each distinct paragraph once (``compose``)."""
+    from library.service import Library
+    from retrieval.seeds import seed_paths
+
+    Library.open(target, seeds=seed_paths()).close()  # created, seeded, as the bot leaves it
+    store = _bulk_store(target)
+    parsed: dict[str, Any] = {}
+    started = time.perf_counter()
+    ids = []
+    for number, text in enumerate(texts):
+        article, terms = compose(text, parsed, number)
+        ids.append(store.add(CHAT, article, terms).article_id)
+    total = time.perf_counter() - started
+    _bulk_done(store, target)
+    return {"ids": ids, "total_s": total, "bulk": len(texts)}
+
+
+def cold_adds(target: Path | str, texts: list[str]) -> np.ndarray:
+    """``Library.add`` of fresh texts into the full library, each timed (what /add costs),
+    with the splitter's cache cleared before each."""
     from library.service import Library
     from retrieval.seeds import seed_paths
     from retrieval.sentences import split_sentences
 
-    Library.open(target, seeds=seed_paths()).close()  # created, seeded, as the bot leaves it
-    store = _bulk_store(target)
-    ids: dict[int, int] = {}
-    parsed: dict[str, Any] = {}
-    started = time.perf_counter()
-    for number in range(cold_samples, len(texts)):
-        article, terms = compose(texts[number], parsed, number)
-        ids[number] = store.add(CHAT, article, terms).article_id
-    total = time.perf_counter() - started
-    _bulk_done(store, target)
     library = Library.open(target, seeds=seed_paths())
     cold = []
-    for number in range(min(cold_samples, len(texts))):
-        split_sentences.cache_clear()  # a fresh article: nothing cached from earlier adds
+    for number, text in enumerate(texts):
+        split_sentences.cache_clear()
         t0 = time.perf_counter()
-        result = library.add(CHAT, texts[number], title=f"Synthetic article {number + 1}")
+        library.add(CHAT, text, title=f"Fresh article {number + 1}")
         cold.append(time.perf_counter() - t0)
-        ids[number] = result.article_id
     library.close()
-    return {
-        "ids": [ids[n] for n in range(len(texts))],
-        "cold_ms": np.array(cold) * 1000,
-        "total_s": total,
-        "bulk": len(texts) - cold_samples,
-    }
+    return np.array(cold) * 1000
 
 
 def _bulk_store(target: Path | str) -> Any:
@@ -359,6 +362,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embed-samples", type=int, default=20)
     parser.add_argument("--squad", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--db", help="also measure PostgreSQL: a server URL (postgresql://...)")
+    parser.add_argument(
+        "--work", type=Path, help="keep the built libraries here and reuse them on the next run"
+    )
+    parser.add_argument("--build-only", action="store_true", help="build (with --work), then stop")
     parser.add_argument("--probe", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe:
@@ -369,25 +376,48 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: {args.squad} not found (it lives in ../shared/bench/)", file=sys.stderr)
         return 0
 
-    texts, all_questions = build_articles(args.squad, args.articles)
+    texts, all_questions = build_articles(args.squad, args.articles + args.cold_adds)
+    fresh, texts = texts[args.articles :], texts[: args.articles]
+    all_questions = [q for q in all_questions if q["article"] < args.articles]
     rng = random.Random(SEED + 1)
     questions = rng.sample(all_questions, min(args.questions, len(all_questions)))
     print(
         f"library scale: {args.articles} articles from {args.squad.name}, {len(questions)} questions"
     )
-    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
-        work = Path(tmp)
-        targets: dict[str, Path | str] = {"SQLite": work / "big.db"}
+    with ExitStack() as stack:
+        if args.work is None:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        else:
+            work = args.work
+            work.mkdir(parents=True, exist_ok=True)
+        targets: dict[str, Path | str] = {"SQLite": work / f"scale-{args.articles}.db"}
         if args.db:
-            targets["PostgreSQL"] = stack.enter_context(_fresh_database(args.db))
+            name = f"library_scale_{args.articles}"
+            targets["PostgreSQL"] = (
+                _kept_database(args.db, name)
+                if args.work
+                else stack.enter_context(_fresh_database(args.db, name))
+            )
+        built = {
+            name: _built(name, target, texts, questions, work, args)
+            for name, target in targets.items()
+        }
+        if args.build_only:
+            print(f"built in {work}; measure with the same --work")
+            return 0
         results = {
-            name: _measure(name, target, texts, questions, work, args)
+            name: {
+                **built[name],
+                "cold_ms": cold_adds(target, fresh),
+                "probe": run_probe(target, questions, work),
+            }
             for name, target in targets.items()
         }
         # The same questions in a library holding only the questioned articles.
         small = work / "small.db"
+        small.unlink(missing_ok=True)
         needed = sorted({q["article"] for q in questions})
-        small_filled = fill(small, [texts[i] for i in needed], 0)
+        small_filled = fill(small, [texts[i] for i in needed])
         store_vectors(small, small_filled["ids"], [texts[i] for i in needed], 0)
         remap = dict(zip(needed, range(len(needed)), strict=True))
         small_questions = [{**q, "article": remap[q["article"]]} for q in questions]
@@ -395,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         small_run = run_probe(small, small_questions, work)
         if args.db:
             search = compare_searches(
-                targets["PostgreSQL"], results["PostgreSQL"]["ids"], texts, questions
+                targets["PostgreSQL"], built["PostgreSQL"]["ids"], texts, questions
             )
 
     for name, result in results.items():
@@ -427,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _measure(
+def _built(
     name: str,
     target: Path | str,
     texts: list[str],
@@ -435,20 +465,23 @@ def _measure(
     work: Path,
     args: argparse.Namespace,
 ) -> dict[str, Any]:
+    """The library of ``texts`` with vectors, built once; with ``--work`` it is kept and
+    reused (its build figures are read back)."""
+    record = work / f"scale-{args.articles}-{name}.json"
+    if record.is_file():
+        return dict(json.loads(record.read_text()))
     print(f"  building the {name} library...", file=sys.stderr, flush=True)
-    filled = fill(target, texts, args.cold_adds)
+    filled = fill(target, texts)
     embedded = store_vectors(target, filled["ids"], texts, args.embed_samples)
     pick(target, filled["ids"], questions)
     if isinstance(target, Path):
         size_mb = sum(p.stat().st_size for p in work.glob(target.name + "*")) / 1e6
     else:
         size_mb = _sql(target, "SELECT pg_database_size(current_database())")[0][0] / 1e6
-    return {
-        **filled,
-        "embedded": embedded,
-        "size_mb": size_mb,
-        "probe": run_probe(target, questions, work),
-    }
+    embedded["embed_ms"] = embedded["embed_ms"].tolist()
+    result = {**filled, "embedded": embedded, "size_mb": size_mb}
+    record.write_text(json.dumps(result))
+    return result
 
 
 def _report(name: str, result: dict[str, Any], articles: int) -> None:
@@ -513,7 +546,7 @@ def compare_searches(
         t0 = time.perf_counter()
         found = store.search(CHAT, analyze(q["question"]), 5)
         shipped.append((time.perf_counter() - t0) * 1000)
-        shipped_hits += any(q["context"] in text_of[i] for i in found)
+        shipped_hits += any(q["context"] in text_of.get(i, "") for i in found)
     store.close()
     print("  building a full-text index for comparison...", file=sys.stderr, flush=True)
     _sql(
@@ -543,10 +576,16 @@ def compare_searches(
     }
 
 
+def _kept_database(server: str, name: str) -> str:
+    """A database on ``server`` that outlives the run (``--work``), created if missing."""
+    if not _sql(server, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):
+        _sql(server, f"CREATE DATABASE {name}")
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
 @contextmanager
-def _fresh_database(server: str) -> Iterator[str]:
-    name = f"library_scale_{int(time.time())}"
-    _sql(server, f"CREATE DATABASE {name}")
+def _fresh_database(server: str, name: str) -> Iterator[str]:
+    _sql(server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
     try:
         yield server.rsplit("/", 1)[0] + "/" + name
     finally:
