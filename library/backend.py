@@ -17,7 +17,7 @@ import numpy as np
 
 from library.errors import StoreError
 from library.store import AddResult, ArticleRow, Schedule, SqliteStore, Thread
-from retrieval import Article
+from retrieval import Article, TermIndex
 
 #: ``NEWSBOT_DB`` and ``--db`` values that name a PostgreSQL server, not a file.
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -59,6 +59,7 @@ class Store(Protocol):
     def without_vectors(self, model: str, limit: int) -> list[int]: ...
     def count(self) -> int: ...
     def search(self, chat_id: int, terms: Sequence[str], limit: int) -> list[int]: ...
+    def term_index(self) -> TermIndex: ...
     def added_between(self, chat_id: int, since: str | None, until: str) -> list[ArticleRow]: ...
     def remember_answer(
         self,

@@ -7,15 +7,17 @@ start with one line naming it (password left out).
 
 What differs is what replicas need:
 
-* Candidate articles are chosen by the database, not by an index held in each
-  process: every replica sees another's add at once, a new replica has
-  nothing to rebuild (at 100,000 articles an in-memory index took far longer
-  than the 5 s start-up target, and hundreds of MB per replica), and memory
-  stays flat as the archive grows. The scoring is the same article BM25 as
-  ``retrieval.TermIndex`` (same tuning, same IDF, same tie order), computed in
-  SQL over a postings table, so both backends rank the same candidates.
-  ``benchmarks/library_scale.py --db postgresql://...`` measures it against
-  PostgreSQL full-text search (``ts_rank_cd``) and the in-memory index.
+* Candidate articles come from the same in-memory term index as with SQLite
+  (``retrieval.TermIndex``: the same BM25, the same candidates), which every
+  replica keeps current from a change log: each add and removal writes a row
+  with its transaction id, and before a search a replica applies the rows
+  committed since its last look (one indexed query, usually empty), so
+  another replica's add is seen at once. A new replica starts from a stored
+  snapshot of the index plus the changes since, not from a rebuild. At
+  100,000 articles, scoring in SQL over a postings table took 470 ms a
+  question (and 50 ms with a maintained document-frequency table) and
+  full-text search ranked worse; the index answers in milliseconds
+  (``benchmarks/library_scale.py --db`` measures all three).
 * Sentence vectors also go into a pgvector ``halfvec`` column under an HNSW
   index, which ``nearest`` searches: the library question's semantic
   candidates, for questions that share no word with the article.
@@ -52,10 +54,14 @@ from library.store import (
     content_hash,
     now,
 )
-from retrieval import ARTICLES, Article, BM25Tuning, rebuild_article
+from retrieval import ARTICLES, Article, BM25Tuning, TermIndex, rebuild_article
 
 #: Arbitrary key of the advisory lock that serialises migrations across replicas.
 _MIGRATION_LOCK = 7_461_992_001
+#: Arbitrary key of the advisory lock held while a replica stores a term-index snapshot.
+_SNAPSHOT_LOCK = 7_461_992_002
+#: A replica that had to apply this many changes to the stored snapshot stores a new one.
+SNAPSHOT_AFTER = 2_000
 #: Dimensions of the pgvector column (the shipped model's sentence vectors).
 VECTOR_DIMENSIONS = 384
 
@@ -137,29 +143,26 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX sentence_vectors_hnsw ON sentence_vectors
         USING hnsw (embedding halfvec_ip_ops);
     """,
+    # 3: every replica keeps the candidate index in memory (retrieval.TermIndex): the
+    # changes it must apply, by transaction id, and snapshots a new replica starts from.
+    """
+    CREATE TABLE library_changes (
+        xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+        article_id BIGINT NOT NULL,
+        chat_id BIGINT NOT NULL,
+        removed BOOLEAN NOT NULL
+    );
+    CREATE INDEX library_changes_by_xid ON library_changes (xid);
+    CREATE TABLE term_snapshots (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        made_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+        from_xid xid8 NOT NULL,             -- changes from this transaction on are replayed
+        blob BYTEA NOT NULL                 -- TermIndex.to_bytes()
+    );
+    """,
 )
 
 _COLUMNS = "id, chat_id, title, source, url, published, added_at, substr(body, 1, 200) AS opening"
-
-#: Article BM25 over the postings of a question's terms; the document frequency is taken
-#: over every chat's articles (as ``TermIndex`` does), then the chat's are kept.
-_BM25 = """
-WITH hits AS (
-    SELECT p.article_id, p.chat_id, p.tf, p.length,
-           count(*) OVER (PARTITION BY p.term) AS df
-    FROM postings p WHERE p.term = ANY(%(terms)s)
-)
-SELECT article_id FROM hits, corpus
-WHERE chat_id = ANY(%(chats)s)
-GROUP BY article_id, corpus.articles, corpus.terms
-ORDER BY sum(
-    ln(1.0 + (corpus.articles - df + 0.5) / (df + 0.5))
-    * tf * (%(k1)s + 1.0)
-    / (tf + %(k1)s * (1.0 - %(b)s + %(b)s * length
-        / greatest(corpus.terms::float8 / greatest(corpus.articles, 1), 1.0)))
-) DESC, article_id
-LIMIT %(limit)s
-"""
 
 
 def _row(row: Sequence[Any]) -> ArticleRow:
@@ -176,6 +179,10 @@ class PostgresStore:
         self.tuning = tuning
         self._swept_window = -1
         self._lock = threading.Lock()
+        self._catching_up = threading.Lock()
+        self._terms: TermIndex | None = None
+        self._xmin = 0
+        self._snapshots: threading.Thread | None = None
 
     @classmethod
     def open(cls, url: str, *, max_connections: int = 8) -> PostgresStore:
@@ -212,6 +219,8 @@ class PostgresStore:
         return cls(pool, url)
 
     def close(self) -> None:
+        if self._snapshots is not None:
+            self._snapshots.join()  # a half-written snapshot would only be rolled back
         self._pool.close()
 
     @contextmanager
@@ -288,6 +297,10 @@ class PostgresStore:
             db.execute(
                 "UPDATE corpus SET articles = articles + 1, terms = terms + %s", (len(terms),)
             )
+            db.execute(
+                "INSERT INTO library_changes (article_id, chat_id, removed) VALUES (%s, %s, FALSE)",
+                (article_id, chat_id),
+            )
         return AddResult(article_id, duplicate=False)
 
     def find_url(self, chat_id: int, url: str) -> int | None:
@@ -360,6 +373,11 @@ class PostgresStore:
                 db.execute(
                     "UPDATE corpus SET articles = articles - 1, terms = terms - %s", (row[0],)
                 )
+                db.execute(
+                    "INSERT INTO library_changes (article_id, chat_id, removed)"
+                    " VALUES (%s, %s, TRUE)",
+                    (article_id, chat_id),
+                )
         return row is not None
 
     # -- vectors ----------------------------------------------------------------------
@@ -410,8 +428,7 @@ class PostgresStore:
         """Articles of the sentences nearest ``vector`` (HNSW, inner product on unit
         vectors), among the chat's visible ones, nearest first."""
         literal = HalfVector(np.asarray(vector, dtype=np.float32))
-        with self._transaction() as db:
-            db.execute("SET LOCAL hnsw.ef_search = 64")
+        with self._connection() as db:  # one statement; pgvector's default ef_search (40)
             rows = db.execute(
                 "SELECT article_id FROM (SELECT article_id, embedding <#> %s AS d"
                 " FROM sentence_vectors WHERE chat_id IN (%s, %s)"
@@ -428,21 +445,97 @@ class PostgresStore:
         return int(row[0])
 
     def search(self, chat_id: int, terms: Sequence[str], limit: int) -> list[int]:
-        """Ids of the chat's visible articles that best match ``terms`` (article BM25)."""
+        """Ids of the chat's visible articles that best match ``terms`` (article BM25),
+        from this process's term index, first brought up to date with every change any
+        replica committed."""
         if not terms:
             return []
-        with self._connection() as db:
-            rows = db.execute(
-                _BM25,
-                {
-                    "terms": sorted(set(terms)),
-                    "chats": [SHARED, chat_id],
-                    "k1": self.tuning.k1,
-                    "b": self.tuning.b,
-                    "limit": limit,
-                },
+        index = self.term_index()
+        self._catch_up()
+        return index.search((SHARED, chat_id), terms, limit)
+
+    # -- the term index every replica keeps ---------------------------------------------
+
+    def term_index(self) -> TermIndex:
+        """This process's candidate index: loaded from the newest stored snapshot plus the
+        changes since, or (no snapshot yet) built from the postings and then stored as one."""
+        with self._lock:
+            if self._terms is not None:
+                return self._terms
+            with self._connection() as db:
+                row = db.execute(
+                    "SELECT from_xid::text, blob FROM term_snapshots ORDER BY id DESC LIMIT 1"
+                ).fetchone()
+                if row is not None:
+                    self._xmin, index = (
+                        int(row[0]),
+                        TermIndex.from_bytes(bytes(row[1]), self.tuning),
+                    )
+                    fresh = False
+                else:
+                    self._xmin, index = _build_term_index(db, self.tuning)
+                    fresh = True
+            self._terms = index
+        behind = self._catch_up()
+        if fresh or behind >= SNAPSHOT_AFTER:
+            self._snapshots = threading.Thread(
+                target=self.save_term_snapshot, name="term-snapshot", daemon=True
+            )
+            self._snapshots.start()
+        return index
+
+    def _catch_up(self) -> int:
+        """Apply the adds and removals committed since the last look; how many.
+
+        Each change row carries its transaction id. Everything below the previous look's
+        snapshot xmin was applied then; rows at or above it are read again (applying is
+        idempotent), so a transaction that committed late is never missed."""
+        index = self._terms
+        assert index is not None
+        with self._catching_up, self._connection() as db:
+            xmin_row = db.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()
+            assert xmin_row is not None
+            changes = db.execute(
+                "SELECT article_id, chat_id, removed FROM library_changes"
+                " WHERE xid >= %s::text::xid8 ORDER BY xid",
+                (str(self._xmin),),
             ).fetchall()
-        return [int(r[0]) for r in rows]
+            added = [int(a) for a, _, removed in changes if not removed]
+            counts: dict[int, dict[str, int]] = {}
+            if added:
+                for article_id, term, tf in db.execute(
+                    "SELECT article_id, term, tf FROM postings WHERE article_id = ANY(%s)",
+                    (added,),
+                ):
+                    counts.setdefault(int(article_id), {})[term] = int(tf)
+            for article_id, chat_id, removed in changes:
+                if removed:
+                    index.remove(int(article_id))
+                elif int(article_id) in counts:
+                    index.add_counts(int(article_id), int(chat_id), counts[int(article_id)])
+            self._xmin = int(xmin_row[0])
+        return len(changes)
+
+    def save_term_snapshot(self) -> bool:
+        """Store this process's term index for the next replica to start from (one writer
+        at a time; older snapshots are dropped). False when another replica is writing."""
+        index = self._terms
+        if index is None:
+            return False
+        xmin = self._xmin  # every change below it is in the index; later ones are replayed
+        blob = index.to_bytes()
+        with self._transaction() as db:
+            locked = db.execute(
+                "SELECT pg_try_advisory_xact_lock(%s)", (_SNAPSHOT_LOCK,)
+            ).fetchone()
+            if not locked or not locked[0]:
+                return False
+            db.execute(
+                "INSERT INTO term_snapshots (from_xid, blob) VALUES (%s::text::xid8, %s)",
+                (str(xmin), blob),
+            )
+            db.execute("DELETE FROM term_snapshots WHERE id < (SELECT max(id) FROM term_snapshots)")
+        return True
 
     def added_between(self, chat_id: int, since: str | None, until: str) -> list[ArticleRow]:
         with self._connection() as db:
@@ -638,3 +731,25 @@ def _migrate(db: psycopg.Connection[Any], shown: str) -> None:
                 if statement:
                     db.execute(statement.encode())  # our own constant SQL
             db.execute("INSERT INTO schema_version (version) VALUES (%s)", (number,))
+
+
+def _build_term_index(db: psycopg.Connection[Any], tuning: BM25Tuning) -> tuple[int, TermIndex]:
+    """The term index from the postings (the first replica at a library's scale pays this
+    once; it then stores a snapshot), and the xmin its read is consistent with."""
+    with db.transaction():
+        db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        xmin = db.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()
+        assert xmin is not None
+        articles = [
+            (int(a), int(c), int(n))
+            for a, c, n in db.execute("SELECT id, chat_id, term_count FROM articles")
+        ]
+        # One row per term with its postings as text: numpy parses them in C.
+        postings = [
+            (term, np.array(ids.split(), dtype=np.int32), np.array(tfs.split(), dtype=np.int64))
+            for term, ids, tfs in db.execute(
+                "SELECT term, string_agg(article_id::text, ' ' ORDER BY article_id),"
+                " string_agg(tf::text, ' ' ORDER BY article_id) FROM postings GROUP BY term"
+            )
+        ]
+    return int(xmin[0]), TermIndex.from_postings(articles, postings, tuning)

@@ -154,7 +154,7 @@ class Library:
         allow_hosts: Collection[str] = (),
     ) -> Library:
         """The database at ``path`` (a SQLite file, or a ``postgresql://`` URL), created or
-        migrated, with ``seeds`` stored for every chat and embedded, and SQLite's candidate
+        migrated, with ``seeds`` stored for every chat and embedded, and the candidate
         index loaded: ready for the first question.
 
         Raises ``StoreError`` (unusable database) or ``RetrievalError`` (a bad seed file).
@@ -163,8 +163,7 @@ class Library:
         try:
             library = cls(store, cache_size=cache_size, allow_hosts=allow_hosts)
             library.warm_up(library.add_seeds(seeds))
-            if isinstance(store, SqliteStore):
-                store.term_index()  # loaded now, not on some user's first question
+            store.term_index()  # loaded now, not on some user's first question
         except BaseException:
             store.close()
             raise

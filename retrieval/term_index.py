@@ -11,13 +11,20 @@ reference while an add runs still sees a consistent snapshot.
 
 Article-level BM25 (``bm25.ARTICLES`` unless told otherwise) with the
 always-positive IDF the sentence ranker uses (``bm25.positive_idf``).
+
+Postings are int32 article ids with uint16 term counts: 6 bytes a pair, so
+100,000 news articles (about 21 million pairs) take some 130 MB. ``to_bytes``
+and ``from_bytes`` give a stored form that loads without copying, so a
+process sharing a large library with others (PostgreSQL) starts from a
+snapshot in a second or two instead of rebuilding for a minute.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -31,6 +38,7 @@ class TermIndex:
         self.tuning = tuning
         self._lock = threading.Lock()
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # term -> (ids, counts)
+        self._keep: object = None  # the stored bytes that ``from_bytes`` views point into
         self._chat = np.full(0, _NONE, dtype=np.int64)  # article id -> chat id
         self._length = np.zeros(0, dtype=np.float32)  # article id -> number of terms
 
@@ -63,13 +71,89 @@ class TermIndex:
         names = list(vocabulary)
         for start, end in zip(starts, ends, strict=True):
             index._postings[names[terms_of[start]]] = (
-                ids[start:end].copy(),
-                counts[start:end].astype(np.float32),
+                ids[start:end].astype(np.int32),
+                np.minimum(counts[start:end], _MAX_COUNT).astype(np.uint16),
             )
         return index
 
+    @classmethod
+    def from_postings(
+        cls,
+        articles: Sequence[tuple[int, int, int]],
+        postings: Iterable[tuple[str, np.ndarray, np.ndarray]],
+        tuning: BM25Tuning = ARTICLES,
+    ) -> TermIndex:
+        """From ``(article id, chat id, number of terms)`` and each term's postings
+        ``(term, article ids, counts)``, as a database that keeps postings holds them."""
+        index = cls(tuning)
+        size = max((a[0] for a in articles), default=-1) + 1
+        index._chat = np.full(size, _NONE, dtype=np.int64)
+        index._length = np.zeros(size, dtype=np.float32)
+        for article_id, chat_id, length in articles:
+            index._chat[article_id] = chat_id
+            index._length[article_id] = length
+        for term, ids, counts in postings:
+            index._postings[term] = (
+                np.asarray(ids, dtype=np.int32),
+                np.minimum(counts, _MAX_COUNT).astype(np.uint16),
+            )
+        return index
+
+    def to_bytes(self) -> bytes:
+        """The index as one buffer (see ``from_bytes``), a consistent snapshot."""
+        with self._lock:
+            postings = dict(self._postings)
+            chat, length = self._chat, self._length
+        terms = list(postings)
+        sizes = np.array([len(postings[t][0]) for t in terms], dtype=np.int64)
+        parts: list[np.ndarray] = [
+            np.concatenate([postings[t][0] for t in terms] or [_EMPTY_IDS]).astype(np.int32),
+            np.concatenate([postings[t][1] for t in terms] or [_EMPTY_TFS]).astype(np.uint16),
+            sizes,
+            chat.astype(np.int64),
+            length.astype(np.float32),
+        ]
+        header = json.dumps(
+            {"terms": terms, "arrays": [[str(a.dtype), len(a)] for a in parts]}
+        ).encode()
+        out = [_MAGIC, len(header).to_bytes(8, "little"), header]
+        used = len(_MAGIC) + 8 + len(header)
+        for array in parts:
+            pad = -used % 8
+            out.append(b"\0" * pad)
+            out.append(array.tobytes())
+            used += pad + array.nbytes
+        return b"".join(out)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes, tuning: BM25Tuning = ARTICLES) -> TermIndex:
+        """An index from ``to_bytes``; its arrays are views into ``blob`` (no copy)."""
+        if not blob.startswith(_MAGIC):
+            raise ValueError("not a stored term index")
+        start = len(_MAGIC) + 8
+        header_size = int.from_bytes(blob[len(_MAGIC) : start], "little")
+        header = json.loads(blob[start : start + header_size])
+        used = start + header_size
+        arrays = []
+        for dtype, count in header["arrays"]:
+            used += -used % 8
+            array = np.frombuffer(blob, dtype=np.dtype(dtype), count=count, offset=used)
+            arrays.append(array)
+            used += array.nbytes
+        ids, counts, sizes, chat, length = arrays
+        index = cls(tuning)
+        index._keep = blob
+        index._chat, index._length = chat, length
+        ends = np.cumsum(sizes)
+        for term, end, size in zip(header["terms"], ends.tolist(), sizes.tolist(), strict=True):
+            index._postings[term] = (ids[end - size : end], counts[end - size : end])
+        return index
+
     def add(self, article_id: int, chat_id: int, terms: Iterable[str]) -> None:
-        counts = Counter(terms)
+        self.add_counts(article_id, chat_id, Counter(terms))
+
+    def add_counts(self, article_id: int, chat_id: int, counts: Mapping[str, int]) -> None:
+        """Index an article from its term counts; an article indexed already is left."""
         with self._lock:
             if article_id >= len(self._chat):
                 grow = max(article_id + 1, 2 * len(self._chat)) - len(self._chat)
@@ -79,7 +163,10 @@ class TermIndex:
                 return  # already indexed
             for term, count in counts.items():
                 ids, tfs = self._postings.get(term, (_EMPTY_IDS, _EMPTY_TFS))
-                self._postings[term] = (np.append(ids, article_id), np.append(tfs, count))
+                self._postings[term] = (
+                    np.append(ids, np.int32(article_id)),
+                    np.append(tfs, np.uint16(min(count, _MAX_COUNT))),
+                )
             chat, length = self._chat.copy(), self._length.copy()
             chat[article_id], length[article_id] = chat_id, sum(counts.values())
             self._chat, self._length = chat, length
@@ -104,7 +191,8 @@ class TermIndex:
         average = max(float(lengths[live].mean()), 1.0)
         scores = np.zeros(len(chats), dtype=np.float32)
         k1, b = self.tuning.k1, self.tuning.b
-        for ids, tfs in postings:
+        for ids, counts in postings:
+            tfs = counts.astype(np.float32)
             idf = positive_idf(articles, len(ids))
             norm = k1 * (1 - b + b * lengths[ids] / average)
             scores[ids] += idf * tfs * (k1 + 1) / (tfs + norm)
@@ -117,5 +205,7 @@ class TermIndex:
         return int((self._chat != _NONE).sum())
 
 
-_EMPTY_IDS = np.zeros(0, dtype=np.int64)
-_EMPTY_TFS = np.zeros(0, dtype=np.float32)
+_EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_EMPTY_TFS = np.zeros(0, dtype=np.uint16)
+_MAX_COUNT = np.iinfo(np.uint16).max
+_MAGIC = b"newsbot-term-index-1\n"

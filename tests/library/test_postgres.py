@@ -68,8 +68,9 @@ def test_the_same_article_added_on_both_replicas_at_once_is_stored_once(replicas
     assert replicas[0].count() == 1
 
 
-def test_sql_bm25_picks_the_same_candidates_as_the_sqlite_term_index(postgres_url, tmp_path):
-    """Same tuning, IDF and tie order: the backend never changes which articles are read."""
+def test_postgresql_picks_the_same_candidates_as_sqlite(postgres_url, tmp_path):
+    """The same term index, fed from the change log: the backend never changes which
+    articles are read."""
     postgres, sqlite = PostgresStore.open(postgres_url), SqliteStore.open(tmp_path / "x.db")
     try:
         for text in STORIES * 3:  # repeated texts in other chats shift the IDF alike
@@ -83,6 +84,51 @@ def test_sql_bm25_picks_the_same_candidates_as_the_sqlite_term_index(postgres_ur
     finally:
         postgres.close()
         sqlite.close()
+
+
+def test_a_new_replica_starts_from_the_snapshot_and_the_changes_since(postgres_url):
+    first = PostgresStore.open(postgres_url)
+    kept = [first.add(CHAT, _parse(t), analyze(t)).article_id for t in STORIES]
+    first.term_index()
+    assert first.save_term_snapshot()
+    later = first.add(CHAT, _parse(STORY), analyze(STORY)).article_id  # after the snapshot
+    assert first.remove(CHAT, kept[0])  # "The council approved a tram line to the airport..."
+    second = PostgresStore.open(postgres_url)
+    try:
+        assert second.search(CHAT, analyze("tram airport cost"), 3)[0] == kept[-1]
+        assert kept[0] not in second.search(CHAT, analyze("tram airport cost"), 10)
+        assert second.search(CHAT, analyze("footbridge tram Tuesday mayor"), 1) == [later]
+        assert second.search(CHAT, analyze("Roman gold coins"), 1) == [kept[3]]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_an_add_that_commits_late_is_not_missed(postgres_url):
+    """A replica's look at the change log can fall between a slow add's start and its
+    commit, while a quicker add commits: the slow one must still be seen afterwards."""
+    first, second = PostgresStore.open(postgres_url), PostgresStore.open(postgres_url)
+    try:
+        second.search(CHAT, analyze("anything"), 1)  # looked once already
+        with psycopg.connect(postgres_url) as slow:  # one transaction, open until commit
+            row = slow.execute(
+                "INSERT INTO articles (chat_id, body, sentence_spans, content_hash, added_at,"
+                " term_count) VALUES (%s, 'Walruses.', '[[0, 9]]', 'w', 'now', 1) RETURNING id",
+                (CHAT,),
+            ).fetchone()
+            slow.execute("INSERT INTO postings VALUES ('walrus', %s, %s, 1, 1)", (row[0], CHAT))
+            slow.execute(
+                "INSERT INTO library_changes (article_id, chat_id, removed) VALUES (%s, %s, false)",
+                (row[0], CHAT),
+            )
+            quick = first.add(CHAT, _parse(STORY), analyze(STORY)).article_id
+            assert second.search(CHAT, analyze("tram"), 1) == [quick]
+            assert second.search(CHAT, ["walrus"], 1) == []  # not committed yet
+            slow.commit()
+        assert second.search(CHAT, ["walrus"], 1) == [row[0]]
+    finally:
+        first.close()
+        second.close()
 
 
 def _parse(text: str):
