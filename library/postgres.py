@@ -311,10 +311,12 @@ class PostgresStore:
     def _find_duplicate(
         db: psycopg.Connection[Any], chat_id: int, url: str | None, digest: str | None
     ) -> int | None:
+        # Two indexed lookups (an OR of the two would scan the chat's articles).
         row = db.execute(
-            "SELECT id FROM articles WHERE chat_id IN (%s, %s)"
-            " AND ((%s::text IS NOT NULL AND url = %s) OR content_hash = %s) ORDER BY id LIMIT 1",
-            (chat_id, SHARED, url, url, digest),
+            "SELECT id FROM articles WHERE chat_id IN (%s, %s) AND url = %s"
+            " UNION SELECT id FROM articles WHERE chat_id IN (%s, %s) AND content_hash = %s"
+            " ORDER BY 1 LIMIT 1",
+            (chat_id, SHARED, url, chat_id, SHARED, digest),
         ).fetchone()
         return int(row[0]) if row else None
 

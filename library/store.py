@@ -181,10 +181,13 @@ class SqliteStore:
     def _find_duplicate(
         db: sqlite3.Connection, chat_id: int, url: str | None, digest: str | None
     ) -> int | None:
+        # Two indexed lookups: one query with "url = ? OR content_hash = ?" made SQLite
+        # scan every article of the chat, so each add got slower as the library grew.
         row = db.execute(
-            "SELECT id FROM articles WHERE chat_id IN (?, ?)"
-            " AND ((? IS NOT NULL AND url = ?) OR content_hash = ?) ORDER BY id LIMIT 1",
-            (chat_id, SHARED, url, url, digest),
+            "SELECT id FROM articles WHERE chat_id IN (?, ?) AND url = ?"
+            " UNION SELECT id FROM articles WHERE chat_id IN (?, ?) AND content_hash = ?"
+            " ORDER BY 1 LIMIT 1",
+            (chat_id, SHARED, url, chat_id, SHARED, digest),
         ).fetchone()
         return int(row[0]) if row else None
 
