@@ -60,7 +60,7 @@ from retrieval import ARTICLES, Article, BM25Tuning, TermIndex, rebuild_article
 _MIGRATION_LOCK = 7_461_992_001
 #: Arbitrary key of the advisory lock held while a replica stores a term-index snapshot.
 _SNAPSHOT_LOCK = 7_461_992_002
-#: A replica that had to apply this many changes to the stored snapshot stores a new one.
+#: A replica that applied this many changes since the last snapshot stores a new one.
 SNAPSHOT_AFTER = 2_000
 #: Dimensions of the pgvector column (the shipped model's sentence vectors).
 VECTOR_DIMENSIONS = 384
@@ -182,6 +182,7 @@ class PostgresStore:
         self._catching_up = threading.Lock()
         self._terms: TermIndex | None = None
         self._xmin = 0
+        self._unsaved = 0  #: changes applied since this process last stored a snapshot
         self._snapshots: threading.Thread | None = None
 
     @classmethod
@@ -478,13 +479,22 @@ class PostgresStore:
                     self._xmin, index = _build_term_index(db, self.tuning)
                     fresh = True
             self._terms = index
-        behind = self._catch_up()
-        if fresh or behind >= SNAPSHOT_AFTER:
-            self._snapshots = threading.Thread(
-                target=self.save_term_snapshot, name="term-snapshot", daemon=True
-            )
-            self._snapshots.start()
+        self._unsaved = SNAPSHOT_AFTER if fresh else 0
+        self._catch_up()
         return index
+
+    def _snapshot_soon(self) -> None:
+        """Store a snapshot in the background once this many changes are not in one, so a
+        new replica never replays more than about ``SNAPSHOT_AFTER`` of them."""
+        if self._unsaved < SNAPSHOT_AFTER:
+            return
+        if self._snapshots is not None and self._snapshots.is_alive():
+            return
+        self._unsaved = 0
+        self._snapshots = threading.Thread(
+            target=self.save_term_snapshot, name="term-snapshot", daemon=True
+        )
+        self._snapshots.start()
 
     def _catch_up(self) -> int:
         """Apply the adds and removals committed since the last look; how many.
@@ -516,6 +526,8 @@ class PostgresStore:
                 elif int(article_id) in counts:
                     index.add_counts(int(article_id), int(chat_id), counts[int(article_id)])
             self._xmin = int(xmin_row[0])
+            self._unsaved += len(changes)
+        self._snapshot_soon()
         return len(changes)
 
     def save_term_snapshot(self) -> bool:

@@ -252,3 +252,26 @@ def test_vectors_stored_by_one_replica_are_used_by_the_other(replicas):
     assert not second.index(tram).has_vectors  # cached on words before the embedding
     assert first.embed(tram)
     assert second.index(tram).has_vectors  # read back, not embedded again
+
+
+def test_a_running_replica_stores_a_new_snapshot_every_so_many_changes(
+    postgres_url, monkeypatch
+):
+    """So a replica started weeks later replays a few changes, not every add since."""
+    import library.postgres
+
+    monkeypatch.setattr(library.postgres, "SNAPSHOT_AFTER", 3)
+    store = PostgresStore.open(postgres_url)
+    try:
+        store.term_index()
+        for text in STORIES[:3]:
+            store.add(CHAT, _parse(text), analyze(text))
+        store.search(CHAT, ["tram"], 1)  # applies the three adds, then snapshots
+        store._snapshots.join()
+        with psycopg.connect(postgres_url) as db:
+            (blob,) = db.execute("SELECT blob FROM term_snapshots").fetchone()
+        from retrieval import TermIndex
+
+        assert len(TermIndex.from_bytes(bytes(blob))) == 3
+    finally:
+        store.close()
