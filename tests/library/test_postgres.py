@@ -263,7 +263,8 @@ def test_a_running_replica_stores_a_new_snapshot_every_so_many_changes(
     monkeypatch.setattr(library.postgres, "SNAPSHOT_AFTER", 3)
     store = PostgresStore.open(postgres_url)
     try:
-        store.term_index()
+        store.term_index()  # built from the (empty) postings: stored as the first snapshot
+        store._snapshots.join()
         for text in STORIES[:3]:
             store.add(CHAT, _parse(text), analyze(text))
         store.search(CHAT, ["tram"], 1)  # applies the three adds, then snapshots
