@@ -62,6 +62,8 @@ _MIGRATION_LOCK = 7_461_992_001
 _SNAPSHOT_LOCK = 7_461_992_002
 #: A replica that applied this many changes since the last snapshot stores a new one.
 SNAPSHOT_AFTER = 2_000
+#: More changes than this since the newest snapshot: build from the postings instead.
+REBUILD_AFTER = 20_000
 #: Dimensions of the pgvector column (the shipped model's sentence vectors).
 VECTOR_DIMENSIONS = 384
 
@@ -467,9 +469,11 @@ class PostgresStore:
                 return self._terms
             with self._connection() as db:
                 row = db.execute(
-                    "SELECT from_xid::text, blob FROM term_snapshots ORDER BY id DESC LIMIT 1"
+                    "SELECT from_xid::text, blob, (SELECT count(*) FROM library_changes"
+                    " WHERE xid >= s.from_xid) FROM term_snapshots s ORDER BY id DESC LIMIT 1"
                 ).fetchone()
-                if row is not None:
+                # Far behind (a bulk import, say): reading the postings beats replaying.
+                if row is not None and row[2] < REBUILD_AFTER:
                     self._xmin, index = (
                         int(row[0]),
                         TermIndex.from_bytes(bytes(row[1]), self.tuning),
@@ -520,11 +524,16 @@ class PostgresStore:
                     (added,),
                 ):
                     counts.setdefault(int(article_id), {})[term] = int(tf)
-            for article_id, chat_id, removed in changes:
-                if removed:
-                    index.remove(int(article_id))
-                elif int(article_id) in counts:
-                    index.add_counts(int(article_id), int(chat_id), counts[int(article_id)])
+            removed_ids = {int(a) for a, _, removed in changes if removed}
+            index.add_many(
+                [
+                    (int(a), int(c), counts[int(a)])
+                    for a, c, removed in changes
+                    if not removed and int(a) in counts and int(a) not in removed_ids
+                ]
+            )
+            for article_id in removed_ids:
+                index.remove(article_id)
             self._xmin = int(xmin_row[0])
             self._unsaved += len(changes)
         self._snapshot_soon()

@@ -152,6 +152,33 @@ class TermIndex:
     def add(self, article_id: int, chat_id: int, terms: Iterable[str]) -> None:
         self.add_counts(article_id, chat_id, Counter(terms))
 
+    def add_many(self, articles: Sequence[tuple[int, int, Mapping[str, int]]]) -> None:
+        """Index ``(article id, chat id, term counts)`` at once: each term's postings are
+        copied once, not once per article (articles indexed already are left)."""
+        with self._lock:
+            top = max((a[0] for a in articles), default=-1)
+            chat, length = self._chat.copy(), self._length.copy()
+            if top >= len(chat):
+                grow = max(top + 1, 2 * len(chat)) - len(chat)
+                chat = np.append(chat, np.full(grow, _NONE, dtype=np.int64))
+                length = np.append(length, np.zeros(grow, dtype=np.float32))
+            new: dict[str, tuple[list[int], list[int]]] = {}
+            for article_id, chat_id, counts in articles:
+                if chat[article_id] != _NONE:
+                    continue
+                chat[article_id], length[article_id] = chat_id, sum(counts.values())
+                for term, count in counts.items():
+                    ids, tfs = new.setdefault(term, ([], []))
+                    ids.append(article_id)
+                    tfs.append(min(count, _MAX_COUNT))
+            for term, (ids, tfs) in new.items():
+                old_ids, old_tfs = self._postings.get(term, (_EMPTY_IDS, _EMPTY_TFS))
+                self._postings[term] = (
+                    np.concatenate([old_ids, np.asarray(ids, dtype=np.int32)]),
+                    np.concatenate([old_tfs, np.asarray(tfs, dtype=np.uint16)]),
+                )
+            self._chat, self._length = chat, length
+
     def add_counts(self, article_id: int, chat_id: int, counts: Mapping[str, int]) -> None:
         """Index an article from its term counts; an article indexed already is left."""
         with self._lock:
