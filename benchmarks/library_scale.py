@@ -222,10 +222,12 @@ def cold_adds(target: Path | str, texts: list[str]) -> np.ndarray:
 
     library = Library.open(target, seeds=seed_paths())
     cold = []
+    run = time.strftime("%Y-%m-%d %H:%M:%S")  # a kept library has this run's texts only once
     for number, text in enumerate(texts):
         split_sentences.cache_clear()
         t0 = time.perf_counter()
-        library.add(CHAT, text, title=f"Fresh article {number + 1}")
+        result = library.add(CHAT, f"{text}\n\nFiled in the run of {run}.", title=f"Fresh {number}")
+        assert not result.duplicate
         cold.append(time.perf_counter() - t0)
     library.close()
     return np.array(cold) * 1000

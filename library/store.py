@@ -219,16 +219,22 @@ class SqliteStore:
         return _article_row(row) if row else None
 
     def load(self, article_id: int) -> Article:
+        return self.load_with_vectors(article_id, None)[0]
+
+    def load_with_vectors(self, article_id: int, model: str | None) -> tuple[Article, bytes | None]:
+        """The article and, when ``model`` made them, its stored vectors: one query, since a
+        library question loads several articles that are not cached."""
         with self._lock:
             row = self._db.execute(
-                "SELECT body, sentence_spans, title, source, url, published FROM articles"
-                " WHERE id = ?",
-                (article_id,),
+                "SELECT body, sentence_spans, title, source, url, published,"
+                " (SELECT vectors FROM article_vectors WHERE article_id = a.id AND model = ?)"
+                " FROM articles a WHERE id = ?",
+                (model, article_id),
             ).fetchone()
         if row is None:
             raise MissingArticle(f"no article {article_id} is stored")
-        body, spans, title, source, url, published = row
-        return rebuild_article(
+        body, spans, title, source, url, published, blob = row
+        article = rebuild_article(
             body,
             [tuple(span) for span in json.loads(spans)],
             name=f"article {article_id}",
@@ -237,6 +243,7 @@ class SqliteStore:
             url=url,
             published=published,
         )
+        return article, bytes(blob) if blob is not None else None
 
     def remove(self, chat_id: int, article_id: int) -> bool:
         """Remove one of the chat's own articles; shared ones cannot be removed."""

@@ -126,7 +126,7 @@ class TermIndex:
         return b"".join(out)
 
     @classmethod
-    def from_bytes(cls, blob: bytes, tuning: BM25Tuning = ARTICLES) -> TermIndex:
+    def from_bytes(cls, blob: bytes | bytearray, tuning: BM25Tuning = ARTICLES) -> TermIndex:
         """An index from ``to_bytes``; its arrays are views into ``blob`` (no copy)."""
         if not blob.startswith(_MAGIC):
             raise ValueError("not a stored term index")

@@ -254,9 +254,7 @@ def test_vectors_stored_by_one_replica_are_used_by_the_other(replicas):
     assert second.index(tram).has_vectors  # read back, not embedded again
 
 
-def test_a_running_replica_stores_a_new_snapshot_every_so_many_changes(
-    postgres_url, monkeypatch
-):
+def test_a_running_replica_stores_a_new_snapshot_every_so_many_changes(postgres_url, monkeypatch):
     """So a replica started weeks later replays a few changes, not every add since."""
     import library.postgres
 
