@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,6 +140,8 @@ class Library:
         self._backfilling: threading.Thread | None = None
         #: Where adding articles runs (see library/ingestion.py).
         self.ingestion = IngestionQueue()
+        #: Loads a library question's candidate articles in parallel (``ask_across``).
+        self._loader = ThreadPoolExecutor(CANDIDATES, thread_name_prefix="load-article")
         #: Articles of shared messages asked about, not added (``look_up``).
         self._looked_up = TimedCache(LOOKED_UP_ARTICLES, LOOKED_UP_SECONDS)
 
@@ -170,6 +173,7 @@ class Library:
         return library
 
     def close(self) -> None:
+        self._loader.shutdown()
         self.store.close()
 
     def add_seeds(self, paths: Iterable[Path]) -> list[int]:
@@ -365,7 +369,10 @@ class Library:
         candidates = self.candidates(chat_id, question, CANDIDATES)
         if not candidates:  # nothing matches at all: rank the newest so tools still get citations
             candidates = [row.id for row in self.store.newest(chat_id, 1)]
-        shelved = [Shelved(i, self.index(i)) for i in candidates]
+        # Articles not cached are loaded side by side: with PostgreSQL most of a load is
+        # waiting for the server, and a library question loads several.
+        indexes = list(self._loader.map(self.index, candidates))
+        shelved = [Shelved(i, index) for i, index in zip(candidates, indexes, strict=True)]
         return answer_across(question, shelved, embed=False, models=models)
 
     def candidates(self, chat_id: int, question: str, limit: int) -> list[int]:
