@@ -476,16 +476,18 @@ class PostgresStore:
                 return self._terms
             with self._connection() as db:
                 row = db.execute(
-                    "SELECT from_xid::text, blob, (SELECT count(*) FROM library_changes"
-                    " WHERE xid >= s.from_xid) FROM term_snapshots s ORDER BY id DESC LIMIT 1"
+                    "SELECT id, from_xid::text, length(blob), (SELECT count(*) FROM"
+                    " library_changes WHERE xid >= s.from_xid) FROM term_snapshots s"
+                    " ORDER BY id DESC LIMIT 1"
                 ).fetchone()
                 # Far behind (a bulk import, say): reading the postings beats replaying.
-                if row is not None and row[2] < REBUILD_AFTER:
-                    self._xmin, index = (
-                        int(row[0]),
-                        TermIndex.from_bytes(bytes(row[1]), self.tuning),
+                if row is not None and row[3] < REBUILD_AFTER:
+                    # Read in slices and dropped at once, before the changes since are
+                    # applied: the driver's copy, ours and the index would all be held.
+                    index = TermIndex.from_bytes(
+                        _read_blob(db, int(row[0]), int(row[2])), self.tuning
                     )
-                    fresh = False
+                    self._xmin, fresh = int(row[1]), False
                 else:
                     self._xmin, index = _build_term_index(db, self.tuning)
                     fresh = True
