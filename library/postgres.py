@@ -14,9 +14,9 @@ What differs is what replicas need:
   committed since its last look (one indexed query, usually empty), so
   another replica's add is seen at once. A new replica starts from a stored
   snapshot of the index plus the changes since, not from a rebuild. At
-  100,000 articles, scoring in SQL over a postings table took 470 ms a
-  question (and 50 ms with a maintained document-frequency table) and
-  full-text search ranked worse; the index answers in milliseconds
+  100,000 articles, scoring in SQL over a postings table took 440 ms a
+  question (about 50 ms with a maintained document-frequency table) and
+  full-text search 950 ms, ranking worse; the index takes 10 ms
   (``benchmarks/library_scale.py --db`` measures all three).
 * Sentence vectors also go into a pgvector ``halfvec`` column under an HNSW
   index, which ``nearest`` searches: the library question's semantic

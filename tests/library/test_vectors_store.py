@@ -25,7 +25,16 @@ OTHER_STORY = (
 
 
 @pytest.fixture
-def library(database):
+def library(tmp_path):
+    """The backfill and ranking logic above the store: one backend is enough."""
+    opened = Library.open(tmp_path / "news.db")
+    yield opened
+    opened.store.close()
+
+
+@pytest.fixture
+def stored(database):
+    """What each backend must keep: vectors stored, read back, removed (both backends)."""
     opened = Library.open(database)
     yield opened
     opened.store.close()
@@ -40,7 +49,8 @@ def _never_embed(index: ArticleIndex) -> None:
     index.embed_all = refuse  # type: ignore[method-assign]
 
 
-def test_embedding_an_article_stores_its_vectors_once(library):
+def test_embedding_an_article_stores_its_vectors_once(stored):
+    library = stored
     article_id = library.add(CHAT, STORY).article_id
     assert library.store.without_vectors(model_id(), 10) == [article_id]
     assert library.embed(article_id) is True
@@ -111,7 +121,8 @@ def test_an_embedding_under_way_stops_at_shutdown_and_stores_nothing(library):
     assert library.store.without_vectors(model_id(), 10) == [article_id]
 
 
-def test_removing_an_article_removes_its_vectors(library):
+def test_removing_an_article_removes_its_vectors(stored):
+    library = stored
     article_id = library.add(CHAT, STORY).article_id
     library.embed(article_id)
     assert library.remove(CHAT, article_id)
@@ -134,7 +145,8 @@ def test_a_database_from_before_vectors_is_migrated_and_backfilled(tmp_path):
         library.store.close()
 
 
-def test_vectors_kept_from_elsewhere_are_used_by_the_next_question(library):
+def test_vectors_kept_from_elsewhere_are_used_by_the_next_question(stored):
+    library = stored
     article_id = library.add(CHAT, STORY).article_id
     assert not library.index(article_id).has_vectors  # cached by the add, words only
     vectors = ArticleIndex(library.store.load(article_id)).embed_all()
