@@ -164,9 +164,11 @@ async def restore_schedules(application: BotApplication) -> int:
 
 
 async def sync_schedules(context: Context) -> None:
-    """Match this replica's daily jobs to the shared database's schedules."""
+    """Match this replica's daily jobs to the shared database's schedules, and embed any
+    article a replica stored but did not live to embed (a backfill finds it)."""
     assert context.job_queue is not None
     await _sync(library(context), context.job_queue)
+    library(context).start_backfill()
 
 
 async def _sync(shelf: AsyncLibrary, job_queue: JobQueue[Any]) -> int:

@@ -207,7 +207,10 @@ class Library:
         self._indexes.forget(article_id)
 
     def start_backfill(self) -> None:
-        """Run ``backfill`` in a background thread until it is done or ``stop_background``."""
+        """Run ``backfill`` in a background thread until it is done or ``stop_background``
+        (not again while one runs)."""
+        if self._backfilling is not None and self._backfilling.is_alive():
+            return
         self._backfilling = threading.Thread(
             target=self.backfill, name="backfill-vectors", daemon=True
         )
