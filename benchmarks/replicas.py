@@ -129,7 +129,22 @@ def _message(user_id: int, text: str, chat: dict[str, Any] | None = None) -> dic
     return {"update_id": next(_update_ids), "message": body}
 
 
-def post(hook: str, update: dict[str, Any]) -> int:
+#: Deliveries that failed (no answer, or 5xx) and were retried, as Telegram retries them.
+RETRIED: list[int] = []
+
+
+def post(hook: str, update: dict[str, Any], attempts: int = 3) -> int:
+    """Deliver an update as Telegram does: a failed delivery is tried again."""
+    for _ in range(attempts):
+        status = _post_once(hook, update)
+        if status and status < 500:
+            return status
+        RETRIED.append(update["update_id"])
+        time.sleep(0.5)
+    return status
+
+
+def _post_once(hook: str, update: dict[str, Any]) -> int:
     request = urllib.request.Request(
         hook,
         json.dumps(update).encode(),
@@ -405,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  replica A killed mid-burst:    {report.kill_adds_acknowledged} of "
         f"{report.kill_adds_sent} adds acknowledged, {report.kill_adds_kept} kept"
     )
+    print(f"  deliveries retried:            {len(RETRIED)} (failed once, sent again)")
     for line in report.wrong[:10]:
         print(f"  wrong: {line}")
     return 0 if report.ok else 1
