@@ -733,15 +733,13 @@ def _save_sentences(
     with (
         db.cursor() as cursor,
         cursor.copy(
-            "COPY sentence_vectors (article_id, sentence, chat_id, embedding) FROM STDIN"
+            "COPY sentence_vectors (article_id, sentence, chat_id, embedding)"
+            " FROM STDIN WITH (FORMAT BINARY)"
         ) as copy,
     ):
+        copy.set_types(["bigint", "integer", "bigint", "halfvec"])
         for number, vector in enumerate(sentences, start=1):
-            copy.write_row((article_id, number, chat_id, _halfvec(vector)))
-
-
-def _halfvec(vector: np.ndarray) -> str:
-    return "[" + ",".join(f"{x:.5g}" for x in np.asarray(vector, dtype=np.float32)) + "]"
+            copy.write_row((article_id, number, chat_id, HalfVector(vector)))
 
 
 def _first_line(error: BaseException) -> str:
