@@ -44,17 +44,21 @@ from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from library.backend import redacted
-from library.errors import MissingArticle, StoreError
+from library.errors import StoreError
 from library.store import (
+    ARTICLE_COLUMNS,
+    ROW_COLUMNS,
     SHARED,
     AddResult,
     ArticleRow,
     Schedule,
     Thread,
+    article_row,
     content_hash,
     now,
+    stored_article,
 )
-from retrieval import ARTICLES, Article, BM25Tuning, TermIndex, rebuild_article
+from retrieval import ARTICLES, Article, BM25Tuning, TermIndex
 
 #: Arbitrary key of the advisory lock that serialises migrations across replicas.
 _MIGRATION_LOCK = 7_461_992_001
@@ -163,13 +167,6 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
 )
-
-_COLUMNS = "id, chat_id, title, source, url, published, added_at, substr(body, 1, 200) AS opening"
-
-
-def _row(row: Sequence[Any]) -> ArticleRow:
-    (id_, chat, title, source, url, published, added_at, opening) = row
-    return ArticleRow(int(id_), int(chat), title, source, url, published, added_at, opening)
 
 
 class PostgresStore:
@@ -326,27 +323,27 @@ class PostgresStore:
     def visible(self, chat_id: int) -> list[ArticleRow]:
         with self._connection() as db:
             rows = db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE chat_id IN (%s, %s) ORDER BY id",
+                f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id IN (%s, %s) ORDER BY id",
                 (SHARED, chat_id),
             ).fetchall()
-        return [_row(r) for r in rows]
+        return [article_row(r) for r in rows]
 
     def newest(self, chat_id: int, limit: int) -> list[ArticleRow]:
         with self._connection() as db:
             rows = db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE chat_id IN (%s, %s)"
+                f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id IN (%s, %s)"
                 " ORDER BY id DESC LIMIT %s",
                 (SHARED, chat_id, limit),
             ).fetchall()
-        return [_row(r) for r in rows]
+        return [article_row(r) for r in rows]
 
     def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
         with self._connection() as db:
             row = db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE id = %s AND chat_id IN (%s, %s)",
+                f"SELECT {ROW_COLUMNS} FROM articles WHERE id = %s AND chat_id IN (%s, %s)",
                 (article_id, SHARED, chat_id),
             ).fetchone()
-        return _row(row) if row else None
+        return article_row(row) if row else None
 
     def load(self, article_id: int) -> Article:
         return self.load_with_vectors(article_id, None)[0]
@@ -356,24 +353,12 @@ class PostgresStore:
         library question loads several articles that are not cached."""
         with self._connection() as db:
             row = db.execute(
-                "SELECT body, sentence_spans, title, source, url, published,"
+                f"SELECT {ARTICLE_COLUMNS},"
                 " (SELECT vectors FROM article_vectors WHERE article_id = a.id AND model = %s)"
                 " FROM articles a WHERE id = %s",
                 (model, article_id),
             ).fetchone()
-        if row is None:
-            raise MissingArticle(f"no article {article_id} is stored")
-        body, spans, title, source, url, published, blob = row
-        article = rebuild_article(
-            body,
-            [tuple(span) for span in json.loads(spans)],
-            name=f"article {article_id}",
-            title=title,
-            source=source,
-            url=url,
-            published=published,
-        )
-        return article, bytes(blob) if blob is not None else None
+        return stored_article(article_id, row)
 
     def remove(self, chat_id: int, article_id: int) -> bool:
         with self._transaction() as db:
@@ -407,23 +392,21 @@ class PostgresStore:
     ) -> bool:
         """Keep an article's vectors (and its sentences' for ``nearest``); False when the
         article was removed meanwhile."""
-        try:
-            with self._transaction() as db:
-                chat = db.execute(
-                    "SELECT chat_id FROM articles WHERE id = %s FOR SHARE", (article_id,)
-                ).fetchone()
-                if chat is None:
-                    return False
-                db.execute(
-                    "INSERT INTO article_vectors (article_id, model, vectors)"
-                    " VALUES (%s, %s, %s) ON CONFLICT (article_id)"
-                    " DO UPDATE SET model = EXCLUDED.model, vectors = EXCLUDED.vectors",
-                    (article_id, model, blob),
-                )
-                if sentences is not None:
-                    _save_sentences(db, article_id, int(chat[0]), sentences)
-        except psycopg.errors.ForeignKeyViolation:
-            return False
+        with self._transaction() as db:
+            # FOR SHARE: a removal waits for this transaction, so no foreign key can fail.
+            chat = db.execute(
+                "SELECT chat_id FROM articles WHERE id = %s FOR SHARE", (article_id,)
+            ).fetchone()
+            if chat is None:
+                return False
+            db.execute(
+                "INSERT INTO article_vectors (article_id, model, vectors)"
+                " VALUES (%s, %s, %s) ON CONFLICT (article_id)"
+                " DO UPDATE SET model = EXCLUDED.model, vectors = EXCLUDED.vectors",
+                (article_id, model, blob),
+            )
+            if sentences is not None:
+                _save_sentences(db, article_id, int(chat[0]), sentences)
         return True
 
     def without_vectors(self, model: str, limit: int) -> list[int]:
@@ -572,11 +555,11 @@ class PostgresStore:
     def added_between(self, chat_id: int, since: str | None, until: str) -> list[ArticleRow]:
         with self._connection() as db:
             rows = db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE chat_id = %s AND added_at > %s"
+                f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id = %s AND added_at > %s"
                 " AND added_at <= %s ORDER BY id",
                 (chat_id, since or "", until),
             ).fetchall()
-        return [_row(r) for r in rows]
+        return [article_row(r) for r in rows]
 
     # -- conversations ----------------------------------------------------------------
 
@@ -693,10 +676,10 @@ class PostgresStore:
 
     # -- question limits --------------------------------------------------------------
 
-    def count_question(self, user_id: int, window_seconds: float) -> tuple[int, bool]:
-        """Count one question of ``user_id`` in the current window; returns how many the
-        user asked in it and whether this call is the first to be told of a refusal
-        (the caller decides the limit). Quiet users' rows are swept once per window."""
+    def count_question(self, user_id: int, window_seconds: float) -> int:
+        """Count one question of ``user_id`` in the current window; how many the user asked
+        in it (the caller decides the limit; ``told_of_limit`` says who tells them).
+        Quiet users' rows are swept once per window."""
         window = int(time.time() // window_seconds)
         with self._transaction() as db:
             row = db.execute(
@@ -705,7 +688,7 @@ class PostgresStore:
                 " asked = CASE WHEN q.window_no = EXCLUDED.window_no THEN q.asked + 1 ELSE 1 END,"
                 " told = q.told AND q.window_no = EXCLUDED.window_no,"
                 " window_no = EXCLUDED.window_no"
-                " RETURNING asked, told",
+                " RETURNING asked",
                 (user_id, window),
             ).fetchone()
             assert row is not None
@@ -713,7 +696,7 @@ class PostgresStore:
                 sweep, self._swept_window = self._swept_window != window, window
             if sweep:
                 db.execute("DELETE FROM question_windows WHERE window_no < %s", (window - 1,))
-        return int(row[0]), not bool(row[1])
+        return int(row[0])
 
     def told_of_limit(self, user_id: int) -> bool:
         """Mark the user as told in the current window; True for the one caller that did."""

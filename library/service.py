@@ -494,7 +494,7 @@ class Library:
 
     def count_question(self, user_id: int, window_seconds: float) -> int:
         """Count a question in the shared database; how many the user asked in this window."""
-        return int(self._shared_store().count_question(user_id, window_seconds)[0])
+        return int(self._shared_store().count_question(user_id, window_seconds))
 
     def told_of_limit(self, user_id: int) -> bool:
         """True for exactly one caller per window and user: the one that tells them."""

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -90,15 +91,35 @@ def hours_ago(hours: float) -> str:
 
 
 _OPENING_CHARS = 200  #: more than a name needs (retrieval.citations.NAME_CHARS)
-_COLUMNS = (
+#: What a listing reads of an article (both backends' SQL); ``article_row`` builds the row.
+ROW_COLUMNS = (
     f"id, chat_id, title, source, url, published, added_at, substr(body, 1, {_OPENING_CHARS})"
 )
 _ROW_FIELDS = ("id", "chat_id", "title", "source", "url", "published", "added_at", "opening")
+#: What ``stored_article`` rebuilds an article from, and its vectors when asked for.
+ARTICLE_COLUMNS = "body, sentence_spans, title, source, url, published"
 
 
-def _article_row(row: Sequence[object]) -> ArticleRow:
-    """A row of ``_COLUMNS``, by name: a column added to the query cannot shift the fields."""
+def article_row(row: Sequence[object]) -> ArticleRow:
+    """A row of ``ROW_COLUMNS``, by name: a column added to the query cannot shift the fields."""
     return ArticleRow(**dict(zip(_ROW_FIELDS, row, strict=True)))  # type: ignore[arg-type]
+
+
+def stored_article(article_id: int, row: Sequence[Any] | None) -> tuple[Article, bytes | None]:
+    """The article from a row of ``ARTICLE_COLUMNS`` plus its vectors (or NULL)."""
+    if row is None:
+        raise MissingArticle(f"no article {article_id} is stored")
+    body, spans, title, source, url, published, blob = row
+    article = rebuild_article(
+        body,
+        [tuple(span) for span in json.loads(spans)],
+        name=f"article {article_id}",
+        title=title,
+        source=source,
+        url=url,
+        published=published,
+    )
+    return article, bytes(blob) if blob is not None else None
 
 
 class SqliteStore:
@@ -195,28 +216,28 @@ class SqliteStore:
         """The shared articles and the chat's own, oldest first."""
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE chat_id IN (?, ?) ORDER BY id",
+                f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id IN (?, ?) ORDER BY id",
                 (SHARED, chat_id),
             ).fetchall()
-        return [_article_row(row) for row in rows]
+        return [article_row(row) for row in rows]
 
     def newest(self, chat_id: int, limit: int) -> list[ArticleRow]:
         """The chat's ``limit`` newest visible articles, newest first; cheap at any size."""
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE chat_id IN (?, ?) ORDER BY id DESC LIMIT ?",
+                f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id IN (?, ?) ORDER BY id DESC LIMIT ?",
                 (SHARED, chat_id, limit),
             ).fetchall()
-        return [_article_row(row) for row in rows]
+        return [article_row(row) for row in rows]
 
     def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
         """The article if ``chat_id`` may see it."""
         with self._lock:
             row = self._db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE id = ? AND chat_id IN (?, ?)",
+                f"SELECT {ROW_COLUMNS} FROM articles WHERE id = ? AND chat_id IN (?, ?)",
                 (article_id, SHARED, chat_id),
             ).fetchone()
-        return _article_row(row) if row else None
+        return article_row(row) if row else None
 
     def load(self, article_id: int) -> Article:
         return self.load_with_vectors(article_id, None)[0]
@@ -226,24 +247,12 @@ class SqliteStore:
         library question loads several articles that are not cached."""
         with self._lock:
             row = self._db.execute(
-                "SELECT body, sentence_spans, title, source, url, published,"
+                f"SELECT {ARTICLE_COLUMNS},"
                 " (SELECT vectors FROM article_vectors WHERE article_id = a.id AND model = ?)"
                 " FROM articles a WHERE id = ?",
                 (model, article_id),
             ).fetchone()
-        if row is None:
-            raise MissingArticle(f"no article {article_id} is stored")
-        body, spans, title, source, url, published, blob = row
-        article = rebuild_article(
-            body,
-            [tuple(span) for span in json.loads(spans)],
-            name=f"article {article_id}",
-            title=title,
-            source=source,
-            url=url,
-            published=published,
-        )
-        return article, bytes(blob) if blob is not None else None
+        return stored_article(article_id, row)
 
     def remove(self, chat_id: int, article_id: int) -> bool:
         """Remove one of the chat's own articles; shared ones cannot be removed."""
@@ -320,11 +329,11 @@ class SqliteStore:
         """The chat's own articles added in ``(since, until]``: one daily briefing's worth."""
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE chat_id = ? AND added_at > ?"
+                f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id = ? AND added_at > ?"
                 " AND added_at <= ? ORDER BY id",
                 (chat_id, since or "", until),
             ).fetchall()
-        return [_article_row(row) for row in rows]
+        return [article_row(row) for row in rows]
 
     # -- conversations ----------------------------------------------------------------
 
