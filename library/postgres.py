@@ -11,7 +11,7 @@ What differs is what replicas need:
   (``retrieval.TermIndex``: the same BM25, the same candidates), which every
   replica keeps current from a change log: each add and removal writes a row
   with its transaction id, and before a search a replica applies the rows
-  committed since its last look (one indexed query, usually empty), so
+  committed since its last look (two small queries, usually finding nothing), so
   another replica's add is seen at once. A new replica starts from a stored
   snapshot of the index plus the changes since, not from a rebuild. At
   100,000 articles, scoring in SQL over a postings table took 440 ms a
