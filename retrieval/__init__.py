@@ -7,7 +7,7 @@
 """
 
 from retrieval.analysis import analyze
-from retrieval.answers import Answer, Citation, answer, search
+from retrieval.answers import Answer, Citation, answer, check_question, search
 from retrieval.article import (
     MAX_ARTICLE_BYTES,
     Article,
@@ -68,6 +68,7 @@ __all__ = [
     "article_marker",
     "article_name",
     "brief",
+    "check_question",
     "decode_article_bytes",
     "load_article",
     "marker",

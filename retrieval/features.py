@@ -275,13 +275,7 @@ class _Interaction:
     ) -> None:
         n = vectors.size
         table = content_tokens()
-        keep = table[reading.ids]
-        if not keep.any():
-            keep = (reading.ids != CLS) & (reading.ids != SEP)
-        if not keep.any():
-            keep = np.ones(len(reading.ids), bool)
-        question_ids = reading.ids[keep]
-        query = project_tokens(reading.states[keep])
+        question_ids, query = _question_tokens(reading)
         weights = index.token_idf(question_ids)
         self._weights = weights / weights.sum()
         rarity = vocabulary_rarity(question_ids)
@@ -344,6 +338,22 @@ class _Interaction:
             columns = [self._column[j] for j in (i - 1, i, i + 1) if j in self._column]
             out[k] = weights @ matrix[:, columns].max(axis=1)
         return out
+
+
+@lru_cache(maxsize=64)
+def _question_tokens(reading: TokenStates) -> tuple[np.ndarray, np.ndarray]:
+    """The question tokens that take part (content tokens, else all but the specials) and
+    their projected vectors: the same for every article a library question ranks, so
+    projected once (``TokenStates`` hashes by identity; questions are cached readings)."""
+    keep = content_tokens()[reading.ids]
+    if not keep.any():
+        keep = (reading.ids != CLS) & (reading.ids != SEP)
+    if not keep.any():
+        keep = np.ones(len(reading.ids), bool)
+    ids, query = reading.ids[keep], project_tokens(reading.states[keep])
+    ids.setflags(write=False)
+    query.setflags(write=False)
+    return ids, query
 
 
 def vocabulary_rarity(ids: np.ndarray) -> np.ndarray:

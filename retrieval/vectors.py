@@ -34,6 +34,7 @@ import numpy as np
 
 from retrieval.article import Article
 from retrieval.semantic import DIMENSIONS, MAX_TOKENS, SentenceEncoder, TokenStates, unit
+from retrieval.stored_arrays import read_archive
 
 PROJECTION_PATH = Path(__file__).resolve().parent / "models" / "token-projection.npz"
 #: Tokens a passage may hold, leaving room for [CLS] and [SEP].
@@ -104,22 +105,32 @@ class ArticleVectors:
     def from_bytes(cls, blob: bytes, sentences: int) -> ArticleVectors | None:
         """The vectors, or ``None`` when they are from another model or do not fit the article."""
         try:
-            with np.load(io.BytesIO(blob), allow_pickle=False) as data:
-                if bytes(data["model"]).decode() != model_id():
-                    return None
-                vectors = cls(
-                    context=data["context"].astype(np.float32) * data["context_scales"][:, None],
-                    passage=data["passage"].astype(np.float32) * data["passage_scales"][:, None],
-                    tokens=data["tokens"],
-                    scales=data["scales"],
-                    token_ids=data["token_ids"],
-                    bounds=data["bounds"].astype(np.int64),
-                )
+            data = _arrays(blob)
+            if bytes(data["model"]).decode() != model_id():
+                return None
+            vectors = cls(
+                context=data["context"].astype(np.float32) * data["context_scales"][:, None],
+                passage=data["passage"].astype(np.float32) * data["passage_scales"][:, None],
+                tokens=data["tokens"],
+                scales=data["scales"],
+                token_ids=data["token_ids"],
+                bounds=data["bounds"].astype(np.int64),
+            )
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
             return None
         if vectors.size != sentences or int(vectors.bounds[-1]) != len(vectors.tokens):
             return None
         return vectors
+
+
+def _arrays(blob: bytes) -> dict[str, np.ndarray]:
+    """The stored arrays: read in place (``stored_arrays``), or by ``np.load`` for a blob
+    that is not laid out as ``np.savez`` writes it."""
+    try:
+        return read_archive(blob)
+    except ValueError:
+        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
 
 
 def embed_article(

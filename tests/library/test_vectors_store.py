@@ -8,7 +8,7 @@ import pytest
 from library.db import MIGRATIONS
 from library.service import Library, SingleReply
 from library.store import SHARED
-from retrieval import ArticleIndex
+from retrieval import ArticleIndex, QuestionError
 from retrieval.vectors import model_id
 from tests.library.old_databases import write_old_database
 
@@ -97,6 +97,13 @@ def test_a_library_question_never_embeds_an_article_on_its_way(library):
     assert not library.index(tram).has_vectors  # ranked on words, not embedded
     assert result.best is not None and result.best.key == tram
     assert result.answer is not None and result.answer.ranked[0].sentence == 2
+
+
+@pytest.mark.parametrize("question", ["   ", "Why? " * 1000], ids=["blank", "too-long"])
+def test_a_library_question_the_ranking_refuses_gets_the_reason(library, question):
+    library.add(CHAT, STORY)
+    with pytest.raises(QuestionError, match="empty|characters long"):
+        library.ask_across(CHAT, question)
 
 
 def test_backfill_embeds_every_article_without_vectors(library):
