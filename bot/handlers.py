@@ -34,8 +34,8 @@ from bot.replies import (
 from bot.state import Context
 from library.conversation import sentence_reference, with_context
 from library.errors import LibraryError
+from library.rows import Thread
 from library.service import Reply
-from library.store import Thread
 from retrieval import QuestionError, RetrievalError, analyze
 
 log = logging.getLogger("bot.updates")

@@ -12,8 +12,8 @@ from html import escape
 
 from bot import texts
 from library.aio import Briefed
+from library.rows import ArticleRow
 from library.service import Reply, SingleReply
-from library.store import ArticleRow
 from retrieval import (
     ATTRIBUTION,
     DOESNT_SAY,

@@ -28,7 +28,7 @@ from bot.admin import admins_only
 from bot.replies import chat_id_of, library, send_reply
 from bot.state import BotApplication, Context
 from library.aio import AsyncLibrary
-from library.store import now
+from library.rows import now
 
 log = logging.getLogger("bot.schedule")
 

@@ -8,8 +8,9 @@ never imports it.
 
 from library.backend import Store, open_store
 from library.errors import FetchError, LibraryError, StoreError
+from library.rows import AddResult, ArticleRow
 from library.service import Library
-from library.store import AddResult, ArticleRow, SqliteStore
+from library.store import SqliteStore
 
 __all__ = [
     "AddResult",

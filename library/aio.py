@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from library.extract import Extracted
+from library.rows import AddResult, ArticleRow, Schedule, Thread
 from library.service import DueBriefing, KnownUrl, Library, Reply, SingleReply
-from library.store import AddResult, ArticleRow, Schedule, Thread
 from retrieval import Article, Citation
 
 

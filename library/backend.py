@@ -16,7 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 import numpy as np
 
 from library.errors import StoreError
-from library.store import AddResult, ArticleRow, Schedule, SqliteStore, Thread
+from library.rows import AddResult, ArticleRow, Schedule, Thread
+from library.store import SqliteStore
 from retrieval import Article, TermIndex
 
 #: ``NEWSBOT_DB`` and ``--db`` values that name a PostgreSQL server, not a file.

@@ -34,7 +34,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 import numpy as np
@@ -45,19 +45,8 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from library.backend import redacted
 from library.errors import StoreError
-from library.store import (
-    ARTICLE_COLUMNS,
-    ROW_COLUMNS,
-    SHARED,
-    AddResult,
-    ArticleRow,
-    Schedule,
-    Thread,
-    article_row,
-    content_hash,
-    now,
-    stored_article,
-)
+from library.portable_queries import PortableQueries
+from library.rows import SHARED, AddResult, content_hash, now
 from retrieval import ARTICLES, Article, BM25Tuning, TermIndex
 
 #: Arbitrary key of the advisory lock that serialises migrations across replicas.
@@ -169,8 +158,10 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-class PostgresStore:
+class PostgresStore(PortableQueries):
     """The library's store in PostgreSQL; every method is one short transaction."""
+
+    placeholder = "%s"
 
     def __init__(self, pool: ConnectionPool, url: str, tuning: BM25Tuning = ARTICLES) -> None:
         self._pool = pool
@@ -228,6 +219,9 @@ class PostgresStore:
         """One transaction: committed when the block ends, rolled back if it raises."""
         with self._connection() as db, db.transaction():
             yield db
+
+    def _reading(self) -> AbstractContextManager[psycopg.Connection[Any]]:
+        return self._connection()
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Any]]:
@@ -303,63 +297,6 @@ class PostgresStore:
             )
         return AddResult(article_id, duplicate=False)
 
-    def find_url(self, chat_id: int, url: str) -> int | None:
-        with self._connection() as db:
-            return self._find_duplicate(db, chat_id, url, None)
-
-    @staticmethod
-    def _find_duplicate(
-        db: psycopg.Connection[Any], chat_id: int, url: str | None, digest: str | None
-    ) -> int | None:
-        # Two indexed lookups (an OR of the two would scan the chat's articles).
-        row = db.execute(
-            "SELECT id FROM articles WHERE chat_id IN (%s, %s) AND url = %s"
-            " UNION SELECT id FROM articles WHERE chat_id IN (%s, %s) AND content_hash = %s"
-            " ORDER BY 1 LIMIT 1",
-            (chat_id, SHARED, url, chat_id, SHARED, digest),
-        ).fetchone()
-        return int(row[0]) if row else None
-
-    def visible(self, chat_id: int) -> list[ArticleRow]:
-        with self._connection() as db:
-            rows = db.execute(
-                f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id IN (%s, %s) ORDER BY id",
-                (SHARED, chat_id),
-            ).fetchall()
-        return [article_row(r) for r in rows]
-
-    def newest(self, chat_id: int, limit: int) -> list[ArticleRow]:
-        with self._connection() as db:
-            rows = db.execute(
-                f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id IN (%s, %s)"
-                " ORDER BY id DESC LIMIT %s",
-                (SHARED, chat_id, limit),
-            ).fetchall()
-        return [article_row(r) for r in rows]
-
-    def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
-        with self._connection() as db:
-            row = db.execute(
-                f"SELECT {ROW_COLUMNS} FROM articles WHERE id = %s AND chat_id IN (%s, %s)",
-                (article_id, SHARED, chat_id),
-            ).fetchone()
-        return article_row(row) if row else None
-
-    def load(self, article_id: int) -> Article:
-        return self.load_with_vectors(article_id, None)[0]
-
-    def load_with_vectors(self, article_id: int, model: str | None) -> tuple[Article, bytes | None]:
-        """The article and, when ``model`` made them, its stored vectors: one query, since a
-        library question loads several articles that are not cached."""
-        with self._connection() as db:
-            row = db.execute(
-                f"SELECT {ARTICLE_COLUMNS},"
-                " (SELECT vectors FROM article_vectors WHERE article_id = a.id AND model = %s)"
-                " FROM articles a WHERE id = %s",
-                (model, article_id),
-            ).fetchone()
-        return stored_article(article_id, row)
-
     def remove(self, chat_id: int, article_id: int) -> bool:
         with self._transaction() as db:
             row = db.execute(
@@ -378,14 +315,6 @@ class PostgresStore:
         return row is not None
 
     # -- vectors ----------------------------------------------------------------------
-
-    def vectors(self, article_id: int, model: str) -> bytes | None:
-        with self._connection() as db:
-            row = db.execute(
-                "SELECT vectors FROM article_vectors WHERE article_id = %s AND model = %s",
-                (article_id, model),
-            ).fetchone()
-        return bytes(row[0]) if row else None
 
     def save_vectors(
         self, article_id: int, model: str, blob: bytes, sentences: np.ndarray | None = None
@@ -408,16 +337,6 @@ class PostgresStore:
             if sentences is not None:
                 _save_sentences(db, article_id, int(chat[0]), sentences)
         return True
-
-    def without_vectors(self, model: str, limit: int) -> list[int]:
-        with self._connection() as db:
-            rows = db.execute(
-                "SELECT a.id FROM articles a LEFT JOIN article_vectors v"
-                " ON v.article_id = a.id AND v.model = %s"
-                " WHERE v.article_id IS NULL ORDER BY a.id LIMIT %s",
-                (model, limit),
-            ).fetchall()
-        return [int(r[0]) for r in rows]
 
     def nearest(self, chat_id: int, vector: np.ndarray, limit: int) -> list[int]:
         """Articles of the sentences nearest ``vector`` (HNSW, inner product on unit
@@ -551,128 +470,6 @@ class PostgresStore:
             )
             db.execute("DELETE FROM term_snapshots WHERE id < (SELECT max(id) FROM term_snapshots)")
         return True
-
-    def added_between(self, chat_id: int, since: str | None, until: str) -> list[ArticleRow]:
-        with self._connection() as db:
-            rows = db.execute(
-                f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id = %s AND added_at > %s"
-                " AND added_at <= %s ORDER BY id",
-                (chat_id, since or "", until),
-            ).fetchall()
-        return [article_row(r) for r in rows]
-
-    # -- conversations ----------------------------------------------------------------
-
-    def remember_answer(
-        self,
-        chat_id: int,
-        message_ids: Sequence[int],
-        article_id: int,
-        question: str,
-        *,
-        forget_before: str,
-    ) -> None:
-        with self._transaction() as db:
-            with db.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO answers (chat_id, message_id, article_id, question, sent_at)"
-                    " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (chat_id, message_id) DO UPDATE"
-                    " SET article_id = EXCLUDED.article_id, question = EXCLUDED.question,"
-                    " sent_at = EXCLUDED.sent_at",
-                    [(chat_id, m, article_id, question, now()) for m in message_ids],
-                )
-            db.execute("DELETE FROM answers WHERE sent_at < %s", (forget_before,))
-
-    def thread(self, chat_id: int, message_id: int) -> Thread | None:
-        with self._connection() as db:
-            row = db.execute(
-                "SELECT article_id, question FROM answers WHERE chat_id = %s AND message_id = %s",
-                (chat_id, message_id),
-            ).fetchone()
-        return Thread(int(row[0]), row[1]) if row else None
-
-    # -- chat settings --------------------------------------------------------------
-
-    @staticmethod
-    def _ensure_chat(db: psycopg.Connection[Any], chat_id: int) -> None:
-        db.execute(
-            "INSERT INTO chat_settings (chat_id) VALUES (%s) ON CONFLICT DO NOTHING", (chat_id,)
-        )
-
-    def active_article(self, chat_id: int) -> int | None:
-        with self._connection() as db:
-            row = db.execute(
-                "SELECT active_article FROM chat_settings WHERE chat_id = %s", (chat_id,)
-            ).fetchone()
-        return int(row[0]) if row and row[0] is not None else None
-
-    def set_active(self, chat_id: int, article_id: int | None) -> None:
-        with self._transaction() as db:
-            self._ensure_chat(db, chat_id)
-            db.execute(
-                "UPDATE chat_settings SET active_article = %s WHERE chat_id = %s",
-                (article_id, chat_id),
-            )
-
-    def set_schedule(self, chat_id: int, time: str, tz: str, *, first_since: str) -> None:
-        with self._transaction() as db:
-            self._ensure_chat(db, chat_id)
-            db.execute(
-                "UPDATE chat_settings SET schedule_time = %s, schedule_tz = %s,"
-                " last_briefed_at = COALESCE(last_briefed_at, %s), told_nothing_new = FALSE"
-                " WHERE chat_id = %s",
-                (time, tz, first_since, chat_id),
-            )
-
-    def clear_schedule(self, chat_id: int) -> bool:
-        with self._transaction() as db:
-            changed = db.execute(
-                "UPDATE chat_settings SET schedule_time = NULL, schedule_tz = NULL"
-                " WHERE chat_id = %s AND schedule_time IS NOT NULL",
-                (chat_id,),
-            ).rowcount
-        return bool(changed)
-
-    def schedules(self) -> list[Schedule]:
-        return self._schedules("", ())
-
-    def schedule(self, chat_id: int) -> Schedule | None:
-        found = self._schedules(" AND chat_id = %s", (chat_id,))
-        return found[0] if found else None
-
-    def _schedules(self, where: str, args: tuple[int, ...]) -> list[Schedule]:
-        with self._connection() as db:
-            rows = db.execute(
-                "SELECT chat_id, schedule_time, schedule_tz, last_briefed_at, told_nothing_new"
-                " FROM chat_settings WHERE schedule_time IS NOT NULL" + where,
-                args,
-            ).fetchall()
-        return [Schedule(int(r[0]), r[1], r[2], r[3], bool(r[4])) for r in rows]
-
-    def claim_briefing(self, chat_id: int, slot: str) -> bool:
-        """Take the chat's daily briefing for ``slot``; only one caller ever gets True."""
-        with self._transaction() as db:
-            claimed = db.execute(
-                "UPDATE chat_settings SET briefing_slot = %s WHERE chat_id = %s"
-                " AND schedule_time IS NOT NULL"
-                " AND (briefing_slot IS NULL OR briefing_slot < %s)",
-                (slot, chat_id, slot),
-            ).rowcount
-        return bool(claimed)
-
-    def mark_briefed(self, chat_id: int, *, until: str, nothing_new: bool) -> None:
-        with self._transaction() as db:
-            if nothing_new:
-                db.execute(
-                    "UPDATE chat_settings SET told_nothing_new = TRUE WHERE chat_id = %s",
-                    (chat_id,),
-                )
-            else:
-                db.execute(
-                    "UPDATE chat_settings SET last_briefed_at = %s, told_nothing_new = FALSE"
-                    " WHERE chat_id = %s",
-                    (until, chat_id),
-                )
 
     # -- question limits --------------------------------------------------------------
 

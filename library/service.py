@@ -33,16 +33,16 @@ from library.errors import LibraryError
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch, is_web_link
 from library.ingestion import IngestionQueue
-from library.store import (
+from library.rows import (
     SHARED,
     AddResult,
     ArticleRow,
     Schedule,
-    SqliteStore,
     Thread,
     content_hash,
     hours_ago,
 )
+from library.store import SqliteStore
 from retrieval import (
     CANDIDATES,
     Answer,

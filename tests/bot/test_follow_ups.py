@@ -3,7 +3,7 @@ for by number, short follow-ups read with the previous question."""
 
 from __future__ import annotations
 
-from library.store import hours_ago
+from library.rows import hours_ago
 from tests.bot.updates import GROUP, USER, feed, group_message, message
 
 BAKERY = (

@@ -10,7 +10,7 @@ import pytest
 
 from bot.app import build_application
 from bot.schedule import daily_briefing, job_name
-from library.store import hours_ago
+from library.rows import hours_ago
 from tests.bot.updates import GROUP, USER, feed, group_message, message, settings_for
 
 BAKERY = (

@@ -10,8 +10,8 @@ import pytest
 from library.backend import open_store
 from library.db import MIGRATIONS
 from library.errors import LibraryError, MissingArticle, StoreError
+from library.rows import SHARED, now
 from library.service import Library
-from library.store import SHARED, now
 from library.store import SqliteStore as Store
 from retrieval import ArticleError
 from tests.library.old_databases import write_old_database

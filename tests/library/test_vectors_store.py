@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from library.db import MIGRATIONS
+from library.rows import SHARED
 from library.service import Library, SingleReply
-from library.store import SHARED
 from retrieval import ArticleIndex, QuestionError
 from retrieval.vectors import model_id
 from tests.library.old_databases import write_old_database
@@ -102,7 +102,7 @@ def test_a_library_question_never_embeds_an_article_on_its_way(library):
 @pytest.mark.parametrize("question", ["   ", "Why? " * 1000], ids=["blank", "too-long"])
 def test_a_library_question_the_ranking_refuses_gets_the_reason(library, question):
     library.add(CHAT, STORY)
-    with pytest.raises(QuestionError, match="empty|characters long"):
+    with pytest.raises(QuestionError, match=r"empty|characters long"):
         library.ask_across(CHAT, question)
 
 

@@ -1,0 +1,266 @@
+"""The queries SQLite and PostgreSQL run word for word, written once.
+
+The two stores differ where the databases do: how an article's terms are kept
+and searched, how vectors are stored, how a write is made durable. Listings,
+conversations, chat settings, schedules and briefing claims are plain SQL that
+both accept (``ON CONFLICT`` upserts, ``TRUE``/``FALSE``), so a fix to one of
+them can no longer miss the other store. They are written with ``?``
+placeholders; a store whose driver wants another (psycopg's ``%s``) says so in
+``placeholder``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from functools import lru_cache
+from typing import Any
+
+from library.rows import (
+    ARTICLE_COLUMNS,
+    ROW_COLUMNS,
+    SHARED,
+    ArticleRow,
+    Schedule,
+    Thread,
+    article_row,
+    now,
+    stored_article,
+)
+from retrieval import Article
+
+
+@lru_cache(maxsize=256)
+def _in_dialect(sql: str, placeholder: str) -> str:
+    return sql if placeholder == "?" else sql.replace("?", placeholder)
+
+
+class PortableQueries:
+    """Mixed into each store, which supplies ``_reading`` (a connection that sees every
+    commit) and ``_transaction`` (one that commits when its block ends)."""
+
+    #: The driver's parameter placeholder.
+    placeholder = "?"
+
+    def _reading(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _transaction(self) -> AbstractContextManager[Any]:
+        raise NotImplementedError
+
+    def _run(self, db: Any, sql: str, args: Sequence[Any] = ()) -> Any:
+        return db.execute(_in_dialect(sql, self.placeholder), args)
+
+    def _read(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        with self._reading() as db:
+            return list(self._run(db, sql, args).fetchall())
+
+    def _write(self, sql: str, args: Sequence[Any] = ()) -> int:
+        """One statement in a transaction of its own; the rows it changed."""
+        with self._transaction() as db:
+            return int(self._run(db, sql, args).rowcount)
+
+    # -- articles -----------------------------------------------------------------
+
+    def find_url(self, chat_id: int, url: str) -> int | None:
+        with self._reading() as db:
+            return self._find_duplicate(db, chat_id, url, None)
+
+    def _find_duplicate(
+        self, db: Any, chat_id: int, url: str | None, digest: str | None
+    ) -> int | None:
+        """The chat's (or a shared) article with this URL or text. Two indexed lookups:
+        one query with "url = ? OR content_hash = ?" scanned every article of the chat,
+        so each add got slower as the library grew."""
+        row = self._run(
+            db,
+            "SELECT id FROM articles WHERE chat_id IN (?, ?) AND url = ?"
+            " UNION SELECT id FROM articles WHERE chat_id IN (?, ?) AND content_hash = ?"
+            " ORDER BY 1 LIMIT 1",
+            (chat_id, SHARED, url, chat_id, SHARED, digest),
+        ).fetchone()
+        return int(row[0]) if row else None
+
+    def load(self, article_id: int) -> Article:
+        return self.load_with_vectors(article_id, None)[0]
+
+    def load_with_vectors(self, article_id: int, model: str | None) -> tuple[Article, bytes | None]:
+        """The article and, when ``model`` made them, its stored vectors: one query, since a
+        library question loads several articles that are not cached."""
+        rows = self._read(
+            f"SELECT {ARTICLE_COLUMNS},"
+            " (SELECT vectors FROM article_vectors WHERE article_id = a.id AND model = ?)"
+            " FROM articles a WHERE id = ?",
+            (model, article_id),
+        )
+        return stored_article(article_id, rows[0] if rows else None)
+
+    def visible(self, chat_id: int) -> list[ArticleRow]:
+        """The shared articles and the chat's own, oldest first."""
+        rows = self._read(
+            f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id IN (?, ?) ORDER BY id",
+            (SHARED, chat_id),
+        )
+        return [article_row(row) for row in rows]
+
+    def newest(self, chat_id: int, limit: int) -> list[ArticleRow]:
+        """The chat's ``limit`` newest visible articles, newest first; cheap at any size."""
+        rows = self._read(
+            f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id IN (?, ?) ORDER BY id DESC LIMIT ?",
+            (SHARED, chat_id, limit),
+        )
+        return [article_row(row) for row in rows]
+
+    def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
+        """The article if ``chat_id`` may see it."""
+        rows = self._read(
+            f"SELECT {ROW_COLUMNS} FROM articles WHERE id = ? AND chat_id IN (?, ?)",
+            (article_id, SHARED, chat_id),
+        )
+        return article_row(rows[0]) if rows else None
+
+    def added_between(self, chat_id: int, since: str | None, until: str) -> list[ArticleRow]:
+        """The chat's own articles added in ``(since, until]``: one daily briefing's worth."""
+        rows = self._read(
+            f"SELECT {ROW_COLUMNS} FROM articles WHERE chat_id = ? AND added_at > ?"
+            " AND added_at <= ? ORDER BY id",
+            (chat_id, since or "", until),
+        )
+        return [article_row(row) for row in rows]
+
+    # -- vectors ----------------------------------------------------------------------
+
+    def vectors(self, article_id: int, model: str) -> bytes | None:
+        """The article's stored vectors when ``model`` made them."""
+        rows = self._read(
+            "SELECT vectors FROM article_vectors WHERE article_id = ? AND model = ?",
+            (article_id, model),
+        )
+        return bytes(rows[0][0]) if rows else None
+
+    def without_vectors(self, model: str, limit: int) -> list[int]:
+        """Ids of articles that have no vectors from ``model`` yet, oldest first."""
+        rows = self._read(
+            "SELECT a.id FROM articles a LEFT JOIN article_vectors v"
+            " ON v.article_id = a.id AND v.model = ?"
+            " WHERE v.article_id IS NULL ORDER BY a.id LIMIT ?",
+            (model, limit),
+        )
+        return [int(row[0]) for row in rows]
+
+    # -- conversations ----------------------------------------------------------------
+
+    def remember_answer(
+        self,
+        chat_id: int,
+        message_ids: Sequence[int],
+        article_id: int,
+        question: str,
+        *,
+        forget_before: str,
+    ) -> None:
+        """Record that these messages of the bot answered ``question`` from the article, and
+        forget answers sent before ``forget_before``, in one transaction (one fsync)."""
+        sent_at = now()
+        with self._transaction() as db:
+            for message_id in message_ids:  # one or two messages: no batch API needed
+                self._run(
+                    db,
+                    "INSERT INTO answers (chat_id, message_id, article_id, question, sent_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO UPDATE"
+                    " SET article_id = excluded.article_id, question = excluded.question,"
+                    " sent_at = excluded.sent_at",
+                    (chat_id, message_id, article_id, question, sent_at),
+                )
+            self._run(db, "DELETE FROM answers WHERE sent_at < ?", (forget_before,))
+
+    def thread(self, chat_id: int, message_id: int) -> Thread | None:
+        rows = self._read(
+            "SELECT article_id, question FROM answers WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return Thread(int(rows[0][0]), rows[0][1]) if rows else None
+
+    # -- chat settings --------------------------------------------------------------
+
+    def _ensure_chat(self, db: Any, chat_id: int) -> None:
+        self._run(
+            db, "INSERT INTO chat_settings (chat_id) VALUES (?) ON CONFLICT DO NOTHING", (chat_id,)
+        )
+
+    def active_article(self, chat_id: int) -> int | None:
+        rows = self._read("SELECT active_article FROM chat_settings WHERE chat_id = ?", (chat_id,))
+        return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def set_active(self, chat_id: int, article_id: int | None) -> None:
+        with self._transaction() as db:
+            self._ensure_chat(db, chat_id)
+            self._run(
+                db,
+                "UPDATE chat_settings SET active_article = ? WHERE chat_id = ?",
+                (article_id, chat_id),
+            )
+
+    def set_schedule(self, chat_id: int, time: str, tz: str, *, first_since: str) -> None:
+        """Schedule the chat's briefing; a chat never briefed before starts its first
+        window at ``first_since`` (a chat briefed before keeps its window)."""
+        with self._transaction() as db:
+            self._ensure_chat(db, chat_id)
+            self._run(
+                db,
+                "UPDATE chat_settings SET schedule_time = ?, schedule_tz = ?,"
+                " last_briefed_at = COALESCE(last_briefed_at, ?), told_nothing_new = FALSE"
+                " WHERE chat_id = ?",
+                (time, tz, first_since, chat_id),
+            )
+
+    def clear_schedule(self, chat_id: int) -> bool:
+        return bool(
+            self._write(
+                "UPDATE chat_settings SET schedule_time = NULL, schedule_tz = NULL"
+                " WHERE chat_id = ? AND schedule_time IS NOT NULL",
+                (chat_id,),
+            )
+        )
+
+    def schedules(self) -> list[Schedule]:
+        return self._schedules("", ())
+
+    def schedule(self, chat_id: int) -> Schedule | None:
+        found = self._schedules(" AND chat_id = ?", (chat_id,))
+        return found[0] if found else None
+
+    def _schedules(self, where: str, args: tuple[int, ...]) -> list[Schedule]:
+        rows = self._read(
+            "SELECT chat_id, schedule_time, schedule_tz, last_briefed_at, told_nothing_new"
+            " FROM chat_settings WHERE schedule_time IS NOT NULL" + where,
+            args,
+        )
+        return [Schedule(int(r[0]), r[1], r[2], r[3], bool(r[4])) for r in rows]
+
+    def claim_briefing(self, chat_id: int, slot: str) -> bool:
+        """Take the chat's daily briefing for ``slot`` (its local "YYYY-MM-DD HH:MM"); only
+        one caller ever gets True for a slot, so a duplicate job or a second replica cannot
+        send it twice."""
+        return bool(
+            self._write(
+                "UPDATE chat_settings SET briefing_slot = ? WHERE chat_id = ?"
+                " AND schedule_time IS NOT NULL"
+                " AND (briefing_slot IS NULL OR briefing_slot < ?)",
+                (slot, chat_id, slot),
+            )
+        )
+
+    def mark_briefed(self, chat_id: int, *, until: str, nothing_new: bool) -> None:
+        """Record a daily run; ``until`` is the cut-off its article query used, so an
+        article added while the briefing was being sent goes into the next one."""
+        if nothing_new:
+            self._write(
+                "UPDATE chat_settings SET told_nothing_new = TRUE WHERE chat_id = ?", (chat_id,)
+            )
+        else:
+            self._write(
+                "UPDATE chat_settings SET last_briefed_at = ?, told_nothing_new = FALSE"
+                " WHERE chat_id = ?",
+                (until, chat_id),
+            )
