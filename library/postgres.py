@@ -155,6 +155,15 @@ MIGRATIONS: tuple[str, ...] = (
         blob BYTEA NOT NULL                 -- TermIndex.to_bytes()
     );
     """,
+    # 4: the change log is pruned as snapshots are stored; a replica that was behind the
+    # pruned part reloads from the snapshot instead of missing changes.
+    """
+    CREATE TABLE change_log_horizon (
+        only_row BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (only_row),
+        pruned_below xid8 NOT NULL          -- no change row below this transaction is left
+    );
+    INSERT INTO change_log_horizon (pruned_below) VALUES ('0');
+    """,
 )
 
 
@@ -364,15 +373,25 @@ class PostgresStore(PortableQueries):
         replica committed."""
         if not terms:
             return []
-        index = self.term_index()
-        self._catch_up()
-        return index.search((SHARED, chat_id), terms, limit)
+        return self.term_index().search((SHARED, chat_id), terms, limit)
 
     # -- the term index every replica keeps ---------------------------------------------
 
     def term_index(self) -> TermIndex:
-        """This process's candidate index: loaded from the newest stored snapshot plus the
-        changes since, or (no snapshot yet) built from the postings and then stored as one."""
+        """This process's candidate index, with every change any replica committed applied.
+
+        Loaded once from the newest stored snapshot plus the changes since, or (no snapshot
+        yet) built from the postings and then stored as one. Loaded again in the rare case
+        that changes it had not read yet were pruned (``save_term_snapshot``)."""
+        index = self._loaded_terms()
+        while self._catch_up() is None:
+            with self._lock:
+                if self._terms is index:
+                    self._terms = None
+            index = self._loaded_terms()
+        return index
+
+    def _loaded_terms(self) -> TermIndex:
         with self._lock:
             if self._terms is not None:
                 return self._terms
@@ -394,8 +413,7 @@ class PostgresStore(PortableQueries):
                     self._xmin, index = _build_term_index(db, self.tuning)
                     fresh = True
             self._terms = index
-        self._unsaved = SNAPSHOT_AFTER if fresh else 0
-        self._catch_up()
+            self._unsaved = SNAPSHOT_AFTER if fresh else 0
         return index
 
     def _snapshot_soon(self) -> None:
@@ -411,12 +429,15 @@ class PostgresStore(PortableQueries):
         )
         self._snapshots.start()
 
-    def _catch_up(self) -> int:
-        """Apply the adds and removals committed since the last look; how many.
+    def _catch_up(self) -> int | None:
+        """Apply the adds and removals committed since the last look; how many, or None
+        when some were pruned before this replica read them (it must reload).
 
         Each change row carries its transaction id. Everything below the previous look's
         snapshot xmin was applied then; rows at or above it are read again (applying is
-        idempotent), so a transaction that committed late is never missed."""
+        idempotent), so a transaction that committed late is never missed. The pruning
+        horizon is read after the changes: it only rises, so a prune that raced the read
+        shows."""
         index = self._terms
         assert index is not None
         with self._catching_up, self._connection() as db:
@@ -435,6 +456,9 @@ class PostgresStore(PortableQueries):
                     (added,),
                 ):
                     counts.setdefault(int(article_id), {})[term] = int(tf)
+            horizon = db.execute("SELECT pruned_below::text FROM change_log_horizon").fetchone()
+            if horizon is not None and int(horizon[0]) > self._xmin:
+                return None
             removed_ids = {int(a) for a, _, removed in changes if removed}
             index.add_many(
                 [
@@ -452,7 +476,11 @@ class PostgresStore(PortableQueries):
 
     def save_term_snapshot(self) -> bool:
         """Store this process's term index for the next replica to start from (one writer
-        at a time; older snapshots are dropped). False when another replica is writing."""
+        at a time; older snapshots are dropped). False when another replica is writing.
+
+        The change log is pruned below the older of this snapshot and the one it replaces:
+        a new replica replays from this one, and a running replica that read up to the
+        previous one goes on without reloading (one further behind reloads)."""
         index = self._terms
         if index is None:
             return False
@@ -464,11 +492,22 @@ class PostgresStore(PortableQueries):
             ).fetchone()
             if not locked or not locked[0]:
                 return False
+            previous = db.execute(
+                "SELECT from_xid::text FROM term_snapshots ORDER BY id DESC LIMIT 1"
+            ).fetchone()
             db.execute(
                 "INSERT INTO term_snapshots (from_xid, blob) VALUES (%s::text::xid8, %s)",
                 (str(xmin), blob),
             )
             db.execute("DELETE FROM term_snapshots WHERE id < (SELECT max(id) FROM term_snapshots)")
+            if previous is not None:
+                below = str(min(xmin, int(previous[0])))
+                db.execute("DELETE FROM library_changes WHERE xid < %s::text::xid8", (below,))
+                db.execute(
+                    "UPDATE change_log_horizon"
+                    " SET pruned_below = greatest(pruned_below, %s::text::xid8)",
+                    (below,),
+                )
         return True
 
     # -- question limits --------------------------------------------------------------

@@ -274,3 +274,46 @@ def test_a_running_replica_stores_a_new_snapshot_every_so_many_changes(postgres_
         assert len(TermIndex.from_bytes(bytes(blob))) == 3
     finally:
         store.close()
+
+
+def _change_rows(url: str) -> int:
+    with psycopg.connect(url) as db:
+        return int(db.execute("SELECT count(*) FROM library_changes").fetchone()[0])
+
+
+def test_the_change_log_is_pruned_as_snapshots_are_stored(postgres_url):
+    store = PostgresStore.open(postgres_url)
+    try:
+        ids = [store.add(CHAT, _parse(t), analyze(t)).article_id for t in STORIES[:2]]
+        store.term_index()  # built from the postings and stored: the first snapshot
+        store._snapshots.join()
+        assert _change_rows(postgres_url) == 2  # nothing older to prune yet
+        ids.append(store.add(CHAT, _parse(STORIES[2]), analyze(STORIES[2])).article_id)
+        store.term_index()
+        assert store.save_term_snapshot()  # prunes below the first: its two adds
+        assert _change_rows(postgres_url) == 1
+        newcomer = PostgresStore.open(postgres_url)  # starts from the snapshot, replays none
+        try:
+            for article_id, text in zip(ids, STORIES, strict=False):
+                assert newcomer.search(CHAT, analyze(text), 1) == [article_id]
+        finally:
+            newcomer.close()
+    finally:
+        store.close()
+
+
+def test_a_replica_behind_the_pruned_log_reloads_and_misses_nothing(postgres_url):
+    idle, busy = PostgresStore.open(postgres_url), PostgresStore.open(postgres_url)
+    try:
+        idle.search(CHAT, analyze("anything"), 1)  # read the log once, then went quiet
+        added = []
+        for text in STORIES[:3]:  # another replica adds and snapshots twice
+            added.append(busy.add(CHAT, _parse(text), analyze(text)).article_id)
+            busy.term_index()
+            assert busy.save_term_snapshot()
+        assert _change_rows(postgres_url) < 3  # pruned past where the idle replica stopped
+        for article_id, text in zip(added, STORIES, strict=False):
+            assert idle.search(CHAT, analyze(text), 1) == [article_id]
+    finally:
+        idle.close()
+        busy.close()
