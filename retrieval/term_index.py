@@ -223,8 +223,15 @@ class TermIndex:
             idf = positive_idf(articles, len(ids))
             norm = k1 * (1 - b + b * lengths[ids] / average)
             scores[ids] += idf * tfs * (k1 + 1) / (tfs + norm)
-        scores[~np.isin(chats, chat_ids)] = 0.0
         matched = np.flatnonzero(scores > 0)
+        matched = matched[np.isin(chats[matched], chat_ids)]
+        if len(matched) > limit:
+            # A common term matches most of a large library: sorting every match cost
+            # ~7 ms at 100,000 articles. Keep those scoring at least the limit-th best
+            # (ties included, so the stable sort below orders them as a full sort would).
+            best = scores[matched]
+            cut = np.partition(best, len(best) - limit)[len(best) - limit]
+            matched = matched[best >= cut]
         top = matched[np.argsort(-scores[matched], kind="stable")[:limit]]
         return [int(i) for i in top]
 
