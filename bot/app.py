@@ -35,7 +35,7 @@ from telegram.request import HTTPXRequest
 from bot import handlers, library_handlers, schedule, shared, texts
 from bot.config import Settings
 from bot.errors import on_error
-from bot.health import HEARTBEAT_SECONDS, PollingPulse, beat, stop_beating
+from bot.heartbeat import HEARTBEAT_SECONDS, PollingPulse, beat, stop_beating
 from bot.inline import inline_query
 from bot.ratelimit import QuestionLimiter, SharedQuestionLimiter
 from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context

@@ -16,7 +16,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.health import PollingPulse
+    from bot.heartbeat import PollingPulse
     from bot.ratelimit import QuestionLimiter, SharedQuestionLimiter
     from bot.stats import Stats
     from library.aio import AsyncLibrary

@@ -302,6 +302,15 @@ def _health(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_the_health_check_does_not_import_telegram():
+    # The container runs it every 30 s: importing python-telegram-bot would cost 0.6 s.
+    probe = "import sys, bot.health; print(sorted(m for m in sys.modules if 'telegram' in m))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
 def test_json_logs_and_health_check_of_a_running_bot(tmp_path, seed_database):
     log = tmp_path / "bot.log"
     with FakeBotApi() as api:

@@ -1,0 +1,54 @@
+"""The bot's side of the health signal (``bot/health.py`` reads it): the heartbeat job and
+the polling request object that records when ``getUpdates`` last succeeded."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Any
+
+from telegram.request import HTTPXRequest
+
+from bot.health import health_path
+from bot.state import Context
+
+HEARTBEAT_SECONDS = 15
+
+
+class PollingPulse(HTTPXRequest):
+    """The ``getUpdates`` request object; remembers when a poll last came back OK."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(connection_pool_size=1, **kwargs)
+        self.last_ok: float | None = None
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        if code == 200:
+            self.last_ok = time.time()
+        return code, payload
+
+
+async def beat(context: Context) -> None:
+    """Job callback: write the heartbeat atomically (a reader never sees half a file)."""
+    pulse: PollingPulse | None = context.bot_data.polling_pulse
+    mode = context.bot_data.mode
+    record = {
+        "beat": time.time(),
+        "mode": mode,
+        "last_poll": pulse.last_ok if pulse is not None else None,
+        "pid": os.getpid(),
+    }
+    path = health_path()
+    temporary = path.with_suffix(".tmp")
+    try:
+        temporary.write_text(json.dumps(record))
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only /tmp must not take the bot down; the check will say unhealthy
+
+
+def stop_beating() -> None:
+    """A stopped bot is not healthy: remove the heartbeat so the check says so at once."""
+    health_path().unlink(missing_ok=True)
