@@ -384,14 +384,16 @@ class PostgresStore(PortableQueries):
         yet) built from the postings and then stored as one. Loaded again in the rare case
         that changes it had not read yet were pruned (``save_term_snapshot``)."""
         index = self._loaded_terms()
+        reloads = 0
         while self._catch_up() is None:
             with self._lock:
                 if self._terms is index:
                     self._terms = None
-            index = self._loaded_terms()
+            reloads += 1  # a second time: the snapshot itself is behind, so the postings
+            index = self._loaded_terms(from_postings=reloads > 1)
         return index
 
-    def _loaded_terms(self) -> TermIndex:
+    def _loaded_terms(self, *, from_postings: bool = False) -> TermIndex:
         with self._lock:
             if self._terms is not None:
                 return self._terms
@@ -402,7 +404,7 @@ class PostgresStore(PortableQueries):
                     " ORDER BY id DESC LIMIT 1"
                 ).fetchone()
                 # Far behind (a bulk import, say): reading the postings beats replaying.
-                if row is not None and row[3] < REBUILD_AFTER:
+                if row is not None and row[3] < REBUILD_AFTER and not from_postings:
                     # Read in slices and dropped at once, before the changes since are
                     # applied: the driver's copy, ours and the index would all be held.
                     index = TermIndex.from_bytes(
@@ -478,9 +480,10 @@ class PostgresStore(PortableQueries):
         """Store this process's term index for the next replica to start from (one writer
         at a time; older snapshots are dropped). False when another replica is writing.
 
-        The change log is pruned below the older of this snapshot and the one it replaces:
-        a new replica replays from this one, and a running replica that read up to the
-        previous one goes on without reloading (one further behind reloads)."""
+        Snapshots only move forward: one older than the stored one is not stored (False).
+        The change log is pruned below the snapshot this one replaces: a new replica
+        replays from this one, and a running replica that read up to the previous one
+        goes on without reloading (one further behind reloads)."""
         index = self._terms
         if index is None:
             return False
@@ -495,13 +498,15 @@ class PostgresStore(PortableQueries):
             previous = db.execute(
                 "SELECT from_xid::text FROM term_snapshots ORDER BY id DESC LIMIT 1"
             ).fetchone()
+            if previous is not None and xmin < int(previous[0]):
+                return False  # a replica further ahead stored a newer one meanwhile
             db.execute(
                 "INSERT INTO term_snapshots (from_xid, blob) VALUES (%s::text::xid8, %s)",
                 (str(xmin), blob),
             )
             db.execute("DELETE FROM term_snapshots WHERE id < (SELECT max(id) FROM term_snapshots)")
-            if previous is not None:
-                below = str(min(xmin, int(previous[0])))
+            if previous is not None:  # snapshots only move forward, so this is the older
+                below = previous[0]
                 db.execute("DELETE FROM library_changes WHERE xid < %s::text::xid8", (below,))
                 db.execute(
                     "UPDATE change_log_horizon"

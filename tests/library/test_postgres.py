@@ -317,3 +317,42 @@ def test_a_replica_behind_the_pruned_log_reloads_and_misses_nothing(postgres_url
     finally:
         idle.close()
         busy.close()
+
+
+def test_a_replica_behind_never_replaces_a_newer_snapshot(postgres_url):
+    behind, ahead = PostgresStore.open(postgres_url), PostgresStore.open(postgres_url)
+    try:
+        behind.search(CHAT, analyze("anything"), 1)  # read the log, then went quiet
+        added = [ahead.add(CHAT, _parse(t), analyze(t)).article_id for t in STORIES[:3]]
+        ahead.term_index()
+        assert ahead.save_term_snapshot()
+        assert not behind.save_term_snapshot()  # older than the stored one: kept out
+        newcomer = PostgresStore.open(postgres_url)
+        try:
+            for article_id, text in zip(added, STORIES, strict=False):
+                assert newcomer.search(CHAT, analyze(text), 1) == [article_id]
+        finally:
+            newcomer.close()
+    finally:
+        behind.close()
+        ahead.close()
+
+
+def test_a_snapshot_behind_the_pruned_log_is_passed_over_for_the_postings(postgres_url):
+    store = PostgresStore.open(postgres_url)
+    try:
+        added = [store.add(CHAT, _parse(t), analyze(t)).article_id for t in STORIES[:2]]
+        store.term_index()
+        store._snapshots.join()  # the stored snapshot
+        added.append(store.add(CHAT, _parse(STORIES[2]), analyze(STORIES[2])).article_id)
+        with psycopg.connect(postgres_url, autocommit=True) as db:  # as if pruned past it
+            db.execute("DELETE FROM library_changes")
+            db.execute("UPDATE change_log_horizon SET pruned_below = pg_current_xact_id()")
+        newcomer = PostgresStore.open(postgres_url)
+        try:  # the snapshot misses the third article and its change is gone: postings
+            for article_id, text in zip(added, STORIES, strict=False):
+                assert newcomer.search(CHAT, analyze(text), 1) == [article_id]
+        finally:
+            newcomer.close()
+    finally:
+        store.close()
