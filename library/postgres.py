@@ -53,6 +53,8 @@ from retrieval import ARTICLES, Article, BM25Tuning, TermIndex
 _MIGRATION_LOCK = 7_461_992_001
 #: Arbitrary key of the advisory lock held while a replica stores a term-index snapshot.
 _SNAPSHOT_LOCK = 7_461_992_002
+#: Class of the per-article advisory locks (two-key form) held while embedding.
+_EMBED_LOCK_CLASS = 7_461_993
 #: A replica that applied this many changes since the last snapshot stores a new one.
 SNAPSHOT_AFTER = 2_000
 #: More changes than this since the newest snapshot: build from the postings instead.
@@ -346,6 +348,21 @@ class PostgresStore(PortableQueries):
             if sentences is not None:
                 _save_sentences(db, article_id, int(chat[0]), sentences)
         return True
+
+    @contextmanager
+    def embedding_claim(self, article_id: int) -> Iterator[bool]:
+        """True for the one replica that may embed the article now: replicas that start
+        together would otherwise each embed every article the backfill finds. A session
+        lock on a connection held while embedding, so a replica that dies releases it."""
+        key = (_EMBED_LOCK_CLASS, article_id % 2**31)
+        with self._connection() as db:
+            row = db.execute("SELECT pg_try_advisory_lock(%s, %s)", key).fetchone()
+            mine = bool(row and row[0])
+            try:
+                yield mine
+            finally:
+                if mine:
+                    db.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
     def nearest(self, chat_id: int, vector: np.ndarray, limit: int) -> list[int]:
         """Articles of the sentences nearest ``vector`` (HNSW, inner product on unit

@@ -192,16 +192,23 @@ class Library:
 
     def embed(self, article_id: int) -> bool:
         """Compute and store the article's vectors unless they are stored; True if computed."""
-        index = self.index(article_id)
-        if index.has_vectors:
-            return False
-        try:
-            vectors = index.embed_all(stop=self._stopping.is_set)
-        except EmbeddingStopped:
-            return False  # shutting down; the backfill embeds it at the next start
-        assert vectors is not None
-        self.store.save_vectors(article_id, model_id(), vectors.to_bytes(), vectors.context)
-        return True
+        return bool(self._embed_claimed(article_id))
+
+    def _embed_claimed(self, article_id: int) -> bool | None:
+        """``embed``, or None when another replica is embedding the article right now."""
+        with self.store.embedding_claim(article_id) as mine:
+            if not mine:
+                return None
+            index = self.index(article_id)  # re-reads vectors another replica just stored
+            if index.has_vectors:
+                return False
+            try:
+                vectors = index.embed_all(stop=self._stopping.is_set)
+            except EmbeddingStopped:
+                return False  # shutting down; the backfill embeds it at the next start
+            assert vectors is not None
+            self.store.save_vectors(article_id, model_id(), vectors.to_bytes(), vectors.context)
+            return True
 
     def keep_vectors(self, article_id: int, vectors: ArticleVectors) -> None:
         """Store vectors computed elsewhere (benchmarks reuse one embedding of an article);
@@ -244,9 +251,12 @@ class Library:
                 if stop():
                     break
                 try:
-                    done += self.embed(article_id)
+                    embedded = self._embed_claimed(article_id)
                 except ArticleError:  # stored text that no longer parses: leave it on words
+                    embedded = None
+                if embedded is None:  # or another replica has it: not again in this run
                     skipped.add(article_id)
+                done += bool(embedded)
         return done
 
     # -- reading ----------------------------------------------------------------------

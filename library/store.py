@@ -13,7 +13,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +130,10 @@ class SqliteStore(PortableQueries):
         except sqlite3.IntegrityError:  # the foreign key: no such article any more
             return False
         return True
+
+    def embedding_claim(self, article_id: int) -> AbstractContextManager[bool]:
+        """One process owns a SQLite library: its embeddings never race another's."""
+        return nullcontext(True)
 
     def count(self) -> int:
         with self._lock:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
@@ -18,7 +19,7 @@ from library.errors import StoreError
 from library.postgres import MIGRATIONS, PostgresStore
 from library.service import Library
 from library.store import SqliteStore
-from retrieval import analyze
+from retrieval import analyze, model_id
 from tests.library.test_candidates import QUESTIONS, STORIES
 
 CHAT = -1001
@@ -356,3 +357,20 @@ def test_a_snapshot_behind_the_pruned_log_is_passed_over_for_the_postings(postgr
             newcomer.close()
     finally:
         store.close()
+
+
+def test_replicas_backfilling_together_embed_each_article_once(postgres_url):
+    writer = PostgresStore.open(postgres_url)
+    texts = [STORY, *STORIES[:3]]
+    ids = [writer.add(CHAT, _parse(t), analyze(t)).article_id for t in texts]
+    writer.close()
+    first, second = Library.open(postgres_url), Library.open(postgres_url)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            done = list(pool.map(lambda library: library.backfill(), (first, second)))
+        assert sum(done) == len(ids)  # nothing embedded twice
+        assert first.store.without_vectors(model_id(), 10) == []
+        assert all(second.index(i).has_vectors for i in ids)
+    finally:
+        first.close()
+        second.close()
