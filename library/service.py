@@ -54,7 +54,7 @@ from retrieval import (
     CollectionAnswer,
     EmbeddingStopped,
     Models,
-    QuestionError,
+    RetrievalError,
     Shelved,
     analyze,
     answer,
@@ -537,7 +537,8 @@ class Library:
 
 
 def _read_question(question: str) -> None:
-    """Have the model read ``question`` now (its reading is cached for the ranking); a
-    question the ranking will refuse, with a message for the asker, is not read."""
-    with contextlib.suppress(QuestionError):
+    """Have the model read ``question`` now (its reading is cached for the ranking). Only a
+    head start: a question the ranking will refuse, or a model that cannot be read, is
+    left for the ranking to report, as it did before this existed."""
+    with contextlib.suppress(RetrievalError):
         shared_encoder().encode_question(check_question(question))
