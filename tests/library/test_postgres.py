@@ -282,6 +282,21 @@ def _change_rows(url: str) -> int:
         return int(db.execute("SELECT count(*) FROM library_changes").fetchone()[0])
 
 
+def _finds_each(store: PostgresStore, ids: list[int]) -> None:
+    """Each of ``STORIES``' texts finds its own article first (``ids`` in the same order)."""
+    for article_id, text in zip(ids, STORIES, strict=False):
+        assert store.search(CHAT, analyze(text), 1) == [article_id]
+
+
+def _newcomer_finds_each(url: str, ids: list[int]) -> None:
+    """A replica started now finds every article: nothing was lost from its start-up."""
+    newcomer = PostgresStore.open(url)
+    try:
+        _finds_each(newcomer, ids)
+    finally:
+        newcomer.close()
+
+
 def test_the_change_log_is_pruned_as_snapshots_are_stored(postgres_url):
     store = PostgresStore.open(postgres_url)
     try:
@@ -293,12 +308,7 @@ def test_the_change_log_is_pruned_as_snapshots_are_stored(postgres_url):
         store.term_index()
         assert store.save_term_snapshot()  # prunes below the first: its two adds
         assert _change_rows(postgres_url) == 1
-        newcomer = PostgresStore.open(postgres_url)  # starts from the snapshot, replays none
-        try:
-            for article_id, text in zip(ids, STORIES, strict=False):
-                assert newcomer.search(CHAT, analyze(text), 1) == [article_id]
-        finally:
-            newcomer.close()
+        _newcomer_finds_each(postgres_url, ids)  # starts from the snapshot, replays none
     finally:
         store.close()
 
@@ -313,8 +323,7 @@ def test_a_replica_behind_the_pruned_log_reloads_and_misses_nothing(postgres_url
             busy.term_index()
             assert busy.save_term_snapshot()
         assert _change_rows(postgres_url) < 3  # pruned past where the idle replica stopped
-        for article_id, text in zip(added, STORIES, strict=False):
-            assert idle.search(CHAT, analyze(text), 1) == [article_id]
+        _finds_each(idle, added)
     finally:
         idle.close()
         busy.close()
@@ -328,12 +337,7 @@ def test_a_replica_behind_never_replaces_a_newer_snapshot(postgres_url):
         ahead.term_index()
         assert ahead.save_term_snapshot()
         assert not behind.save_term_snapshot()  # older than the stored one: kept out
-        newcomer = PostgresStore.open(postgres_url)
-        try:
-            for article_id, text in zip(added, STORIES, strict=False):
-                assert newcomer.search(CHAT, analyze(text), 1) == [article_id]
-        finally:
-            newcomer.close()
+        _newcomer_finds_each(postgres_url, added)
     finally:
         behind.close()
         ahead.close()
@@ -349,12 +353,8 @@ def test_a_snapshot_behind_the_pruned_log_is_passed_over_for_the_postings(postgr
         with psycopg.connect(postgres_url, autocommit=True) as db:  # as if pruned past it
             db.execute("DELETE FROM library_changes")
             db.execute("UPDATE change_log_horizon SET pruned_below = pg_current_xact_id()")
-        newcomer = PostgresStore.open(postgres_url)
-        try:  # the snapshot misses the third article and its change is gone: postings
-            for article_id, text in zip(added, STORIES, strict=False):
-                assert newcomer.search(CHAT, analyze(text), 1) == [article_id]
-        finally:
-            newcomer.close()
+        # The snapshot misses the third article and its change is gone: the postings.
+        _newcomer_finds_each(postgres_url, added)
     finally:
         store.close()
 
