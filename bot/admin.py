@@ -51,7 +51,10 @@ def admins_only(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(update: Update, context: Context) -> None:
         if not await may_manage(update, context):
-            await send_reply(update, [texts.ADMINS_ONLY])
+            if update.callback_query is not None:  # a button: the answer shows as an alert
+                await update.callback_query.answer(texts.ADMINS_ONLY, show_alert=True)
+            else:
+                await send_reply(update, [texts.ADMINS_ONLY])
             return
         await handler(update, context)
 

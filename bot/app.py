@@ -183,11 +183,13 @@ def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]
 
 
 async def _ignore_bots(update: Update, context: Context) -> None:
-    """Other bots' messages, and channel posts Telegram forwards into a channel's discussion
-    group by itself, never get a reply (a post mentioning the bot would otherwise answer
+    """Other bots' messages, forged messages without a chat, and channel posts Telegram
+    forwards into a channel's discussion group by itself, never get a reply (a post mentioning the bot would otherwise answer
     itself); comments under such a post are people, and are handled."""
     message = update.effective_message
-    if message is not None and message.is_automatic_forward:
+    if message is not None and (message.is_automatic_forward or message.chat is None):
+        # A message without a chat is no update Telegram sends: a forged one, dropped
+        # here before any handler's filter reads ``message.chat``.
         raise ApplicationHandlerStop
     user = update.effective_user
     if user is None or not user.is_bot or _anonymous_admin(update):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -14,13 +15,22 @@ log = logging.getLogger("bot.errors")
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the failure for the operator; tell the user only that something went wrong."""
-    log.error("update failed: %s", context.error, exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
-        try:
-            await update.effective_message.reply_text(texts.SOMETHING_WENT_WRONG)
-        except TelegramError as error:
-            log.warning("could not tell the user about the failure: %s", error)
+    """Log the failure for the operator; tell the user only that something went wrong.
+
+    Never raises: PTB logs an error handler's own failure with the whole update."""
+    error = context.error
+    # The exception's own message may quote what the user sent (a file name, a zone), and
+    # message text is logged only at DEBUG: at ERROR, its type and where it was raised.
+    where = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
+    log.error("update failed: %s\n%s", type(error).__name__, where.rstrip())
+    log.debug("update failed: %r", error, exc_info=error)
+    message = update.effective_message if isinstance(update, Update) else None
+    if message is None or message.chat is None:
+        return  # nowhere to say it (an inline query, or a forged update)
+    try:
+        await message.reply_text(texts.SOMETHING_WENT_WRONG)
+    except TelegramError as error:
+        log.warning("could not tell the user about the failure: %s", type(error).__name__)
 
 
 class RedactToken(logging.Filter):

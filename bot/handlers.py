@@ -19,7 +19,6 @@ from telegram.constants import ChatType
 from bot import render, texts
 from bot.ratelimit import Verdict
 from bot.replies import (
-    ASKING,
     BRIEF_SENTENCES,
     SHARED_TEXT_MIN,
     TypingIfSlow,
@@ -34,9 +33,10 @@ from bot.replies import (
 from bot.state import Context
 from library.conversation import sentence_reference, with_context
 from library.errors import LibraryError
+from library.ingestion import Busy
 from library.rows import Thread
 from library.service import Reply
-from retrieval import QuestionError, RetrievalError, analyze
+from retrieval import EmbeddingStopped, QuestionError, RetrievalError, analyze
 
 log = logging.getLogger("bot.updates")
 
@@ -181,7 +181,10 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     shelf = library(context)
     chat_id = chat_id_of(update)
     message = update.effective_message
-    shared = _asked_about(message, context) if message is not None else None
+    shared = await _asked_about(message, context) if message is not None else None
+    if shared is _EXPIRED:
+        await send_reply(update, [texts.SHARED_PROMPT_EXPIRED])
+        return
     thread = await _thread_of(message, context) if message is not None and shared is None else None
     if thread is not None and await _show_referenced_sentence(update, context, thread, question):
         log_update(update, "follow-up source", started)
@@ -212,15 +215,23 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     context.bot_data.stats.record((time.perf_counter() - started) * 1000, reply.abstained)
 
 
-def _asked_about(message: Message, context: Context) -> str | None:
+#: ``_asked_about``'s answer for a reply to a prompt that is no longer pending.
+_EXPIRED = "\x00expired"
+
+
+async def _asked_about(message: Message, context: Context) -> str | None:
     """The link or text a question is about when it replies to a shared message or to a
-    channel's post (groups), or to the bot's "what would you like to know?" prompt."""
+    channel's post (groups), or to the bot's "what would you like to know?" prompt
+    (``_EXPIRED`` when that prompt is too old to remember what it was about)."""
     replied = message.reply_to_message
     if replied is None:
         return None
     prompt = _bots_message_replied_to(message, context)
     if prompt is not None:
-        return (context.chat_data or {}).get(ASKING, {}).get(prompt.message_id)
+        pending = await library(context).prompt(message.chat.id, prompt.message_id)
+        if pending is None and prompt.text == texts.SHARED_ASK_PROMPT:
+            return _EXPIRED
+        return pending
     if message.chat.type == ChatType.PRIVATE:
         return None
     if replied.is_automatic_forward:
@@ -237,9 +248,15 @@ async def _answer_about(
     shelf = library(context)
     typing = TypingIfSlow(update)
     try:
-        reply = await shelf.ask_about(payload, question)
+        reply = await shelf.ask_about(chat_id_of(update), payload, question)
     except QuestionError:
         await send_reply(update, [texts.TOO_LONG])
+        return
+    except Busy as busy:
+        await send_reply(update, [texts.BUSY.format(reason=escape(str(busy)))])
+        return
+    except EmbeddingStopped:
+        await send_reply(update, [texts.RESTARTING])
         return
     except (LibraryError, RetrievalError) as error:
         await send_reply(update, [texts.SHARED_FAILED.format(reason=escape(str(error)))])

@@ -69,8 +69,10 @@ async def add_payload(update: Update, context: Context, payload: str) -> None:
             await _store(update, context, Extracted(text=payload))
 
 
+@admins_only
 async def add_shared(update: Update, context: Context) -> None:
-    """The "Add it" button under a forwarded message or a link sent in a private chat."""
+    """The "Add it" button under a forwarded message or a link sent in a private chat (a
+    forged press in a group is checked like ``/add``)."""
     payload = await pressed_payload(update)
     if payload is not None:
         await add_payload(update, context, payload)

@@ -23,9 +23,6 @@ BRIEF_SENTENCES = 4
 TYPING_AFTER_SECONDS = 0.3
 #: A shared text at least this long is an article to ask about, not a remark.
 SHARED_TEXT_MIN = 200
-#: chat_data key: the bot's "what would you like to know?" prompts -> what was shared.
-ASKING = "asking"
-ASKING_KEPT = 20  #: prompts remembered per chat
 
 
 def library(context: Context) -> AsyncLibrary:

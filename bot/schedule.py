@@ -13,8 +13,10 @@ there are none the chat hears "nothing new" once, not every day.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
+from importlib import resources
 from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,10 +55,35 @@ def parse_schedule(args: list[str]) -> tuple[str, str] | None:
     return f"{int(match[1]):02d}:{match[2]}", tz
 
 
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    """IANA zone names as the ``tzdata`` package lists them, by their lower-case spelling.
+
+    The package's list, not the host's files: on a host, ``localtime``,
+    ``posixrules`` or ``right/UTC`` also load, and mean whatever that machine was
+    set up with. ``Factory`` (a placeholder zone that names no place) is left out.
+    """
+    listed = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return {name.lower(): name for name in listed if name != "Factory"}
+
+
+def zone_name(text: str) -> str | None:
+    """The IANA name ``text`` spells, in any letter case ("europe/berlin"), or None."""
+    return _zone_names().get(text.lower()) if len(text) <= _LONGEST_ZONE else None
+
+
+#: No IANA name is longer (the longest is 32 characters); longer text is not looked up.
+_LONGEST_ZONE = 64
+
+
 def zone(name: str) -> ZoneInfo | None:
+    """The time zone of a listed IANA name, or None (also for what the host alone knows)."""
+    known = zone_name(name)
+    if known is None:
+        return None
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(known)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
 
@@ -87,9 +114,10 @@ async def schedule_command(update: Update, context: Context) -> None:
     if parsed is None:
         await send_reply(update, [texts.SCHEDULE_USAGE])
         return
-    time, tz = parsed
-    if zone(tz) is None:
-        await send_reply(update, [texts.BAD_TIMEZONE.format(tz=escape(tz))])
+    time, asked = parsed
+    tz = zone_name(asked)
+    if tz is None or zone(tz) is None:
+        await send_reply(update, [texts.BAD_TIMEZONE.format(tz=escape(asked[:_LONGEST_ZONE]))])
         return
     chat_id = chat_id_of(update)
     await library(context).set_schedule(chat_id, time, tz)

@@ -4,7 +4,8 @@ People share a story before they know what they want from it. Instead of
 reading a link as a question, the bot offers both: "Add it" adds it to the
 chat's library as ``/add`` would (``library_handlers.add_shared``); "Ask about
 it" asks for a question, and a reply with one is answered from the shared
-article without adding it (``handlers.answer_question``). In groups the same
+article without adding it (``handlers.answer_question``); the pending prompt is
+kept in the store, so any replica, or the bot after a restart, answers it. In groups the same
 questions are asked by replying to the shared message and mentioning the bot.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import texts
-from bot.replies import ASKING, ASKING_KEPT, link_or_text, pressed_payload
+from bot.replies import library, link_or_text, pressed_payload
 from bot.state import Context
 
 ADD = "shared:add"
@@ -45,8 +46,5 @@ async def ask_shared(update: Update, context: Context) -> None:
         texts.SHARED_ASK_PROMPT,
         reply_markup=ForceReply(input_field_placeholder=texts.SHARED_ASK_PLACEHOLDER),
     )
-    if context.chat_data is not None:
-        asking: dict[int, str] = context.chat_data.setdefault(ASKING, {})
-        asking[prompt.message_id] = payload
-        for old in list(asking)[:-ASKING_KEPT]:
-            del asking[old]
+    # In the store, not chat_data: the reply may reach another replica, or a restarted bot.
+    await library(context).remember_prompt(update.effective_chat.id, prompt.message_id, payload)

@@ -140,3 +140,8 @@ SHARED_ASK_PROMPT = (
 SHARED_ASK_PLACEHOLDER = "Your question"
 SHARED_GONE = "I can't see that message any more. Please send it again."
 SHARED_FAILED = "Sorry, I couldn't read that: {reason}"
+SHARED_PROMPT_EXPIRED = (
+    "I no longer remember what that question was about. Please share it again and press "
+    "\u201cAsk about it\u201d."
+)
+RESTARTING = "I'm restarting right now; please ask again in a minute."

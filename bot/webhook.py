@@ -32,19 +32,28 @@ log = logging.getLogger("bot.webhook")
 
 #: Telegram's updates are a few kB; a megabyte is generous and bounds what a caller can send.
 MAX_BODY_BYTES = 1_000_000
+#: tornado's own cap; the endpoint's 413 comes first for any body it starts to read.
+SERVER_BODY_LIMIT = 1 << 40
 _SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
+@tornado.web.stream_request_body
 class UpdateEndpoint(tornado.web.RequestHandler):
-    """POST only: checks the secret, parses the update, queues it for the Application."""
+    """POST only: checks the secret, parses the update, queues it for the Application.
+
+    The body is streamed in, so one over ``MAX_BODY_BYTES`` gets 413 (tornado's own
+    size limit answers 400, or drops the connection) without being read whole.
+    """
 
     SUPPORTED_METHODS = ("POST",)
 
     def initialize(self, bot_app: Application, secret: str | None) -> None:
         self.bot_app = bot_app
         self.secret = secret
+        self._chunks: list[bytes] = []
+        self._size = 0
 
-    async def post(self) -> None:
+    async def prepare(self) -> None:
         if self.secret is not None and not hmac.compare_digest(
             self.request.headers.get(_SECRET_HEADER, "").encode(), self.secret.encode()
         ):
@@ -52,9 +61,34 @@ class UpdateEndpoint(tornado.web.RequestHandler):
         media_type = self.request.headers.get("Content-Type", "").split(";")[0].strip()
         if media_type.lower() != "application/json":
             raise tornado.web.HTTPError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+        declared = self.request.headers.get("Content-Length", "")
+        if declared.isdecimal() and int(declared) > MAX_BODY_BYTES:
+            await self._too_large()
+
+    def data_received(self, chunk: bytes) -> None:
+        if self._finished:
+            return
+        self._size += len(chunk)
+        if self._size > MAX_BODY_BYTES:
+            self._chunks.clear()
+            asyncio.ensure_future(self._too_large())
+            return
+        self._chunks.append(chunk)
+
+    async def _too_large(self) -> None:
+        """413, then the connection is closed: the rest of the body is never read."""
+        self.set_status(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        self.set_header("Connection", "close")
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        await self.finish(f"{HTTPStatus.REQUEST_ENTITY_TOO_LARGE.value} Content Too Large\n")
+        self.request.connection.close()  # type: ignore[union-attr]
+
+    async def post(self) -> None:
+        if self._finished:
+            return
         try:
-            data = json.loads(self.request.body)
-        except ValueError:  # JSONDecodeError and UnicodeDecodeError alike
+            data = json.loads(b"".join(self._chunks))
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past the parser
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST, reason="Body is not JSON") from None
         update = _update(data, self.bot_app)
         if update is None:
@@ -72,10 +106,15 @@ def _update(data: object, application: Application) -> Update | None:
     if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
         return None
     try:
-        return Update.de_json(data, application.bot)
+        update = Update.de_json(data, application.bot)
     except Exception:  # any shape PTB cannot read: the caller's fault, not ours
         log.warning("webhook body is not an update PTB can read; answered 400")
         return None
+    message = update.effective_message
+    if message is not None and message.chat is None:  # Telegram never sends one
+        log.warning("webhook body is a message without a chat; answered 400")
+        return None
+    return update
 
 
 class _Quiet(tornado.web.Application):
@@ -100,8 +139,10 @@ async def _serve(application: Application, settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
+    # The endpoint answers bodies over MAX_BODY_BYTES with 413 itself; the server's own
+    # limit (which answers 400) only stops a body far beyond that from being streamed in.
     server = tornado.httpserver.HTTPServer(
-        endpoint(application, settings), max_body_size=MAX_BODY_BYTES
+        endpoint(application, settings), max_body_size=SERVER_BODY_LIMIT
     )
     try:
         await application.initialize()

@@ -49,10 +49,17 @@ class AsyncLibrary:
     async def ask_in_thread(self, chat_id: int, thread: Thread, question: str) -> SingleReply:
         return await asyncio.to_thread(self._library.ask_in_thread, chat_id, thread, question)
 
-    async def ask_about(self, payload: str, question: str) -> SingleReply:
-        """A question about a shared link or text, answered without adding it."""
-        index = await self._library.look_up(payload)
+    async def ask_about(self, chat_id: int, payload: str, question: str) -> SingleReply:
+        """A question about a shared link or text, answered without adding it; ``Busy`` when
+        too many shared links are being read (see ``Library.look_up``)."""
+        index = await self._library.look_up(chat_id, payload)
         return await asyncio.to_thread(self._library.ask_about, index, question)
+
+    async def remember_prompt(self, chat_id: int, message_id: int, payload: str) -> None:
+        await asyncio.to_thread(self._library.remember_prompt, chat_id, message_id, payload)
+
+    async def prompt(self, chat_id: int, message_id: int) -> str | None:
+        return await asyncio.to_thread(self._library.prompt, chat_id, message_id)
 
     async def current(self, chat_id: int) -> ArticleRow | None:
         return await asyncio.to_thread(self._library.current, chat_id)

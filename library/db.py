@@ -73,6 +73,19 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chat_settings ADD COLUMN briefing_slot TEXT;
     """,
+    # 6: "Ask about it" prompts waiting for their question, kept where every replica and a
+    # restarted bot find them; and one-off upkeep already done (the sentence-span repair).
+    """
+    CREATE TABLE pending_prompts (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,        -- the bot's "what would you like to know?"
+        payload TEXT NOT NULL,              -- the shared link or text the question is about
+        asked_at TEXT NOT NULL,             -- UTC ISO 8601
+        PRIMARY KEY (chat_id, message_id)
+    );
+    CREATE INDEX pending_prompts_by_age ON pending_prompts (asked_at);
+    CREATE TABLE upkeep (name TEXT PRIMARY KEY, done_at TEXT NOT NULL);
+    """,
 )
 
 
@@ -94,6 +107,18 @@ def connect(path: Path) -> sqlite3.Connection:
             raise StoreError(f"{path}: the database is damaged ({verdict}); restore a backup")
         _migrate(connection, path)
         _check_writable(connection, path)
+    except sqlite3.OperationalError as error:
+        connection.close()
+        if _cannot_write(error):
+            raise StoreError(
+                f"{path}: the database or its folder is read-only ({error}); SQLite must write "
+                "the file and its -wal and -shm files beside it: check the permissions and "
+                "the mount, nothing was changed"
+            ) from None
+        raise StoreError(
+            f"{path}: is not a usable SQLite database ({error}); "
+            "move it aside or restore a backup, nothing was changed"
+        ) from None
     except sqlite3.DatabaseError as error:
         connection.close()
         raise StoreError(
@@ -104,6 +129,14 @@ def connect(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _cannot_write(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite failed for want of writing, not because the file is damaged: an
+    existing file it opened (so it can read it) but cannot write, or whose folder cannot
+    take the journal files (``CANTOPEN`` for the -wal file)."""
+    name = getattr(error, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")) or "readonly" in str(error)
 
 
 def _check_writable(connection: sqlite3.Connection, path: Path) -> None:

@@ -173,16 +173,18 @@ async def system_resolve(host: str, port: int) -> list[str]:
 def is_public_address(address: str) -> bool:
     """Whether a resolved address may be fetched: global unicast, whatever its spelling.
 
-    An IPv6 address can carry an IPv4 one (mapped ``::ffff:a.b.c.d``, NAT64
+    An IPv6 address can carry an IPv4 one (mapped ``::ffff:a.b.c.d``, translated
+    ``::ffff:0:a.b.c.d``, NAT64
     ``64:ff9b::a.b.c.d``, 6to4 ``2002:AABB:CCDD::``, the old compatible form
     ``::a.b.c.d``); a gateway on the way delivers it to that IPv4 address, so
     the embedded address is judged instead. The local-use NAT64 prefix
-    ``64:ff9b:1::/48`` translates into the operator's own network and is
-    never public.
+    ``64:ff9b:1::/48`` translates into the operator's own network, and the
+    deprecated site-local ``fec0::/10`` still routes inside one on old networks:
+    neither is ever public.
     """
     ip = ipaddress.ip_address(address.split("%")[0])
     if isinstance(ip, ipaddress.IPv6Address):
-        if ip in _LOCAL_NAT64:
+        if ip in _LOCAL_NAT64 or ip.is_site_local:
             return False
         ip = _embedded_ipv4(ip) or ip
     return ip.is_global and not ip.is_multicast
@@ -190,11 +192,15 @@ def is_public_address(address: str) -> bool:
 
 _WELL_KNOWN_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 _LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+#: SIIT's IPv4-translated addresses (RFC 2765), ``::ffff:0:a.b.c.d``.
+_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped
+    if ip in _TRANSLATED:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     if ip.sixtofour is not None:
         return ip.sixtofour
     if ip in _WELL_KNOWN_NAT64 or (int(ip) >> 32 == 0 and int(ip) > 1):

@@ -31,10 +31,22 @@ class Busy(LibraryError):
 
 
 class IngestionQueue:
-    def __init__(self, workers: int = 2, capacity: int = 8, per_chat: int = 1) -> None:
+    """``doing`` and ``done`` name the work in its ``Busy`` messages: "adding" articles, or
+    "reading" shared links someone asks about (a sibling queue with its own caps)."""
+
+    def __init__(
+        self,
+        workers: int = 2,
+        capacity: int = 8,
+        per_chat: int = 1,
+        *,
+        doing: str = "adding",
+        done: str = "added",
+    ) -> None:
         self.capacity = capacity
         self.per_chat = per_chat
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ingest")
+        self.doing, self.done = doing, done
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"ingest-{doing}")
         self._in_flight: Counter[int] = Counter()
 
     @property
@@ -47,9 +59,11 @@ class IngestionQueue:
         Called on the event loop only, so the counts need no lock.
         """
         if self._in_flight[chat_id] >= self.per_chat:
-            raise Busy("this chat is already adding an article; send it again when that is done")
+            raise Busy(
+                f"this chat is already {self.doing} an article; send it again when that is done"
+            )
         if self.in_flight >= self.capacity:
-            raise Busy("many articles are being added right now; try again in a minute")
+            raise Busy(f"many articles are being {self.done} right now; try again in a minute")
         self._in_flight[chat_id] += 1
 
     def release(self, chat_id: int) -> None:

@@ -11,6 +11,7 @@ placeholders; a store whose driver wants another (psycopg's ``%s``) says so in
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from functools import lru_cache
@@ -147,6 +148,71 @@ class PortableQueries:
             (model, limit),
         )
         return [int(row[0]) for row in rows]
+
+    # -- upkeep -------------------------------------------------------------------------
+
+    def upkeep_done(self, name: str) -> bool:
+        return bool(self._read("SELECT 1 FROM upkeep WHERE name = ?", (name,)))
+
+    def mark_upkeep_done(self, name: str) -> None:
+        self._write(
+            "INSERT INTO upkeep (name, done_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            (name, now()),
+        )
+
+    def stored_spans(self, after_id: int, limit: int) -> list[tuple[int, str, str]]:
+        """``(id, body, sentence_spans JSON)`` of the next ``limit`` articles after ``after_id``."""
+        rows = self._read(
+            "SELECT id, body, sentence_spans FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+            (after_id, limit),
+        )
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def replace_spans(self, article_id: int, spans: Sequence[tuple[int, int]]) -> None:
+        """Store a new split of the article and drop its vectors, which were read from the
+        old one (the backfill embeds it again)."""
+        with self._transaction() as db:
+            self._run(
+                db,
+                "UPDATE articles SET sentence_spans = ? WHERE id = ?",
+                (json.dumps([list(span) for span in spans]), article_id),
+            )
+            self._forget_vectors(db, article_id)
+
+    def _forget_vectors(self, db: Any, article_id: int) -> None:
+        self._run(db, "DELETE FROM article_vectors WHERE article_id = ?", (article_id,))
+
+    # -- "Ask about it" prompts -----------------------------------------------------------
+
+    def remember_prompt(
+        self, chat_id: int, message_id: int, payload: str, *, keep: int, forget_before: str
+    ) -> None:
+        """The bot asked for a question about ``payload`` in message ``message_id``; a chat
+        keeps its ``keep`` newest prompts, none older than ``forget_before``."""
+        with self._transaction() as db:
+            self._run(
+                db,
+                "INSERT INTO pending_prompts (chat_id, message_id, payload, asked_at)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO UPDATE"
+                " SET payload = excluded.payload, asked_at = excluded.asked_at",
+                (chat_id, message_id, payload, now()),
+            )
+            self._run(
+                db,
+                "DELETE FROM pending_prompts WHERE chat_id = ? AND message_id NOT IN"
+                " (SELECT message_id FROM pending_prompts WHERE chat_id = ?"
+                " ORDER BY message_id DESC LIMIT ?)",
+                (chat_id, chat_id, keep),
+            )
+            self._run(db, "DELETE FROM pending_prompts WHERE asked_at < ?", (forget_before,))
+
+    def prompt(self, chat_id: int, message_id: int) -> str | None:
+        """What the bot's prompt ``message_id`` asked about, if it is still pending."""
+        rows = self._read(
+            "SELECT payload FROM pending_prompts WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return str(rows[0][0]) if rows else None
 
     # -- conversations ----------------------------------------------------------------
 

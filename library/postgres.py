@@ -166,6 +166,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO change_log_horizon (pruned_below) VALUES ('0');
     """,
+    # 5: as SQLite's 6: pending "Ask about it" prompts and one-off upkeep done.
+    """
+    CREATE TABLE pending_prompts (
+        chat_id BIGINT NOT NULL,
+        message_id BIGINT NOT NULL,
+        payload TEXT NOT NULL,
+        asked_at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    CREATE INDEX pending_prompts_by_age ON pending_prompts (asked_at);
+    CREATE TABLE upkeep (name TEXT PRIMARY KEY, done_at TEXT NOT NULL);
+    """,
 )
 
 
@@ -326,6 +338,10 @@ class PostgresStore(PortableQueries):
         return row is not None
 
     # -- vectors ----------------------------------------------------------------------
+
+    def _forget_vectors(self, db: Any, article_id: int) -> None:
+        super()._forget_vectors(db, article_id)
+        db.execute("DELETE FROM sentence_vectors WHERE article_id = %s", (article_id,))
 
     def save_vectors(
         self, article_id: int, model: str, blob: bytes, sentences: np.ndarray | None = None

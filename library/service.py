@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
 import threading
 from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -65,7 +67,11 @@ from retrieval import (
     model_id,
     parse_article,
     shared_encoder,
+    spans_intact,
+    split_body,
 )
+
+log = logging.getLogger(__name__)
 
 #: Shared links and texts asked about (not added) kept for the next question, and for how long.
 LOOKED_UP_ARTICLES = 32
@@ -78,6 +84,11 @@ FIRST_WINDOW_HOURS = 24
 SEMANTIC_CANDIDATES = 3
 #: Articles the background backfill reads from the database at a time.
 BACKFILL_BATCH = 16
+#: "Ask about it" prompts a chat keeps waiting for their question, and for how long.
+PROMPTS_KEPT = 20
+PROMPT_DAYS = 2
+#: The one-off check of stored sentence spans (see ``repair_sentence_spans``).
+SPAN_REPAIR = "sentence-spans-1"
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,12 @@ class Library:
         self._loader = ThreadPoolExecutor(CANDIDATES, thread_name_prefix="load-article")
         #: Articles of shared messages asked about, not added (``look_up``).
         self._looked_up = TimedCache(LOOKED_UP_ARTICLES, LOOKED_UP_SECONDS)
+        #: Reading and embedding a shared link someone asks about: as heavy as an add, so
+        #: bounded the same way, on a thread of its own so adds and look-ups never wait
+        #: for each other.
+        self.looking_up = IngestionQueue(
+            workers=1, capacity=3, per_chat=1, doing="reading", done="read"
+        )
 
     # -- set-up -----------------------------------------------------------------------
 
@@ -168,6 +185,7 @@ class Library:
         store = open_store(path)
         try:
             library = cls(store, cache_size=cache_size, allow_hosts=allow_hosts)
+            library.repair_sentence_spans()
             library.warm_up(library.add_seeds(seeds))
             store.term_index()  # loaded now, not on some user's first question
         except BaseException:
@@ -178,6 +196,33 @@ class Library:
     def close(self) -> None:
         self._loader.shutdown()
         self.store.close()
+
+    def repair_sentence_spans(self) -> int:
+        """Split again the articles whose stored sentences lost text; how many were.
+
+        Until sentence splitting was made thread-safe, two articles parsed at once
+        could each lose sentences, and the loss was stored. The bodies are intact,
+        so each article whose spans leave words out (``spans_intact``, a linear
+        check) is split again, and its vectors are dropped for the backfill to
+        redo. Runs once per database, at the first start that has this check.
+        """
+        if self.store.upkeep_done(SPAN_REPAIR):
+            return 0
+        repaired, after = 0, 0
+        while batch := self.store.stored_spans(after, 256):
+            for article_id, body, stored in batch:
+                after = article_id
+                spans = [(int(a), int(b)) for a, b in json.loads(stored)]
+                if spans_intact(body, spans):
+                    continue
+                fresh = split_body(body)
+                if fresh and fresh != spans:
+                    self.store.replace_spans(article_id, fresh)
+                    repaired += 1
+        if repaired:
+            log.warning("split %d stored article(s) again: their sentences had lost text", repaired)
+        self.store.mark_upkeep_done(SPAN_REPAIR)
+        return repaired
 
     def add_seeds(self, paths: Iterable[Path]) -> list[int]:
         """Store shipped articles for every chat; already stored ones are left as they are."""
@@ -252,7 +297,8 @@ class Library:
                     break
                 try:
                     embedded = self._embed_claimed(article_id)
-                except ArticleError:  # stored text that no longer parses: leave it on words
+                except Exception:  # one bad article never stops the others
+                    log.exception("article %d could not be embedded; left on words", article_id)
                     embedded = None
                 if embedded is None:  # or another replica has it: not again in this run
                     skipped.add(article_id)
@@ -316,6 +362,21 @@ class Library:
             chat_id, message_ids, article_id, question, forget_before=hours_ago(24 * THREAD_DAYS)
         )
 
+    def remember_prompt(self, chat_id: int, message_id: int, payload: str) -> None:
+        """The bot's message ``message_id`` asks for a question about ``payload``: kept in the
+        store, so a reply reaches it after a restart or on another replica."""
+        self.store.remember_prompt(
+            chat_id,
+            message_id,
+            payload,
+            keep=PROMPTS_KEPT,
+            forget_before=hours_ago(24 * PROMPT_DAYS),
+        )
+
+    def prompt(self, chat_id: int, message_id: int) -> str | None:
+        """What the bot's prompt ``message_id`` asked about, while it is pending."""
+        return self.store.prompt(chat_id, message_id)
+
     def thread(self, chat_id: int, message_id: int) -> Thread | None:
         """What the bot's message answered, while the chat may still see that article."""
         found = self.store.thread(chat_id, message_id)
@@ -332,24 +393,29 @@ class Library:
 
     # -- articles looked up, not added ----------------------------------------------------
 
-    async def look_up(self, payload: str) -> ArticleIndex:
+    async def look_up(self, chat_id: int, payload: str) -> ArticleIndex:
         """The article a shared message holds (its link, fetched with /add's guard and
-        limits, or its own text), kept a while for the next question; never stored."""
+        limits, or its own text), read and embedded, kept a while for the next question;
+        never stored. Raises ``Busy`` when too many are being read already (one per chat),
+        and ``EmbeddingStopped`` when the bot stops meanwhile."""
         link = is_web_link(payload)
         key = payload if link else content_hash(payload)
         found = self._looked_up.get(key)
         if found is not None:
             return found
-        if link:
-            extracted = await self.fetch(payload)
-            text, name, metadata = extracted.text, "the shared link", extracted.metadata()
-        else:
-            text, name, metadata = payload, "the shared message", {}
-        # Splitting and indexing a long text takes a while: never on the event loop.
-        index = await asyncio.to_thread(
-            lambda: ArticleIndex(parse_article(text, name=name, **metadata))
-        )
+        with self.looking_up.admit(chat_id):
+            if link:
+                extracted = await self.fetch(payload, queue=self.looking_up)
+                text, name, metadata = extracted.text, "the shared link", extracted.metadata()
+            else:
+                text, name, metadata = payload, "the shared message", {}
+            index = await self.looking_up.run(self._read_shared, text, name, metadata)
         self._looked_up.put(key, index)
+        return index
+
+    def _read_shared(self, text: str, name: str, metadata: dict[str, str | None]) -> ArticleIndex:
+        index = ArticleIndex(parse_article(text, name=name, **metadata))
+        index.embed_all(stop=self._stopping.is_set)
         return index
 
     def ask_about(self, index: ArticleIndex, question: str) -> SingleReply:
@@ -449,17 +515,19 @@ class Library:
             return KnownUrl(existing)
         return await self.fetch(url)
 
-    async def fetch(self, url: str) -> Extracted:
-        """The page's article, fetched through the address guard within /add's limits."""
+    async def fetch(self, url: str, *, queue: IngestionQueue | None = None) -> Extracted:
+        """The page's article, fetched through the address guard within /add's limits and
+        extracted on ``queue``'s threads (the ingestion queue's by default)."""
+        queue = queue or self.ingestion
         fetched = await fetch(url, allow_hosts=self.allow_hosts)
         # Extraction of a 2 MB page takes seconds: never on the event loop, where
         # it would freeze every chat.
         if fetched.content_type.startswith("text/html") or fetched.content_type.endswith("xml"):
             html = fetched.body.decode("utf-8", errors="replace")
-            extracted = await self.ingestion.run(extract_html, html, url=fetched.url)
+            extracted = await queue.run(extract_html, html, url=fetched.url)
             # Keep the URL the user gave (what duplicate checks compare), not the redirect's.
             return replace(extracted, url=url)
-        found = await self.ingestion.run(extract_file, fetched.body, url)
+        found = await queue.run(extract_file, fetched.body, url)
         return Extracted(found.text, url=url)
 
     async def extract_upload(self, raw: bytes, file_name: str) -> Extracted:

@@ -16,6 +16,8 @@ from retrieval.article import (
     load_article,
     parse_article,
     rebuild_article,
+    spans_intact,
+    split_body,
 )
 from retrieval.bm25 import ARTICLES, BM25Tuning
 from retrieval.briefing import brief
@@ -75,6 +77,8 @@ __all__ = [
     "model_id",
     "parse_article",
     "rebuild_article",
+    "spans_intact",
+    "split_body",
     "search",
     "seed_paths",
     "shared_encoder",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import ArticleError
-from retrieval.sentences import split_sentences
+from retrieval.sentences import covers, split_sentences
 
 #: Largest article accepted, in bytes. News stories are 5-50 kB; a file this big
 #: is almost certainly not one, and indexing it would stall whoever asked.
@@ -73,6 +73,16 @@ def parse_article(text: str, *, name: str = "<text>", **metadata: str | None) ->
             raise TypeError(f"unknown article metadata {key!r}")
         if value:
             found[key] = value
+    sentences, paragraph_spans = _split(body)
+    return _assemble(name, body, sentences, paragraph_spans, found)
+
+
+def split_body(text: str) -> list[tuple[int, int]]:
+    """The sentence spans ``parse_article`` finds in a body (no front matter read)."""
+    return [(s.start, s.end) for s in _split(text)[0]]
+
+
+def _split(body: str) -> tuple[list[Sentence], list[tuple[int, int]]]:
     paragraph_spans: list[tuple[int, int]] = []
     sentences: list[Sentence] = []
     for match in _PARAGRAPH.finditer(body):
@@ -89,7 +99,7 @@ def parse_article(text: str, *, name: str = "<text>", **metadata: str | None) ->
                     text=match.group()[start:end],
                 )
             )
-    return _assemble(name, body, sentences, paragraph_spans, found)
+    return sentences, paragraph_spans
 
 
 def rebuild_article(
@@ -114,6 +124,25 @@ def rebuild_article(
             raise ArticleError(f"{name}: stored sentence {number} does not fit the text")
         sentences.append(Sentence(number, paragraph + 1, start, end, text[start:end]))
     return _assemble(name, text, sentences, paragraph_spans, metadata)
+
+
+def spans_intact(text: str, sentence_spans: list[tuple[int, int]]) -> bool:
+    """Whether stored spans are a whole split of ``text``: every paragraph's words fall in
+    its sentences. Spans stored while splitting was not thread-safe lost sentences (and
+    left paragraphs empty); those fail here, and are split again from the intact text."""
+    cursor = 0
+    for match in _PARAGRAPH.finditer(text):
+        if not match.group().strip():
+            continue
+        start, end = match.span()
+        mine = []
+        while cursor < len(sentence_spans) and sentence_spans[cursor][0] < end:
+            first, last = sentence_spans[cursor]
+            mine.append((first - start, last - start))
+            cursor += 1
+        if not mine or not covers(match.group(), mine):
+            return False
+    return cursor == len(sentence_spans)
 
 
 def _assemble(

@@ -145,11 +145,11 @@ def _batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             continue
         question_id: Any = None
         try:
-            request = json.loads(line, parse_constant=_not_json, parse_float=_finite)
+            request = _json_line(line)
             if not isinstance(request, dict):
                 raise ValueError("expected a JSON object")
             _check_unicode(request)
-            question_id = request.get("id")
+            question_id = _echoable(request.get("id"))
             question = request.get("question")
             if not isinstance(question, str):
                 raise ValueError('"question" must be a string')
@@ -175,20 +175,42 @@ def _finite(text: str) -> float:
     return value
 
 
+def _json_line(line: str) -> Any:
+    """One request line as JSON; ``ValueError`` for anything else, deep nesting included
+    (Python's parser raises ``RecursionError`` past about a thousand levels)."""
+    try:
+        return json.loads(line, parse_constant=_not_json, parse_float=_finite)
+    except RecursionError:
+        raise ValueError("nested too deeply to be a request") from None
+
+
+def _echoable(question_id: Any) -> Any:
+    """The id, if it can be written back (an id nested a thousand deep cannot)."""
+    try:
+        json.dumps(question_id)
+    except RecursionError:
+        raise ValueError('"id" is nested too deeply to be echoed') from None
+    return question_id
+
+
 def _check_unicode(value: Any) -> None:
-    """Refuse strings holding lone surrogates ("\\ud800"): they cannot be written back as UTF-8."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("a string holds a lone surrogate (not valid Unicode)") from None
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_unicode(key)
-            _check_unicode(item)
-    elif isinstance(value, list):
-        for item in value:
-            _check_unicode(item)
+    """Refuse strings holding lone surrogates ("\\ud800"): they cannot be written back as UTF-8.
+
+    Walks the value with a stack of its own, not by recursion: a request nested
+    as deep as the parser allows must not exhaust Python's."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("a string holds a lone surrogate (not valid Unicode)") from None
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
 
 
 def _batch_answerer(args: argparse.Namespace) -> Callable[[Any, str], dict[str, Any]]:

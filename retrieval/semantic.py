@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -42,6 +43,7 @@ DIMENSIONS = 384
 #: Recent questions whose readings are kept.
 QUESTION_CACHE = 256
 CLS, SEP = 101, 102
+T = TypeVar("T")
 
 TOKENIZER_PATH = Path(__file__).resolve().parent / "models" / "all-MiniLM-L6-v2.tokenizer.json"
 
@@ -118,38 +120,51 @@ class SentenceEncoder:
         return vectors
 
     def token_states(
-        self, texts: Sequence[str], *, stop: Callable[[], bool] | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        stop: Callable[[], bool] | None = None,
+        max_tokens: int = MAX_TOKENS,
     ) -> list[TokenStates]:
-        """The model's token states for each text, in the order given.
+        """The model's token states for each text, in the order given, each text cut to
+        ``max_tokens`` (at most ``MAX_TOKENS``) with [CLS] and [SEP].
 
         ``stop`` is asked before each batch: a long article takes minutes to
         read, and a process shutting down should not wait for it.
         """
         encodings = self._tokenizer.encode_batch(list(texts))
+        keep = max(2, min(max_tokens, MAX_TOKENS))
+        token_ids = [_cut(e.ids, keep, SEP) for e in encodings]
+        offsets = [_cut(e.offsets, keep, (0, 0)) for e in encodings]
         readings: list[TokenStates | None] = [None] * len(encodings)
-        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        order = np.argsort([len(i) for i in token_ids], kind="stable")
         for start in range(0, len(order), BATCH):
             if stop is not None and stop():
                 raise EmbeddingStopped("embedding stopped before the article was read")
             rows = order[start : start + BATCH]
-            width = max(len(encodings[i].ids) for i in rows)
+            width = max(len(token_ids[i]) for i in rows)
             ids = np.zeros((len(rows), width), dtype=np.int64)
             mask = np.zeros_like(ids)
             for r, i in enumerate(rows):
-                ids[r, : len(encodings[i].ids)] = encodings[i].ids
-                mask[r, : len(encodings[i].ids)] = 1
+                ids[r, : len(token_ids[i])] = token_ids[i]
+                mask[r, : len(token_ids[i])] = 1
             (states,) = self._session.run(
                 None,
                 {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
             )
             for r, i in enumerate(rows):
-                size = len(encodings[i].ids)
+                size = len(token_ids[i])
                 readings[i] = TokenStates(
                     ids=ids[r, :size].copy(),
-                    offsets=np.array(encodings[i].offsets, dtype=np.int64).reshape(-1, 2),
+                    offsets=np.array(offsets[i], dtype=np.int64).reshape(-1, 2),
                     states=np.ascontiguousarray(states[r, :size], dtype=np.float32),
                 )
         return [r for r in readings if r is not None]
+
+
+def _cut(items: list[T], keep: int, last: T) -> list[T]:
+    """An encoding's items cut to ``keep``, ending with ``last`` (the [SEP] token's) again."""
+    return items if len(items) <= keep else [*items[: keep - 1], last]
 
 
 def unit(vectors: np.ndarray) -> np.ndarray:

@@ -11,21 +11,34 @@ pysbd's time grows much faster than the paragraph's length on dense text
 than ``WINDOW`` characters is segmented in windows cut after a sentence-ending
 mark (or, where there is none near, at a space in a quarter of the window):
 real paragraphs are far shorter, and a hostile one costs linear time.
+
+A pysbd ``Segmenter`` keeps the text it is working on in its own attributes,
+so one shared by two threads mixes their texts and silently loses sentences;
+each thread gets its own. And whatever pysbd returns, every character that is
+not whitespace ends up in some sentence (``covers``): text the splitter could
+not place becomes a sentence of its own rather than vanishing, which is also
+how ``library`` recognises spans stored by a broken split.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import pysbd
 
+_local = threading.local()
 
-@lru_cache(maxsize=1)
+
 def _segmenter() -> pysbd.Segmenter:
-    # Built once: constructing a Segmenter compiles many regular expressions.
-    return pysbd.Segmenter(language="en", clean=False)
+    """This thread's segmenter: built once per thread (construction compiles many
+    regular expressions), never shared (``segment`` keeps its text on the instance)."""
+    segmenter: pysbd.Segmenter | None = getattr(_local, "segmenter", None)
+    if segmenter is None:
+        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False)
+    return segmenter
 
 
 #: Longest text handed to pysbd at once, in characters.
@@ -69,7 +82,7 @@ def _windows(paragraph: str) -> Iterator[tuple[int, str]]:
 
 
 def _segment(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
+    found: list[tuple[int, int]] = []
     cursor = 0
     for piece in _segmenter().segment(text):
         stripped = piece.strip()
@@ -79,6 +92,34 @@ def _segment(text: str) -> list[tuple[int, int]]:
         if start < 0:  # pysbd never rewrites text with clean=False; be safe anyway.
             continue
         end = start + len(stripped)
-        spans.append((start, end))
+        found.append((start, end))
         cursor = end
-    return spans
+    return _with_gaps(text, found)
+
+
+def _with_gaps(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` plus, as sentences of their own, any stretches of text they left out."""
+    complete: list[tuple[int, int]] = []
+    cursor = 0
+    for start, end in [*spans, (len(text), len(text))]:
+        gap = text[cursor:start]
+        if gap.strip():
+            lead = len(gap) - len(gap.lstrip())
+            complete.append((cursor + lead, cursor + len(gap.rstrip())))
+        if end > start:
+            complete.append((start, end))
+        cursor = end
+    return complete
+
+
+def covers(paragraph: str, spans: Sequence[Sequence[int]]) -> bool:
+    """Whether ``spans`` are in order, trimmed, inside ``paragraph`` and leave out nothing but
+    whitespace: true of every split this module makes, false of one that lost sentences."""
+    cursor = 0
+    for start, end in spans:
+        if not cursor <= start < end <= len(paragraph) or paragraph[cursor:start].strip():
+            return False
+        if paragraph[start:end] != paragraph[start:end].strip():
+            return False
+        cursor = end
+    return not paragraph[cursor:].strip()

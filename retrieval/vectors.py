@@ -39,6 +39,11 @@ from retrieval.stored_arrays import read_archive
 PROJECTION_PATH = Path(__file__).resolve().parent / "models" / "token-projection.npz"
 #: Tokens a passage may hold, leaving room for [CLS] and [SEP].
 PASSAGE_TOKENS = MAX_TOKENS - 2
+#: Prose takes about 0.23 tokens a character (two special tokens a sentence included);
+#: an article denser than this is read in packed passages only (``_embed_dense``).
+DENSE_TOKENS_PER_CHARACTER = 0.4
+#: Tokens a passage of dense text holds: shorter readings cost less per token.
+DENSE_PASSAGE_TOKENS = 126
 
 
 @cache
@@ -139,8 +144,17 @@ def embed_article(
     """Read every sentence alone and within its passage; about 1.5 s for a 30-sentence story.
 
     ``stop`` (asked between batches) ends it early with ``EmbeddingStopped``.
+
+    Prose takes about one token per four characters. Text far denser in tokens
+    ("U.S. U.S. ...", thousands of one-letter sentences, a script with a token
+    per character) would cost several times more per character read that way,
+    so it is read once, in packed passages only (``_embed_dense``): what an
+    article costs to embed follows its length, whatever its punctuation.
     """
     texts = [s.text for s in article.sentences]
+    counts = encoder.token_count(texts)
+    if sum(counts) + 2 * len(counts) > DENSE_TOKENS_PER_CHARACTER * len(article.text):
+        return _embed_dense(article, encoder, counts, stop)
     alone = encoder.token_states(texts, stop=stop)
     token_vectors, scales = _quantize(np.vstack([project_tokens(r.states) for r in alone]))
     bounds = np.cumsum([0] + [len(r.ids) for r in alone])
@@ -170,6 +184,66 @@ def embed_article(
         token_ids=np.concatenate([r.ids for r in alone]).astype(np.uint16),
         bounds=bounds.astype(np.int64),
     )
+
+
+def _embed_dense(
+    article: Article,
+    encoder: SentenceEncoder,
+    lengths: Sequence[int],
+    stop: Callable[[], bool] | None,
+) -> ArticleVectors:
+    """Each sentence's readings taken from one reading of its passage (late chunking), the
+    passages packed from whole sentences of a paragraph up to the model's length: every
+    token is read once. A sentence cut off by the model's length keeps the tokens that
+    were read, and one with none left keeps its passage's first."""
+    spans = _packed(article, lengths)
+    readings = encoder.token_states(
+        [
+            article.text[article.sentences[a].start : article.sentences[b - 1].end]
+            for a, b in spans
+        ],
+        stop=stop,
+        max_tokens=DENSE_PASSAGE_TOKENS + 2,
+    )
+    count = len(article.sentences)
+    context = np.zeros((count, DIMENSIONS), np.float32)
+    passage = np.zeros_like(context)
+    ids: list[np.ndarray] = []
+    states: list[np.ndarray] = []
+    for (first, end), reading in zip(spans, readings, strict=True):
+        base = article.sentences[first].start
+        for i in range(first, end):
+            sentence = article.sentences[i]
+            inside = _tokens_within(reading, sentence.start - base, sentence.end - base)
+            rows = np.flatnonzero(inside) if inside.any() else np.arange(1)
+            ids.append(reading.ids[rows])
+            states.append(reading.states[rows])
+            context[i] = reading.pooled(rows)
+            passage[i] = reading.pooled()
+    token_vectors, scales = _quantize(project_tokens(np.vstack(states)))
+    return ArticleVectors(
+        context=context,
+        passage=passage,
+        tokens=token_vectors,
+        scales=scales.astype(np.float16),
+        token_ids=np.concatenate(ids).astype(np.uint16),
+        bounds=np.cumsum([0] + [len(i) for i in ids]).astype(np.int64),
+    )
+
+
+def _packed(article: Article, lengths: Sequence[int]) -> list[tuple[int, int]]:
+    """``(first, end)`` runs of consecutive sentences of one paragraph, each as many as fit
+    in ``DENSE_PASSAGE_TOKENS`` (a longer sentence is a run of its own)."""
+    runs: list[tuple[int, int]] = []
+    first, used = 0, 0
+    for i, sentence in enumerate(article.sentences):
+        same_paragraph = i > first and sentence.paragraph == article.sentences[first].paragraph
+        if i > first and (not same_paragraph or used + lengths[i] > DENSE_PASSAGE_TOKENS):
+            runs.append((first, i))
+            first, used = i, 0
+        used += lengths[i]
+    runs.append((first, len(article.sentences)))
+    return runs
 
 
 def passages(article: Article, lengths: Sequence[int]) -> list[tuple[int, int, list[int]]]:
