@@ -39,8 +39,10 @@ from retrieval.stored_arrays import read_archive
 PROJECTION_PATH = Path(__file__).resolve().parent / "models" / "token-projection.npz"
 #: Tokens a passage may hold, leaving room for [CLS] and [SEP].
 PASSAGE_TOKENS = MAX_TOKENS - 2
-#: Prose takes about 0.23 tokens a character (two special tokens a sentence included);
-#: an article denser than this is read in packed passages only (``_embed_dense``).
+#: Prose takes about 0.23 tokens a character (two special tokens a sentence included) and
+#: is read twice (alone, in its passage): 0.45 a character. An article denser than this is
+#: read in packed passages only, and never more than this many tokens a character in all
+#: (``_embed_dense``).
 DENSE_TOKENS_PER_CHARACTER = 0.4
 #: Tokens a passage of dense text holds: shorter readings cost less per token.
 DENSE_PASSAGE_TOKENS = 126
@@ -193,17 +195,25 @@ def _embed_dense(
     stop: Callable[[], bool] | None,
 ) -> ArticleVectors:
     """Each sentence's readings taken from one reading of its passage (late chunking), the
-    passages packed from whole sentences of a paragraph up to the model's length: every
-    token is read once. A sentence cut off by the model's length keeps the tokens that
-    were read, and one with none left keeps its passage's first."""
+    passages packed from whole sentences of a paragraph: every token is read at most once,
+    and no more tokens than ``DENSE_TOKENS_PER_CHARACTER`` a character in all. A sentence
+    cut off keeps the tokens that were read, and one with none read keeps its passage's
+    first ([CLS], the passage as a whole)."""
     spans = _packed(article, lengths)
+    # Every token once is still more per character than prose costs when the text is
+    # nearly all tokens ("a. a. a."): then each passage is cut to fit the prose budget.
+    budget = DENSE_TOKENS_PER_CHARACTER * len(article.text)
+    needed = sum(lengths) + 2 * len(spans)
+    width = DENSE_PASSAGE_TOKENS + 2
+    if needed > budget:
+        width = max(8, min(width, int(budget / len(spans))))
     readings = encoder.token_states(
         [
             article.text[article.sentences[a].start : article.sentences[b - 1].end]
             for a, b in spans
         ],
         stop=stop,
-        max_tokens=DENSE_PASSAGE_TOKENS + 2,
+        max_tokens=width,
     )
     count = len(article.sentences)
     context = np.zeros((count, DIMENSIONS), np.float32)

@@ -184,6 +184,20 @@ def test_read_only_database_exits_4_at_start(tmp_path):
     assert str(database) in line and "not writable" in line
 
 
+def test_a_database_in_a_read_only_folder_is_named_read_only_not_damaged(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    database = folder / "bot.db"
+    Store.open(database).close()
+    with read_only(folder):
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
+        result = run_bot_main_to_exit(env)
+    assert result.returncode == 4
+    (line,) = result.stderr.strip().splitlines()
+    assert str(database) in line and "read-only" in line
+    assert "restore a backup" not in line
+
+
 @contextlib.contextmanager
 def read_only(path: Path) -> Iterator[None]:
     """Make ``path`` read-only even for root (who ignores file modes): the immutable flag."""
@@ -194,8 +208,12 @@ def read_only(path: Path) -> Iterator[None]:
         finally:
             subprocess.run(["chattr", "-i", str(path)], check=True)
     else:
-        path.chmod(0o444)
-        yield
+        mode = path.stat().st_mode
+        path.chmod(0o555 if path.is_dir() else 0o444)
+        try:
+            yield
+        finally:
+            path.chmod(mode)
 
 
 def _free_port() -> int:

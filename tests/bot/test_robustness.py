@@ -179,3 +179,19 @@ async def test_add_of_junk_is_refused_or_stored_never_crashes(app, api, argument
 async def test_edited_add_is_ignored(app, api):
     await feed(app, message("/add A story about the harbour opening.", edited=True))
     assert api.sent_texts() == []
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        {"update_id": 77, "message": {"message_id": 1, "date": 0, "text": "Who?"}},
+        {"update_id": 78, "message": {"message_id": 1, "date": 0, "text": "/start"}},
+        {"update_id": 79, "edited_message": {"message_id": 1, "date": 0, "text": "x"}},
+        {"update_id": 80, "message": {"message_id": 1, "date": 0, "document": {"file_id": "f", "file_unique_id": "u"}}},
+    ],
+)
+async def test_forged_updates_without_a_chat_are_dropped_quietly(app, api, caplog, update):
+    with caplog.at_level(logging.WARNING):
+        await feed(app, update)
+    assert api.sent_texts() == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -213,3 +214,23 @@ async def test_replicas_pick_up_schedules_made_on_another_replica(api, postgres_
         await application.shutdown()
         other.close()
         mine.close()
+
+
+@pytest.mark.parametrize(
+    "zone", ["x" * 5000, "localtime", "posixrules", "Factory", "right/UTC", "posix/UTC"]
+)
+async def test_zones_that_name_no_place_or_only_the_host_are_refused(app, api, zone, caplog):
+    with caplog.at_level(logging.DEBUG, logger="bot"):
+        await feed(app, message(f"/schedule 08:00 {zone}"))
+    (text,) = api.sent_texts()
+    assert text.startswith("I don't know the time zone")
+    assert len(text) < 200
+    assert jobs(app) == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_zone_names_are_read_in_any_letter_case(app, api):
+    await feed(app, message("/schedule 07:15 europe/berlin"))
+    assert api.sent_texts()[0].startswith("Every day at 07:15 (Europe/Berlin)")
+    (job,) = jobs(app)
+    assert job.data == ("07:15", "Europe/Berlin")

@@ -3,11 +3,16 @@ chats a forward or a bare link offers "Add it / Ask about it"."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 
+import pytest
+
+from bot.app import build_application
+from retrieval import EmbeddingStopped
 from tests.bot.fake_bot_api import BOT_USERNAME
-from tests.bot.updates import GROUP, USER, feed, group_message, mention, message
+from tests.bot.updates import GROUP, USER, feed, group_message, mention, message, settings_for
 from tests.library.web_server import STORY_TITLE
 
 MEMBER = {"id": 3333, "is_bot": False, "first_name": "Lin"}
@@ -144,3 +149,104 @@ async def test_channel_posts_forwarded_into_the_group_never_trigger_a_reply(app,
         post["entities"] = [{"type": entity_type, "offset": 0, "length": length}]
         await feed(app, {"update_id": 7000 + len(text), "message": post})
     assert api.sent_texts() == []
+
+
+# -- bounds, admins and pending prompts (issue 21) --------------------------------------
+
+
+async def _prompt_for_question(app, api) -> dict:
+    """Forward TRAM in private and press "Ask about it": the bot's prompt message."""
+    forwarded = message(
+        TRAM, forward_origin={"type": "hidden_user", "date": 1, "sender_user_name": "X"}
+    )
+    await feed(app, forwarded)
+    api.sent_messages[-1]["reply_to_message"] = forwarded["message"]
+    await feed(app, button(api, "shared:ask"))
+    prompt = api.sent_messages[-1]
+    api.clear()
+    return prompt
+
+
+async def test_a_prompt_is_answered_by_a_restarted_bot(app, api, library, tmp_path):
+    prompt = await _prompt_for_question(app, api)
+    # Another Application over the same database: no chat_data carried over, as after a
+    # restart or on another replica.
+    other = build_application(settings_for(api, tmp_path), library)
+    await other.initialize()
+    try:
+        await feed(other, message("How many stops will it have?", reply_to=prompt))
+    finally:
+        await other.shutdown()
+    (answer,) = api.sent_texts()
+    assert "nine stops" in answer
+
+
+async def test_a_reply_to_a_forgotten_prompt_says_so_instead_of_asking_the_library(
+    app, api, library
+):
+    prompt = await _prompt_for_question(app, api)
+    library.store._write("DELETE FROM pending_prompts")
+    await feed(app, message("How many troops are in Syria?", reply_to=prompt))
+    (text,) = api.sent_texts()
+    assert text.startswith("I no longer remember what that question was about.")
+
+
+async def test_shared_questions_beyond_the_reading_queue_are_told_to_wait(app, api, library):
+    queue = library.looking_up
+    others = [-1, -2, -3]
+    for chat in others:
+        queue.reserve(chat)
+    try:
+        question = mention("How much will it cost?")
+        question["message"]["reply_to_message"] = shared_in_group(TRAM)
+        await feed(app, question)
+    finally:
+        for chat in others:
+            queue.release(chat)
+    assert api.sent_texts() == [
+        "I'm busy: many articles are being read right now; try again in a minute."
+    ]
+
+
+async def test_one_chat_reads_one_shared_link_at_a_time(app, api, library):
+    library.looking_up.reserve(GROUP["id"])
+    try:
+        question = mention("How much will it cost?")
+        question["message"]["reply_to_message"] = shared_in_group(TRAM)
+        await feed(app, question)
+    finally:
+        library.looking_up.release(GROUP["id"])
+    (text,) = api.sent_texts()
+    assert text.startswith("I'm busy: this chat is already reading an article")
+
+
+async def test_add_it_pressed_by_a_group_member_is_refused(app, api, library):
+    offer = group_message("What should I do with it?", user=MEMBER)
+    offer["message"]["reply_to_message"] = shared_in_group(TRAM)
+    forged = {
+        "update_id": 9500,
+        "callback_query": {
+            "id": "forged",
+            "from": MEMBER,
+            "chat_instance": "ci",
+            "data": "shared:add",
+            "message": offer["message"],
+        },
+    }
+    before = len(library.articles(GROUP["id"]))
+    await feed(app, forged)
+    (alert,) = api.calls_to("answerCallbackQuery")
+    assert alert.params["text"] == "Only this group's administrators can do that."
+    assert api.sent_texts() == []
+    assert len(library.articles(GROUP["id"])) == before
+
+
+async def test_a_stopping_bot_stops_reading_a_shared_text(library):
+    long_text = " ".join(f"Council member {i} voted for the harbour plan." for i in range(3000))
+    reading = asyncio.create_task(library.look_up(USER["id"], long_text))
+    await asyncio.sleep(0.5)
+    started = time.perf_counter()
+    library.stop_background()
+    with pytest.raises(EmbeddingStopped):
+        await reading
+    assert time.perf_counter() - started < 5

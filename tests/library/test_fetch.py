@@ -124,6 +124,11 @@ IPV6_FORMS_OF_INTERNAL = [
     "::127.0.0.1",  # IPv4-compatible
     "::10.1.2.3",
     "::ffff:169.254.169.254",  # IPv4-mapped
+    "::ffff:0:7f00:1",  # IPv4-translated 127.0.0.1 (SIIT, RFC 2765)
+    "::ffff:0:a00:1",  # IPv4-translated 10.0.0.1
+    "::ffff:0:a9fe:a9fe",  # IPv4-translated 169.254.169.254
+    "fec0::1",  # deprecated site-local: routes inside the operator's network
+    "feff:ffff::1",
 ]
 
 
@@ -200,3 +205,8 @@ async def test_unknown_host_is_a_clear_error():
 def test_page_without_a_story_is_refused():
     with pytest.raises(FetchError, match="no article text"):
         extract_html("<html><body><nav>Home | News</nav></body></html>")
+
+
+
+def test_a_translated_public_address_is_still_public():
+    assert is_public_address("::ffff:0:808:808")  # 8.8.8.8, spelled as SIIT does

@@ -174,3 +174,20 @@ def test_ask_says_when_the_answer_is_only_the_closest_the_article_comes():
     data = json.loads(run("ask", "--json", "Is America withdrawing its soldiers?").stdout)
     assert data["near_miss"] is True and not data["answer"].startswith("Not a direct")
     assert json.loads(run("ask", "--json", "Who declined to comment?").stdout)["near_miss"] is False
+
+
+def test_batch_survives_nesting_deeper_than_the_parser_and_answers_later_lines():
+    lines = [
+        "[" * 100_000,
+        '{"id": 1, "question": "How many troops are in Syria?"}',
+        '{"id": ' + "[" * 50_000 + "]" * 50_000 + ', "question": "x"}',
+        '{"id": 2, "question": "Who declined to comment?"}',
+    ]
+    result = run_retrieval("batch", stdin="\n".join(lines) + "\n")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 4
+    assert out[0] == {"id": None, "error": "line 1: nested too deeply to be a request"}
+    assert out[1]["id"] == 1 and "fewer than 1,000 troops" in out[1]["answer"]
+    assert out[2]["error"].startswith("line 3:")
+    assert out[3]["id"] == 2 and "answer" in out[3]
+    assert result.returncode == 1

@@ -1,8 +1,9 @@
 import itertools
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from retrieval import parse_article
+from retrieval import parse_article, spans_intact, split_body
 from retrieval.sentences import WINDOW, split_sentences
 
 
@@ -74,3 +75,33 @@ def test_a_dense_hostile_paragraph_is_split_into_exact_spans():
     assert spans and spans[0][0] == 0 and spans[-1][1] == len(text.rstrip())
     assert all(text[start:end].strip() == text[start:end] for start, end in spans)
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+
+
+def _story(seed: int, sentences: int) -> str:
+    return "\n".join(
+        " ".join(
+            f"Mayor {seed}-{p}-{i} said the U.S. budget for {2000 + i} rose by {i} percent."
+            for i in range(10)
+        )
+        for p in range(sentences // 10)
+    )
+
+
+def test_splitting_on_many_threads_at_once_loses_no_sentence():
+    texts = [_story(seed, 1_500) for seed in range(4)]
+    split_sentences.cache_clear()
+    serial = [parse_article(text).sentences for text in texts]
+    split_sentences.cache_clear()
+    with ThreadPoolExecutor(4) as pool:
+        concurrent = list(pool.map(lambda text: parse_article(text).sentences, texts))
+    assert [len(s) for s in concurrent] == [1_500] * 4
+    assert concurrent == serial
+
+
+def test_stored_spans_that_lost_sentences_are_told_apart_from_whole_ones():
+    text = _story(0, 30)
+    whole = split_body(text)
+    assert spans_intact(text, whole)
+    assert not spans_intact(text, whole[:5] + whole[6:])  # one sentence lost
+    assert not spans_intact(text, whole[:10] + whole[20:])  # a whole paragraph left empty
+    assert not spans_intact(text, [*whole, (len(text), len(text) + 3)])

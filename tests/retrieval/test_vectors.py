@@ -105,3 +105,45 @@ def test_embedding_asked_to_stop_keeps_nothing(seed_article):
     with pytest.raises(EmbeddingStopped):
         index.embed_all(stop=lambda: True)
     assert not index.has_vectors
+
+
+class _CountingEncoder:
+    """The shipped encoder, counting the tokens the model is given to read."""
+
+    def __init__(self) -> None:
+        self.encoder = shared_encoder()
+        self.tokens = 0
+
+    def token_count(self, texts):
+        return self.encoder.token_count(texts)
+
+    def token_states(self, texts, **options):
+        readings = self.encoder.token_states(texts, **options)
+        self.tokens += sum(len(r.ids) for r in readings)
+        return readings
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["U.S. " * 2_000, "a. " * 2_000, "Ja. Nein. " * 800],
+    ids=["no-sentence-end", "one-letter-sentences", "short-sentences"],
+)
+def test_dense_text_costs_no_more_tokens_per_character_than_prose(text):
+    prose = " ".join(
+        f"The council said the harbour budget for {2000 + i} would rise by {i} percent."
+        for i in range(len(text) // 75)
+    )
+    costs = []
+    for body in (prose, text):
+        encoder = _CountingEncoder()
+        vectors = embed_article(parse_article(body), encoder)  # type: ignore[arg-type]
+        assert vectors.size == len(parse_article(body).sentences)
+        costs.append(encoder.tokens / len(body))
+    assert costs[1] <= costs[0] * 1.1
+
+
+def test_dense_text_is_still_answered_by_meaning():
+    text = "U.S. " * 600 + "The ferry fare will rise by 12 percent in May."
+    index = ArticleIndex(parse_article(text))
+    assert index.vectors is not None
+    assert index.vectors.size == len(index.article.sentences)
