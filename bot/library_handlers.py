@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from html import escape
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 
 from bot import render, texts
 from bot.admin import admins_only
@@ -27,6 +29,8 @@ from library.fetch import is_web_link
 from library.ingestion import Busy
 from library.service import KnownUrl
 from retrieval import MAX_ARTICLE_BYTES, RetrievalError
+
+log = logging.getLogger("bot.library")
 
 ADD_BRIEF_SENTENCES = 3
 #: Anything else that looks like a link (file:, ftp:, javascript:...): refused, not stored as text.
@@ -166,8 +170,13 @@ async def _add_document(update: Update, context: Context, holder: Message) -> No
         await send_reply(update, [texts.FILE_TOO_BIG])
         return
     await show_typing(update)
-    telegram_file = await document.get_file()
-    raw = bytes(await telegram_file.download_as_bytearray())
+    try:
+        telegram_file = await document.get_file()
+        raw = bytes(await telegram_file.download_as_bytearray())
+    except TelegramError as error:  # a file Telegram will not hand out (too big, gone)
+        log.warning("could not download a document: %s", type(error).__name__)
+        await send_reply(update, [texts.FILE_UNAVAILABLE])
+        return
     try:
         extracted = await library(context).extract_upload(raw, name)
     except (LibraryError, RetrievalError) as error:

@@ -16,8 +16,8 @@ import datetime as dt
 import functools
 import logging
 import re
-from importlib import resources
 from html import escape
+from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

@@ -63,7 +63,7 @@ class UpdateEndpoint(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
         declared = self.request.headers.get("Content-Length", "")
         if declared.isdecimal() and int(declared) > MAX_BODY_BYTES:
-            await self._too_large()
+            raise tornado.web.HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
 
     def data_received(self, chunk: bytes) -> None:
         if self._finished:
@@ -71,17 +71,9 @@ class UpdateEndpoint(tornado.web.RequestHandler):
         self._size += len(chunk)
         if self._size > MAX_BODY_BYTES:
             self._chunks.clear()
-            asyncio.ensure_future(self._too_large())
+            self.send_error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
             return
         self._chunks.append(chunk)
-
-    async def _too_large(self) -> None:
-        """413, then the connection is closed: the rest of the body is never read."""
-        self.set_status(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-        self.set_header("Connection", "close")
-        self.set_header("Content-Type", "text/plain; charset=utf-8")
-        await self.finish(f"{HTTPStatus.REQUEST_ENTITY_TOO_LARGE.value} Content Too Large\n")
-        self.request.connection.close()  # type: ignore[union-attr]
 
     async def post(self) -> None:
         if self._finished:
@@ -97,9 +89,15 @@ class UpdateEndpoint(tornado.web.RequestHandler):
         self.set_status(HTTPStatus.OK)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
-        """A short status line, never a traceback (tornado prints one in debug mode)."""
+        """A short status line, never a traceback (tornado prints one in debug mode); then
+        the connection is closed, since the body may be partly unread (a refusal comes as
+        soon as the headers show one), and what follows it on the connection is no request."""
         self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(f"{status_code} {HTTPStatus(status_code).phrase}\n")
+        self.set_header("Connection", "close")
+        flushed = self.finish(f"{status_code} {HTTPStatus(status_code).phrase}\n")
+        connection = self.request.connection
+        if connection is not None:
+            flushed.add_done_callback(lambda _: connection.close())  # type: ignore[attr-defined]
 
 
 def _update(data: object, application: Application) -> Update | None:

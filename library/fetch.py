@@ -100,7 +100,10 @@ async def _fetch(url: str, allow_hosts: Collection[str], resolve: Resolver) -> F
                     location = response.headers.get("location", "")
                     if not location:
                         raise FetchError(f"{url} redirects nowhere")
-                    url = urljoin(url, location)
+                    try:
+                        url = urljoin(url, location)
+                    except ValueError:  # "Location: http://[": a stranger's server sent it
+                        raise FetchError(f"{url} redirects to an invalid link") from None
                     continue
                 if response.status_code != 200:
                     raise FetchError(f"{url} answered HTTP {response.status_code}")
@@ -136,10 +139,13 @@ async def _checked_target(
     url: str, allow_hosts: Collection[str], resolve: Resolver
 ) -> tuple[str, str]:
     """The URL rewritten to a checked IP address, and the Host header to send."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # "http://[": a bracket that opens no IPv6 address
+        raise FetchError(f"{url} is not a valid link") from None
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"only http and https links can be added (got {parts.scheme or 'none'}:)")
-    host = parts.hostname
     if not host:
         raise FetchError(f"{url} has no host name")
     try:

@@ -15,7 +15,6 @@ vectors are not stored yet is ranked on words until they are.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging

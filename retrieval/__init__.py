@@ -77,10 +77,10 @@ __all__ = [
     "model_id",
     "parse_article",
     "rebuild_article",
-    "spans_intact",
-    "split_body",
     "search",
     "seed_paths",
     "shared_encoder",
     "source_fields",
+    "spans_intact",
+    "split_body",
 ]

@@ -208,10 +208,7 @@ def _embed_dense(
     if needed > budget:
         width = max(8, min(width, int(budget / len(spans))))
     readings = encoder.token_states(
-        [
-            article.text[article.sentences[a].start : article.sentences[b - 1].end]
-            for a, b in spans
-        ],
+        [article.text[article.sentences[a].start : article.sentences[b - 1].end] for a, b in spans],
         stop=stop,
         max_tokens=width,
     )

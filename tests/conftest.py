@@ -12,10 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from library.service import Library
 from retrieval import Article, ArticleIndex, load_article
 from retrieval.seeds import default_article_path, seed_paths
+
+# -- Hypothesis: a small fixed budget in the suite, a long random one on demand -------------
+# `pytest --hypothesis-profile=long tests/fuzz` runs each property on thousands of new inputs.
+_FUZZ = {
+    "deadline": None,  # the machine's noise is not a failure; speed is measured in benchmarks/
+    # Fixtures like the seeded Application are built once per test, not per example, on
+    # purpose: the property is about what one running bot does with many inputs.
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+settings.register_profile("ci", max_examples=25, derandomize=True, **_FUZZ)
+settings.register_profile("long", max_examples=2_000, **_FUZZ)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")

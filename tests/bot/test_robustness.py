@@ -187,7 +187,14 @@ async def test_edited_add_is_ignored(app, api):
         {"update_id": 77, "message": {"message_id": 1, "date": 0, "text": "Who?"}},
         {"update_id": 78, "message": {"message_id": 1, "date": 0, "text": "/start"}},
         {"update_id": 79, "edited_message": {"message_id": 1, "date": 0, "text": "x"}},
-        {"update_id": 80, "message": {"message_id": 1, "date": 0, "document": {"file_id": "f", "file_unique_id": "u"}}},
+        {
+            "update_id": 80,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "document": {"file_id": "f", "file_unique_id": "u"},
+            },
+        },
     ],
 )
 async def test_forged_updates_without_a_chat_are_dropped_quietly(app, api, caplog, update):
@@ -195,3 +202,11 @@ async def test_forged_updates_without_a_chat_are_dropped_quietly(app, api, caplo
         await feed(app, update)
     assert api.sent_texts() == []
     assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_a_file_telegram_will_not_hand_out_gets_a_polite_answer(app, api):
+    document = {"file_id": "no-such-file", "file_unique_id": "u", "file_name": "story.txt"}
+    await feed(app, message(None, document=document))
+    assert api.sent_texts() == [
+        "I couldn't download that file from Telegram. Please send it again."
+    ]

@@ -207,6 +207,20 @@ def test_page_without_a_story_is_refused():
         extract_html("<html><body><nav>Home | News</nav></body></html>")
 
 
-
 def test_a_translated_public_address_is_still_public():
     assert is_public_address("::ffff:0:808:808")  # 8.8.8.8, spelled as SIIT does
+
+
+@pytest.mark.parametrize("url", ["http://[", "https://[::1", "http://[nonsense]/story"])
+async def test_links_that_do_not_parse_are_refused_plainly(url):
+    async def resolver(host: str, port: int) -> list[str]:
+        raise AssertionError("never resolved")
+
+    with pytest.raises(FetchError, match="not a valid link"):
+        await fetch(url, resolver=resolver)
+
+
+async def test_a_redirect_to_a_link_that_does_not_parse_is_refused(site):
+    site.redirect_target = "http://[oops"
+    with pytest.raises(FetchError, match="redirects to an invalid link"):
+        await fetch(site.url("/elsewhere"), allow_hosts=LOCAL)

@@ -25,9 +25,7 @@ OTHER = (
 
 def _lose_sentences(library: Library, article_id: int) -> list[list[int]]:
     """Store the article's spans as the race left them: sentences gone, a paragraph empty."""
-    (row,) = library.store._read(
-        "SELECT sentence_spans FROM articles WHERE id = ?", (article_id,)
-    )
+    (row,) = library.store._read("SELECT sentence_spans FROM articles WHERE id = ?", (article_id,))
     whole = json.loads(row[0])
     broken = whole[:3] + whole[5:6] + whole[12:]  # paragraph 2 left with no sentence
     library.store._write(
