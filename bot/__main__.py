@@ -10,8 +10,10 @@ Each failure is one line on stderr, never a traceback and never the token.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
@@ -64,8 +66,20 @@ def main() -> int:
 def _run(application: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
     if settings.webhook_url:
         webhook.serve(application, settings)
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    # PTB's own stop signals lead to Application.stop, which waits for every update still
+    # being handled: one reading a long shared link would hold the exit for minutes. Ours
+    # first tell the library's background work to stop, then stop PTB as its handler would.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
+        loop.add_signal_handler(sig, _stop_polling, application)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
+
+
+def _stop_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> NoReturn:
+    application.bot_data.library.begin_stopping()
+    raise SystemExit
 
 
 if __name__ == "__main__":

@@ -135,8 +135,13 @@ def serve(application: Application, settings: Settings) -> None:
 async def _serve(application: Application, settings: Settings) -> None:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def stop() -> None:
+        application.bot_data.library.begin_stopping()  # see bot.__main__._run
+        stopping.set()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stopping.set)
+        loop.add_signal_handler(sig, stop)
     # The endpoint answers bodies over MAX_BODY_BYTES with 413 itself; the server's own
     # limit (which answers 400) only stops a body far beyond that from being streamed in.
     server = tornado.httpserver.HTTPServer(

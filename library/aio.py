@@ -168,5 +168,10 @@ class AsyncLibrary:
         """Embed stored articles that have no vectors yet, in a background thread."""
         self._library.start_backfill()
 
+    def begin_stopping(self) -> None:
+        """Tell background and shared-link reading to stop now (a stop signal arrived),
+        so the updates waiting for them finish at once."""
+        self._library.begin_stopping()
+
     async def stop_background(self) -> None:
         await asyncio.to_thread(self._library.stop_background)

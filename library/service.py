@@ -270,6 +270,11 @@ class Library:
         )
         self._backfilling.start()
 
+    def begin_stopping(self) -> None:
+        """Ask embedding under way (an add's, the backfill's, a shared link's) to stop at its
+        next batch; ``stop_background`` also waits for the backfill."""
+        self._stopping.set()
+
     def stop_background(self, timeout: float = 10.0) -> None:
         """Ask the backfill, and any embedding under way, to stop at its next batch of
         sentences; wait for the backfill. What was not embedded is embedded at the next start."""

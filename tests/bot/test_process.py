@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,7 +22,8 @@ from library.service import Library
 from library.store import SqliteStore as Store
 from retrieval.vectors import model_id
 from tests.bot.fake_bot_api import TOKEN, FakeBotApi
-from tests.bot.updates import USER, feed, message
+from tests.bot.updates import GROUP, USER, feed, mention, message
+from tests.library.web_server import WebServer
 from tests.processes import (
     REPO,
     bot_env,
@@ -77,6 +79,31 @@ def test_sigterm_does_not_wait_for_a_long_article_to_be_embedded(tmp_path, seed_
         assert library.store.without_vectors(model_id(), 10) == [2]
     finally:
         library.close()
+
+
+def test_sigterm_stops_the_bot_while_a_shared_link_is_read(tmp_path, seed_database):
+    log, database = tmp_path / "bot.log", tmp_path / "bot.db"
+    with FakeBotApi() as api, WebServer() as site:
+        env = bot_env(TOKEN, api.url, database, NEWSBOT_FETCH_ALLOW_HOSTS="127.0.0.1")
+        with running_bot(env, log) as process:
+            assert wait_until(lambda: api.calls_to("getUpdates")), "bot never polled"
+            question = mention("Which berth needs dredging?")
+            question["message"]["reply_to_message"] = {
+                "message_id": 501,
+                "date": 1,
+                "chat": GROUP,
+                "from": {"id": 3333, "is_bot": False, "first_name": "Lin"},
+                "text": site.url("/long-story.txt"),
+            }
+            api.push_updates([question])
+            # Fetched and being read by meaning (half a minute of work): "typing…" shows.
+            assert wait_until(lambda: site.requests and api.calls_to("sendChatAction"))
+            time.sleep(1)
+            started = time.perf_counter()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=20) == 0
+            assert time.perf_counter() - started < 5
+    assert "Traceback" not in log.read_text()
 
 
 def test_missing_token_exits_2_with_one_helpful_line():

@@ -59,6 +59,14 @@ STORY_HTML = f"""<!DOCTYPE html>
 """
 
 PLAIN_TEXT = "Plain text story about a lighthouse. It was repainted white in May.\n"
+#: A story long enough that reading it by meaning takes half a minute here.
+LONG_TEXT = "\n".join(
+    " ".join(
+        f"Harbour board meeting {p}-{i} heard that berth {i % 40} needs dredging before winter."
+        for i in range(10)
+    )
+    for p in range(200)
+)
 
 
 class WebServer:
@@ -102,6 +110,8 @@ class WebServer:
                     self._trickle()
                 elif self.path == "/cut-short":
                     self._cut_short()
+                elif self.path == "/long-story.txt":
+                    self._send(200, "text/plain; charset=utf-8", LONG_TEXT.encode())
                 elif self.path == "/lighthouse.txt":
                     self._send(200, "text/plain; charset=utf-8", PLAIN_TEXT.encode())
                 elif self.path == "/short-link":
