@@ -1,0 +1,81 @@
+"""``python -m training prepare|train|evaluate|export|all``: the reader, from SQuAD to ONNX.
+
+Work files (prepared groups, the checkpoint, logs) go to ``--work`` (default
+``~/.cache/newsbot-training``), never into the repository; only ``export``
+writes into it (``retrieval/models/reader-int8.onnx`` and its sha256).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "bench"
+log = logging.getLogger("training")
+DEFAULT_WORK = Path.home() / ".cache" / "newsbot-training"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
+    parser.add_argument("stage", choices=["check", "prepare", "train", "evaluate", "export", "all"])
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--squad", type=Path, default=SHARED / "squad-v1.1-train.json")
+    parser.add_argument("--dev", type=Path, default=SHARED / "squad-v1.1-dev-half.json")
+    parser.add_argument("--minutes", type=float, default=60.0, help="train for at most this long")
+    parser.add_argument("--epochs", type=float, default=1.0, help="length of the LR schedule")
+    parser.add_argument("--questions", type=int, default=0, help="evaluate on this many (0: all)")
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(message)s",
+        handlers=[logging.StreamHandler(), logging.FileHandler(args.work / "training.log")],
+    )
+    prepared_path = args.work / "groups.pkl"
+    stages = (
+        ["check", "prepare", "train", "evaluate", "export"] if args.stage == "all" else [args.stage]
+    )
+    for stage in stages:
+        if stage == "check":
+            from training.encoder import Encoder, check_against_reference
+
+            encoder = Encoder()
+            encoder.load_base()
+            cosine = check_against_reference(
+                encoder, REPO / "tests" / "retrieval" / "data" / "minilm_reference.json"
+            )
+            log.info("base encoder vs sentence-transformers: lowest cosine %.6f", cosine)
+            if cosine < 0.9999:
+                print(
+                    "error: the base encoder does not reproduce all-MiniLM-L6-v2", file=sys.stderr
+                )
+                return 1
+        elif stage == "prepare":
+            from training.data import prepare
+
+            if not args.squad.exists():
+                print(f"error: {args.squad} is missing (SQuAD v1.1 train)", file=sys.stderr)
+                return 2
+            found = prepare(args.squad, prepared_path)
+            log.info("prepared %d groups from %d articles", len(found.groups), len(found.articles))
+        elif stage == "train":
+            from training.data import load
+            from training.loop import train
+
+            train(load(prepared_path), args.work, minutes=args.minutes, epochs=args.epochs)
+        elif stage == "evaluate":
+            from training.evaluate import evaluate
+
+            evaluate(args.work / "checkpoint.pt", args.dev, limit=args.questions)
+        elif stage == "export":
+            from training.export import export
+
+            export(args.work / "checkpoint.pt", REPO / "retrieval" / "models")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
