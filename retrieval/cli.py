@@ -17,7 +17,7 @@ import json
 import math
 import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -140,11 +140,13 @@ def _batch(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     """One JSON line out per line in; a bad line gets an ``error`` line and exit code 1."""
     answer_one = _batch_answerer(args)
     failures = 0
-    for number, line in enumerate(stdin, start=1):
-        if not line.strip():
+    for number, line in enumerate(_lines(stdin), start=1):
+        if line is not None and not line.strip():
             continue
         question_id: Any = None
         try:
+            if line is None:
+                raise ValueError(f"longer than {MAX_LINE_CHARS:,} characters; not read")
             request = _json_line(line)
             if not isinstance(request, dict):
                 raise ValueError("expected a JSON object")
@@ -173,6 +175,22 @@ def _finite(text: str) -> float:
     if not math.isfinite(value):
         raise ValueError(f"{text} is out of range")
     return value
+
+
+#: A request line longer than this is answered with an error, and never held whole.
+MAX_LINE_CHARS = 1_000_000
+
+
+def _lines(stdin: TextIO) -> Iterator[str | None]:
+    """Each line of ``stdin``; ``None`` for one over ``MAX_LINE_CHARS``, whose rest is read
+    and dropped a piece at a time (a stranger's endless line must not fill the memory)."""
+    while line := stdin.readline(MAX_LINE_CHARS + 1):
+        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+            yield line
+            continue
+        while (rest := stdin.readline(MAX_LINE_CHARS)) and not rest.endswith("\n"):
+            pass
+        yield None
 
 
 def _json_line(line: str) -> Any:

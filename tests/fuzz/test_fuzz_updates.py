@@ -40,6 +40,10 @@ _commands = st.sampled_from(
         "/nope",
         f"/ask@{BOT_USERNAME}",
         "/source 1:",
+        "/use",
+        "/use all",
+        "/source 99999999999999999999:1",
+        "/remove -1",
     ]
 )
 _texts = st.one_of(
@@ -106,7 +110,7 @@ _updates = st.one_of(
         },
         _ids,
         _users,
-        st.sampled_from(["shared:add", "shared:ask", "other", ""]),
+        st.one_of(st.sampled_from(["shared:add", "shared:ask", ""]), st.text(max_size=64)),
         st.one_of(st.none(), _messages),
     ),
     st.builds(

@@ -191,3 +191,12 @@ def test_batch_survives_nesting_deeper_than_the_parser_and_answers_later_lines()
     assert out[2]["error"].startswith("line 3:")
     assert out[3]["id"] == 2 and "answer" in out[3]
     assert result.returncode == 1
+
+
+def test_batch_refuses_an_endless_line_without_reading_it_whole_and_goes_on():
+    endless = '{"id": 1, "question": "' + "x" * 3_000_000 + '"}'
+    lines = [endless, '{"id": 2, "question": "How many troops are in Syria?"}']
+    result = run_retrieval("batch", stdin="\n".join(lines) + "\n")
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first == {"id": None, "error": "line 1: longer than 1,000,000 characters; not read"}
+    assert second["id"] == 2 and "fewer than 1,000 troops" in second["answer"]
