@@ -184,7 +184,6 @@ class Library:
         store = open_store(path)
         try:
             library = cls(store, cache_size=cache_size, allow_hosts=allow_hosts)
-            library.repair_sentence_spans()
             library.warm_up(library.add_seeds(seeds))
             store.term_index()  # loaded now, not on some user's first question
         except BaseException:
@@ -196,14 +195,16 @@ class Library:
         self._loader.shutdown()
         self.store.close()
 
-    def repair_sentence_spans(self) -> int:
+    def repair_sentence_spans(self, stop: Callable[[], bool] | None = None) -> int:
         """Split again the articles whose stored sentences lost text; how many were.
 
         Until sentence splitting was made thread-safe, two articles parsed at once
         could each lose sentences, and the loss was stored. The bodies are intact,
         so each article whose spans leave words out (``spans_intact``, a linear
         check) is split again, and its vectors are dropped for the backfill to
-        redo. Runs once per database, at the first start that has this check.
+        redo. It runs first in the background backfill, once per database: a
+        large library is read whole once, and start-up does not wait for it.
+        ``stop`` ends it early; it starts over at the next start then.
         """
         if self.store.upkeep_done(SPAN_REPAIR):
             return 0
@@ -217,7 +218,10 @@ class Library:
                 fresh = split_body(body)
                 if fresh and fresh != spans:
                     self.store.replace_spans(article_id, fresh)
+                    self._indexes.forget(article_id)
                     repaired += 1
+            if stop is not None and stop():
+                return repaired
         if repaired:
             log.warning("split %d stored article(s) again: their sentences had lost text", repaired)
         self.store.mark_upkeep_done(SPAN_REPAIR)
@@ -283,9 +287,11 @@ class Library:
             self._backfilling.join(timeout)
 
     def backfill(self, stop: Callable[[], bool] | None = None) -> int:
-        """Embed every stored article that has no vectors yet (older databases, a new model);
-        runs in the background after start-up. Returns how many it embedded."""
+        """Embed every stored article that has no vectors yet (older databases, a new model,
+        articles ``repair_sentence_spans`` split again, which runs first); runs in the
+        background after start-up. Returns how many it embedded."""
         stop = stop or self._stopping.is_set
+        self.repair_sentence_spans(stop)  # its articles must be embedded afresh
         done = 0
         skipped: set[int] = set()
         while not stop():
