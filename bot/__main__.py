@@ -23,6 +23,7 @@ from bot import webhook
 from bot.app import build_application, open_library
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
+from bot.shutdown import begin_stop
 from library.errors import StoreError
 from retrieval import RetrievalError
 
@@ -69,7 +70,8 @@ def _run(application: Application[Any, Any, Any, Any, Any, Any], settings: Setti
         return
     # PTB's own stop signals lead to Application.stop, which waits for every update still
     # being handled: one reading a long shared link would hold the exit for minutes. Ours
-    # first tell the library's background work to stop, then stop PTB as its handler would.
+    # first stop the library's background work and bound the wait (bot/shutdown.py), then
+    # stop PTB as its handler would.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
@@ -78,7 +80,7 @@ def _run(application: Application[Any, Any, Any, Any, Any, Any], settings: Setti
 
 
 def _stop_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> NoReturn:
-    application.bot_data.library.begin_stopping()
+    begin_stop(application)
     raise SystemExit
 
 

@@ -27,6 +27,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.shutdown import begin_stop
 
 log = logging.getLogger("bot.webhook")
 
@@ -137,7 +138,7 @@ async def _serve(application: Application, settings: Settings) -> None:
     loop = asyncio.get_running_loop()
 
     def stop() -> None:
-        application.bot_data.library.begin_stopping()  # see bot.__main__._run
+        begin_stop(application)  # see bot/shutdown.py
         stopping.set()
 
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -106,6 +106,30 @@ def test_sigterm_stops_the_bot_while_a_shared_link_is_read(tmp_path, seed_databa
     assert "Traceback" not in log.read_text()
 
 
+def test_sigterm_stops_the_bot_within_5_s_while_an_add_is_still_downloading(
+    tmp_path, seed_database
+):
+    log, database = tmp_path / "bot.log", tmp_path / "bot.db"
+    with FakeBotApi() as api, WebServer() as site:
+        env = bot_env(TOKEN, api.url, database, NEWSBOT_FETCH_ALLOW_HOSTS="127.0.0.1")
+        with running_bot(env, log) as process:
+            assert wait_until(lambda: api.calls_to("getUpdates")), "bot never polled"
+            # A page sent a byte every 0.2 s: the fetch would go on to its 10 s deadline.
+            api.push_updates([message(f"/add {site.url('/trickle')}")])
+            assert wait_until(lambda: "/trickle" in site.requests)
+            time.sleep(0.5)
+            started = time.perf_counter()
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=20) == 0
+            assert time.perf_counter() - started < 5
+    assert "exiting without the updates still running" in log.read_text()
+    library = Library.open(database)
+    try:
+        assert [row.id for row in library.articles(USER["id"])] == [1]  # nothing half-added
+    finally:
+        library.close()
+
+
 def test_missing_token_exits_2_with_one_helpful_line():
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     result = run_bot_main_to_exit(env)
