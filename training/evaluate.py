@@ -1,17 +1,17 @@
 """The reader on the SQuAD dev half (never trained on): does its best sentence hold the answer?
 
-Each article is built and split as the product does (paragraphs joined by a
-blank line); each question's candidates are the article's BM25 top
-``CANDIDATES`` sentences (the first pass), which the reader re-orders. In the
-same run: BM25's own top-1, and how often the answer was among the candidates
-at all (the ceiling). Off-topic: each question is also asked of the next
-article, where nothing answers; a question counts as declined when no
-candidate's probability reaches ``THRESHOLD``.
+Each article is built and split as the product does and ranked by the shipped
+first pass (BM25, vectors and the learned fusion: ``retrieval.ranking.rank``);
+the reader re-orders its first ``CANDIDATES`` sentences. In the same run: the
+first pass's own top-1, and how often the answer was among the candidates at
+all (the ceiling). Off-topic: each question is also asked of the next article,
+where nothing answers; it counts as declined when no candidate's probability
+reaches ``THRESHOLD``. Bold phrase: for a right top sentence, whether the span
+head's phrase is exactly a gold answer.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -20,14 +20,17 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from retrieval import ArticleIndex, analyze, parse_article
+from retrieval import ArticleIndex, analyze
+from retrieval.ranking import rank
 from training.data import tokenizer
 from training.reader import Reader, batch, pair
 
 log = logging.getLogger("training")
 
-CANDIDATES = 20
+CANDIDATES = 8
 THRESHOLD = 0.5
+#: Longest answer phrase the span head may pick, in tokens.
+LONGEST_SPAN = 24
 
 
 def _normal(text: str) -> str:
@@ -41,76 +44,91 @@ def load_reader(checkpoint: Path) -> Reader:
     return model
 
 
-def scores(model: Reader, question: str, index: ArticleIndex, candidates: list[int]) -> np.ndarray:
-    """Probability that each candidate sentence answers ``question``."""
+def read(
+    model: Reader, question: str, index: ArticleIndex, candidates: list[int]
+) -> tuple[np.ndarray, list[str]]:
+    """Probability that each candidate answers, and each candidate's answer phrase."""
     words = tokenizer()
     q = np.array(words.encode(question, add_special_tokens=False).ids, np.int32)
     sentences = index.article.sentences
-    encoded = words.encode_batch(
-        [sentences[i].text for i in candidates]
-        + [sentences[i - 1].text for i in candidates if i > 0],
-        add_special_tokens=False,
+    own = words.encode_batch([sentences[i].text for i in candidates], add_special_tokens=False)
+    before = words.encode_batch(
+        [sentences[i - 1].text if i > 0 else "" for i in candidates], add_special_tokens=False
     )
-    own = encoded[: len(candidates)]
-    before = iter(encoded[len(candidates) :])
     pairs = [
-        pair(q, np.array(e.ids, np.int32), np.array(next(before).ids, np.int32) if i > 0 else None)
-        for e, i in zip(own, candidates, strict=True)
+        pair(q, np.array(e.ids, np.int32), np.array(b.ids, np.int32) if i > 0 else None)
+        for e, b, i in zip(own, before, candidates, strict=True)
     ]
-    ids, types, mask, _ = batch(pairs)
+    ids, types, mask, inside = batch(pairs)
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
-        relevance, _, _ = model(ids, types, mask)
-    return torch.sigmoid(relevance.float()).numpy()
+        relevance, start, end = model(ids, types, mask)
+    phrases = []
+    for row, (p, e, i) in enumerate(zip(pairs, own, candidates, strict=True)):
+        s = start[row].float().masked_fill(~inside[row], -1e9)
+        t = end[row].float().masked_fill(~inside[row], -1e9)
+        scores = s[:, None] + t[None, :]
+        allowed = torch.ones_like(scores, dtype=torch.bool).triu().tril(LONGEST_SPAN)
+        best = int(scores.masked_fill(~allowed, -1e18).argmax())
+        first, last = divmod(best, scores.shape[1])
+        first, last = first - p.sentence_from, last - p.sentence_from
+        if 0 <= first <= last < len(e.offsets):
+            phrases.append(sentences[i].text[e.offsets[first][0] : e.offsets[last][1]])
+        else:
+            phrases.append("")
+    return torch.sigmoid(relevance.float()).numpy(), phrases
 
 
 def evaluate(checkpoint: Path, dev: Path, *, limit: int = 0) -> dict[str, float]:
+    from benchmarks.squad import indexed, load_squad  # the benchmark's own protocol
+
     model = load_reader(checkpoint)
-    articles = json.loads(dev.read_text(encoding="utf-8"))["data"]
-    indexes = []
-    for item in articles:
-        text = "\n\n".join(p["context"].strip() for p in item["paragraphs"])
-        indexes.append(ArticleIndex(parse_article(text), semantic=False))
-    questions = [
-        (n, qa["question"], [_normal(a["text"]) for a in qa["answers"]])
-        for n, item in enumerate(articles)
-        for p in item["paragraphs"]
-        for qa in p["qas"]
-    ]
+    articles = load_squad(dev) or []
+    indexes = [indexed(entry.article) for entry in articles]
+    questions = [(n, q) for n, entry in enumerate(articles) for q in entry.questions]
     if limit:
-        step = max(1, len(questions) // limit)
-        questions = questions[::step][:limit]
-    tally = {"bm25": 0, "reader": 0, "reader_top3": 0, "ceiling": 0, "abstained": 0, "declined": 0}
+        questions = questions[:: max(1, len(questions) // limit)][:limit]
+    tally = dict.fromkeys(
+        ["first", "reader", "reader_top3", "ceiling", "abstained", "declined", "bold", "right"], 0
+    )
     started = time.perf_counter()
-    for n, question, golds in questions:
+    for n, question in questions:
         index = indexes[n]
-        ranked = list(np.argsort(-index.bm25(analyze(question))[0], kind="stable")[:CANDIDATES])
-        texts = [_normal(index.article.sentences[i].text) for i in ranked]
-        hit = [any(g in t for g in golds) for t in texts]
-        probability = scores(model, question, index, [int(i) for i in ranked])
+        golds = [_normal(a) for a in question.answers]
+        ranking = rank(index, question.text, analyze(question.text))
+        candidates = [r.sentence.number - 1 for r in ranking.ranked[:CANDIDATES]]
+        hit = [
+            any(g in _normal(index.article.sentences[i].text) for g in golds) for i in candidates
+        ]
+        probability, phrases = read(model, question.text, index, candidates)
         order = np.argsort(-probability, kind="stable")
-        tally["bm25"] += hit[0]
+        tally["first"] += hit[0]
         tally["ceiling"] += any(hit)
         tally["reader"] += hit[order[0]]
         tally["reader_top3"] += any(hit[i] for i in order[:3])
         tally["abstained"] += probability.max() < THRESHOLD
+        if hit[order[0]]:
+            tally["right"] += 1
+            tally["bold"] += _normal(phrases[order[0]]) in golds
         other = indexes[(n + 1) % len(indexes)]
-        elsewhere = list(np.argsort(-other.bm25(analyze(question))[0], kind="stable")[:CANDIDATES])
-        tally["declined"] += (
-            scores(model, question, other, [int(i) for i in elsewhere]).max() < THRESHOLD
-        )
+        elsewhere = rank(other, question.text, analyze(question.text)).ranked[:CANDIDATES]
+        away, _ = read(model, question.text, other, [r.sentence.number - 1 for r in elsewhere])
+        tally["declined"] += away.max() < THRESHOLD
     count = len(questions)
     figures = {key: value / count for key, value in tally.items()}
+    figures["bold"] = tally["bold"] / max(tally["right"], 1)
     log.info(
-        "dev half, %d questions (%.0f s): BM25 top-1 %.3f | reader top-1 %.3f, top-3 %.3f "
-        "(answer among the %d candidates %.3f) | off-topic declined %.3f, answerable abstained %.3f",
+        "dev half, %d questions (%.0f s): first pass top-1 %.3f | reader top-1 %.3f, top-3 %.3f "
+        "(answer among the first %d: %.3f) | off-topic declined %.3f, answerable abstained %.3f "
+        "| bold phrase exactly a gold answer %.3f",
         count,
         time.perf_counter() - started,
-        figures["bm25"],
+        figures["first"],
         figures["reader"],
         figures["reader_top3"],
         CANDIDATES,
         figures["ceiling"],
         figures["declined"],
         figures["abstained"],
+        figures["bold"],
     )
     return figures
