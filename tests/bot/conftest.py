@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.config import Settings
 from library.service import Library
 from retrieval.seeds import seed_paths
 from tests.bot.fake_bot_api import FakeBotApi
-from tests.bot.updates import settings_for
+from tests.bot.updates import TOKEN, settings_for
+from tests.bot.webhook_server import PATH, SECRET, serving
 from tests.library.web_server import WebServer
 
 
@@ -57,3 +60,17 @@ async def web_app(
     api.clear()
     yield application
     await application.shutdown()
+
+
+@pytest.fixture(scope="module")
+def hook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, str]]:
+    """A client and the URL of the bot's webhook endpoint served on 127.0.0.1."""
+    settings = Settings(
+        token=TOKEN,
+        api_url="http://127.0.0.1:9",
+        db_path=Path(tmp_path_factory.mktemp("hook")) / "bot.db",
+        webhook_url=f"https://bot.example.org{PATH}",
+        webhook_secret=SECRET,
+    )
+    with serving(settings) as url, httpx.Client(timeout=20) as client:
+        yield client, url

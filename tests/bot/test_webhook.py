@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 
-from bot.config import Settings
-from tests.bot.updates import TOKEN, message
-from tests.bot.webhook_server import PATH, SECRET, post, serving
-
-
-@pytest.fixture(scope="module")
-def hook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, str]]:
-    settings = Settings(
-        token=TOKEN,
-        api_url="http://127.0.0.1:9",
-        db_path=Path(tmp_path_factory.mktemp("hook")) / "bot.db",
-        webhook_url=f"https://bot.example.org{PATH}",
-        webhook_secret=SECRET,
-    )
-    with serving(settings) as url, httpx.Client(timeout=20) as client:
-        yield client, url
+from tests.bot.updates import message
+from tests.bot.webhook_server import post
 
 
 def test_an_update_is_accepted(hook):

@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.config import Settings
-from tests.bot.updates import TOKEN
-from tests.bot.webhook_server import PATH, SECRET, post, serving
+from tests.bot.webhook_server import SECRET, post
 
 DOCUMENTED = {200, 400, 403, 405, 413, 415}
-
-
-@pytest.fixture(scope="module")
-def hook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Client, str]]:
-    settings = Settings(
-        token=TOKEN,
-        api_url="http://127.0.0.1:9",
-        db_path=Path(tmp_path_factory.mktemp("hook")) / "bot.db",
-        webhook_url=f"https://bot.example.org{PATH}",
-        webhook_secret=SECRET,
-    )
-    with serving(settings) as url, httpx.Client(timeout=20) as client:
-        yield client, url
 
 
 _update_like = st.recursive(
