@@ -184,8 +184,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]
 
 async def _ignore_bots(update: Update, context: Context) -> None:
     """Other bots' messages, forged messages without a chat, and channel posts Telegram
-    forwards into a channel's discussion group by itself, never get a reply (a post mentioning the bot would otherwise answer
-    itself); comments under such a post are people, and are handled."""
+    forwards into a channel's discussion group by itself, never get a reply (a post
+    mentioning the bot would otherwise answer itself); comments under such a post are
+    people, and are handled."""
     message = update.effective_message
     if message is not None and (message.is_automatic_forward or message.chat is None):
         # A message without a chat is no update Telegram sends: a forged one, dropped

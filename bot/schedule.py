@@ -115,10 +115,11 @@ async def schedule_command(update: Update, context: Context) -> None:
         await send_reply(update, [texts.SCHEDULE_USAGE])
         return
     time, asked = parsed
-    tz = zone_name(asked)
-    if tz is None or zone(tz) is None:
+    found = zone(asked)
+    if found is None:
         await send_reply(update, [texts.BAD_TIMEZONE.format(tz=escape(asked[:_LONGEST_ZONE]))])
         return
+    tz = found.key  # the listed spelling: "europe/berlin" is stored as Europe/Berlin
     chat_id = chat_id_of(update)
     await library(context).set_schedule(chat_id, time, tz)
     assert context.job_queue is not None

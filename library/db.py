@@ -107,20 +107,14 @@ def connect(path: Path) -> sqlite3.Connection:
             raise StoreError(f"{path}: the database is damaged ({verdict}); restore a backup")
         _migrate(connection, path)
         _check_writable(connection, path)
-    except sqlite3.OperationalError as error:
+    except sqlite3.DatabaseError as error:
         connection.close()
-        if _cannot_write(error):
+        if isinstance(error, sqlite3.OperationalError) and _cannot_write(error):
             raise StoreError(
                 f"{path}: the database or its folder is read-only ({error}); SQLite must write "
                 "the file and its -wal and -shm files beside it: check the permissions and "
                 "the mount, nothing was changed"
             ) from None
-        raise StoreError(
-            f"{path}: is not a usable SQLite database ({error}); "
-            "move it aside or restore a backup, nothing was changed"
-        ) from None
-    except sqlite3.DatabaseError as error:
-        connection.close()
         raise StoreError(
             f"{path}: is not a usable SQLite database ({error}); "
             "move it aside or restore a backup, nothing was changed"

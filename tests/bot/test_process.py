@@ -224,28 +224,29 @@ def test_an_unknown_log_level_is_a_config_error(tmp_path):
     ]
 
 
-def test_read_only_database_exits_4_at_start(tmp_path):
-    database = tmp_path / "bot.db"
+def _refusal_over_read_only(database: Path, protected: Path) -> str:
+    """The one stderr line of a bot started over ``database`` while ``protected`` (the
+    file or its folder) is read-only; it must exit 4."""
     Store.open(database).close()
-    with read_only(database):
+    with read_only(protected):
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
         result = run_bot_main_to_exit(env)
     assert result.returncode == 4
     (line,) = result.stderr.strip().splitlines()
-    assert str(database) in line and "not writable" in line
+    assert str(database) in line
+    return line
+
+
+def test_read_only_database_exits_4_at_start(tmp_path):
+    database = tmp_path / "bot.db"
+    assert "not writable" in _refusal_over_read_only(database, database)
 
 
 def test_a_database_in_a_read_only_folder_is_named_read_only_not_damaged(tmp_path):
     folder = tmp_path / "data"
     folder.mkdir()
-    database = folder / "bot.db"
-    Store.open(database).close()
-    with read_only(folder):
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "NEWSBOT_DB": str(database)}
-        result = run_bot_main_to_exit(env)
-    assert result.returncode == 4
-    (line,) = result.stderr.strip().splitlines()
-    assert str(database) in line and "read-only" in line
+    line = _refusal_over_read_only(folder / "bot.db", folder)
+    assert "read-only" in line
     assert "restore a backup" not in line
 
 
