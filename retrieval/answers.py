@@ -1,15 +1,17 @@
 """Composing an extractive answer: the article's own sentences, each cited.
 
-The best-ranked sentence is the answer (retrieval/ranking.py), and a
-runner-up joins it when the ranker finds it almost as likely. Sentences are
+The first pass (retrieval/ranking.py) chooses candidate sentences, the reader
+re-orders the best of them (retrieval/reader_fusion.py), its best sentence
+is the answer, and a runner-up joins it when it is almost as likely. Sentences are
 quoted whole, so an attribution clause ("..., the administration officials
 said") always stays with its words, and a sentence that cannot stand alone
 brings the neighbour it needs (retrieval/context.py).
 
-The answer abstains when the abstainer's probability that the article answers
-is below its threshold; both were fitted on SQuAD questions asked of their own
-article and of the other articles (``python -m benchmarks.learn`` prints the
-cross-validated trade-off).
+The answer abstains when the probability that the article answers is below
+its threshold; the reader's abstainer and threshold were fitted on SQuAD
+training questions asked of their own article and of others (``python -m
+training fit``). The bold phrase is the reader's answer span, for the kinds
+of question where it was measured right at least 80 % of the time.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from retrieval.analysis import analyze
+from retrieval.answer_types import AnswerType, answer_type
 from retrieval.citations import quoted
 from retrieval.context import context_for
 from retrieval.errors import QuestionError
-from retrieval.highlight import Highlight, find_highlight
+from retrieval.highlight import Highlight, with_qualifier
 from retrieval.index import ArticleIndex
-from retrieval.ranking import Models, Ranked, rank
+from retrieval.ranking import Models, Ranked, Ranking, rank
+from retrieval.reader_fusion import reread, shipped_reader_models
 
 #: Coverage at or above which an abstaining answer still offers the closest sentence.
 CLOSEST_FROM = 0.125
@@ -86,17 +90,31 @@ def answer(
     ranked: int = MIN_RANKED,
     embed: bool = True,
     models: Models | None = None,
+    read: bool = True,
 ) -> Answer:
     """Answer ``question`` from the indexed article; raises ``QuestionError`` for bad input.
 
     ``embed=False`` never computes the article's vectors: it uses them when the
     index has them and answers on words alone otherwise (a library question
     must not wait for a cold article to be embedded). ``models`` replaces the
-    shipped weights (cross-validation does).
+    first pass's shipped weights (cross-validation does); ``read=False`` answers
+    from the first pass alone (benchmarks compare the two).
     """
     question = check_question(question)
     terms = analyze(question)
-    ranking = rank(index, question, terms, embed=embed, models=models)
+    ranking = ranked_for(index, question, terms, embed=embed, models=models, read=read)
+    return compose(index, question, terms, ranking, ranked=ranked)
+
+
+def compose(
+    index: ArticleIndex,
+    question: str,
+    terms: list[str],
+    ranking: Ranking,
+    *,
+    ranked: int = MIN_RANKED,
+) -> Answer:
+    """The answer a ranking of ``index``'s sentences gives (``answer`` without the ranking)."""
     best = ranking.ranked[0]
     top = tuple(_cite(r) for r in ranking.ranked[: max(ranked, MIN_RANKED)])
     if not terms or not ranking.answers:
@@ -109,8 +127,35 @@ def answer(
     for r in chosen:
         numbers.update(extra.number for extra in context_for(index.article, r.sentence))
     quoted = tuple(_cite(by_number[n]) for n in sorted(numbers))
-    highlight = find_highlight(question, best.sentence.text, best.sentence.number)
+    highlight = _highlight(question, ranking, best)
     return Answer(question, False, quoted, top, best.coverage, ranking.confidence, highlight)
+
+
+def ranked_for(
+    index: ArticleIndex,
+    question: str,
+    terms: list[str] | None = None,
+    *,
+    embed: bool = True,
+    models: Models | None = None,
+    read: bool = True,
+) -> Ranking:
+    """The first pass over every sentence, its best re-ordered by the reader when ``read``."""
+    ranking = rank(index, question, terms, embed=embed, models=models)
+    return reread(index.article, question, ranking) if read else ranking
+
+
+def _highlight(question: str, ranking: Ranking, best: Ranked) -> Highlight | None:
+    """The reader's answer phrase in the best sentence, for the kinds of question whose
+    phrases were measured right often enough to bold (retrieval/reader_fusion.py)."""
+    span = ranking.phrases.get(best.sentence.number)
+    kind = answer_type(question)
+    if span is None or kind not in shipped_reader_models().bolded:
+        return None
+    start, end = span
+    if kind is AnswerType.NUMBER:
+        start, end = with_qualifier(best.sentence.text, start, end)
+    return Highlight(best.sentence.number, start, end, kind)
 
 
 def check_question(question: str) -> str:
@@ -129,7 +174,7 @@ def check_question(question: str) -> str:
 def search(index: ArticleIndex, question: str, k: int = 5) -> list[Citation]:
     """The ``k`` best sentences with the ranker's probabilities, best first."""
     question = check_question(question)
-    return [_cite(r) for r in rank(index, question).ranked[:k]]
+    return [_cite(r) for r in ranked_for(index, question).ranked[:k]]
 
 
 def _cite(ranked: Ranked) -> Citation:

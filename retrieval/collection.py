@@ -5,10 +5,11 @@ a chat's library in the database keeps one for all chats; ``ArticleShelf``
 here builds one for a folder's articles. Citations then name the article as
 well as the sentence (``[2:13]``).
 
-Each candidate is ranked exactly as a single article is (retrieval/ranking.py),
-with its vectors when it has them. The winner is the article whose answer the
-abstainer trusts most: its probability that the article answers is
-calibrated, so it compares articles where raw scores would not. A caller
+Each candidate gets the first pass a single article gets (retrieval/ranking.py),
+with its vectors when it has them, and the reader reads its best few
+sentences (retrieval/reader_fusion.py). The winner is the article whose
+answer the abstainer trusts most: its probability that the article answers
+is calibrated, so it compares articles where raw scores would not. A caller
 that must not wait for a cold article (the bot's library) passes
 ``embed=False``: articles without stored vectors are then ranked on words.
 """
@@ -20,15 +21,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.analysis import analyze
-from retrieval.answers import MIN_RANKED, Answer, answer
+from retrieval.answers import MIN_RANKED, Answer, check_question, compose
 from retrieval.article import article_paths, load_article
 from retrieval.errors import ArticleError
 from retrieval.index import ArticleIndex
-from retrieval.ranking import Models
+from retrieval.ranking import Models, Ranking, rank
+from retrieval.reader_fusion import reread, reread_many
 from retrieval.term_index import TermIndex
 
 #: Candidate articles answered in full for each question.
 CANDIDATES = 5
+#: Sentences of each candidate article the reader reads to choose the article.
+READ_ACROSS = 3
 _ONE_SHELF = 0  #: the term index's "chat" for a folder's articles
 
 
@@ -61,19 +65,36 @@ def answer_across(
     embed: bool = True,
     models: Models | None = None,
 ) -> CollectionAnswer:
-    """Answer from each candidate article; the one most likely to answer wins."""
-    answers = [
-        (shelved, answer(shelved.index, question, embed=embed, models=models))
-        for shelved in candidates
-    ]
-    answers.sort(key=lambda pair: _strength(pair[1]), reverse=True)
-    if not answers:
+    """Answer from each candidate article; the one most likely to answer wins.
+
+    The reader reads each candidate's first ``READ_ACROSS`` sentences in one
+    call, which is enough to tell which article answers; the winner's next
+    ones are then read as a single article's would be, so its answer is the
+    one it gives alone (a library question costs about two single ones).
+    """
+    question = check_question(question)
+    terms = analyze(question)
+    first = [rank(s.index, question, terms, embed=embed, models=models) for s in candidates]
+    if not candidates:
         return CollectionAnswer(question, None, None, ())
+    articles = [s.index.article for s in candidates]
+    glances = reread_many(question, list(zip(articles, first, strict=True)), depth=READ_ACROSS)
+    winner = max(range(len(candidates)), key=lambda i: _strength(glances[i]))
+    glances[winner] = reread(articles[winner], question, first[winner])
+    answers = [
+        (shelved, compose(shelved.index, question, terms, ranking))
+        for shelved, ranking in zip(candidates, glances, strict=True)
+    ]
+    answers.sort(key=lambda pair: _strength_of(pair[1]), reverse=True)
     best, best_answer = answers[0]
     return CollectionAnswer(question, best, best_answer, tuple(answers))
 
 
-def _strength(result: Answer) -> tuple[bool, float]:
+def _strength(ranking: Ranking) -> tuple[bool, float]:
+    return (ranking.answers, ranking.confidence)
+
+
+def _strength_of(result: Answer) -> tuple[bool, float]:
     return (not result.abstained, result.confidence)
 
 

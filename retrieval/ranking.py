@@ -19,7 +19,7 @@ Each has a words-only twin, used when the index has no vectors.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from retrieval.analysis import analyze
 from retrieval.article import Sentence
 from retrieval.features import CANDIDATES, Evidence, gather
 from retrieval.index import ArticleIndex
+from retrieval.linear_models import LinearModel, regime, sigmoid
 
 MODELS_PATH = Path(__file__).resolve().parent / "models" / "ranker.json"
 
@@ -68,30 +69,6 @@ _BEST_OF = {
     "best_presence": "presence",
     "best_overlap": "overlap_prior",
 }
-
-
-@dataclass(frozen=True, eq=False)
-class LinearModel:
-    """``features . weights + bias`` over named columns."""
-
-    features: tuple[str, ...]
-    weights: np.ndarray
-    bias: float
-
-    def score(self, rows: np.ndarray, names: tuple[str, ...]) -> np.ndarray:
-        columns = [names.index(f) for f in self.features]
-        return rows[:, columns] @ self.weights + self.bias
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "features": list(self.features),
-            "weights": [round(float(w), 6) for w in self.weights],
-            "bias": round(self.bias, 6),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> LinearModel:
-        return cls(tuple(data["features"]), np.array(data["weights"], float), float(data["bias"]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,11 +119,6 @@ class Models:
 SHORT_ARTICLE = CANDIDATES
 
 
-def regime(mode: str, *, short: bool) -> str:
-    """The key of the abstainer for ``mode`` and an article of this size."""
-    return f"{mode}, short" if short else mode
-
-
 @cache
 def shipped_models() -> Models:
     return Models.from_json(json.loads(MODELS_PATH.read_text(encoding="utf-8"))["models"])
@@ -167,6 +139,9 @@ class Ranking:
     confidence: float  #: probability that the article answers the question
     threshold: float  #: the confidence below which an answer abstains
     mode: str  #: "semantic" or "lexical"
+    #: The reader's answer phrase in each sentence it read: number -> character span.
+    phrases: dict[int, tuple[int, int]] = field(default_factory=dict)
+    short: bool = False  #: the article is short enough for the short-article abstainer
 
     @property
     def answers(self) -> bool:
@@ -201,22 +176,18 @@ def rank(
     rest = [i for i in np.argsort(-evidence.first_pass, kind="stable") if i not in chosen]
     ranked += [Ranked(sentences[i], 0.0, 0.0) for i in rest]
     names, row = abstention_features(evidence)
-    key = regime(mode, short=len(sentences) <= SHORT_ARTICLE)
+    short = len(sentences) <= SHORT_ARTICLE
+    key = regime(mode, short=short)
     abstainer = models.abstainers[key]
     confidence = float(sigmoid(abstainer.score(row[None, :], names))[0])
     if not terms and not semantic:
         confidence = 0.0  # nothing to match a word with
-    return Ranking(ranked, confidence, models.thresholds[key], mode)
+    return Ranking(ranked, confidence, models.thresholds[key], mode, short=short)
 
 
 def abstention_names(mode: str) -> tuple[str, ...]:
     """The question-level evidence the abstainer of ``mode`` weighs, in order."""
     return ABSTAIN_LEXICAL + (ABSTAIN_SEMANTIC if mode == "semantic" else ())
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """Log-odds to probability: the abstainer's scores are logistic."""
-    return 1.0 / (1.0 + np.exp(-x))
 
 
 def abstention_features(evidence: Evidence) -> tuple[tuple[str, ...], np.ndarray]:

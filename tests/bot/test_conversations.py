@@ -151,7 +151,7 @@ async def test_stats_are_hidden_from_everyone_else(app, api):
 
 
 async def test_a_weak_match_says_it_is_the_closest_the_article_comes(app, api):
-    await feed(app, message("Is America withdrawing its soldiers?"))
+    await feed(app, message("What is the situation in Syria?"))
     await feed(app, message("Who declined to comment?"))
     weak, strong = api.sent_texts()
     assert weak.startswith("<i>Not a direct answer; the closest the article comes:</i>\n\n")

@@ -99,7 +99,7 @@ async def test_a_forward_in_private_offers_add_or_ask_then_answers_the_question(
     api.clear()
     await feed(app, message("How many stops will it have?", reply_to=prompt))
     (answer,) = api.sent_texts()
-    assert "nine stops" in answer
+    assert "have <b>nine</b> stops" in answer  # the asked amount, bolded
 
 
 async def test_a_bare_link_in_private_can_be_added_with_the_button(web_app, api, site):
@@ -138,7 +138,7 @@ async def test_a_comment_under_a_channel_post_is_answered_from_the_post(app, api
     comment["message"]["reply_to_message"] = channel_post(TRAM)
     await feed(app, comment)
     (text,) = api.sent_texts()
-    assert "nine stops" in text and "[3]" in text
+    assert "have <b>nine</b> stops" in text and "[3]" in text
 
 
 async def test_channel_posts_forwarded_into_the_group_never_trigger_a_reply(app, api):
@@ -178,7 +178,7 @@ async def test_a_prompt_is_answered_by_a_restarted_bot(app, api, library, tmp_pa
     finally:
         await other.shutdown()
     (answer,) = api.sent_texts()
-    assert "nine stops" in answer
+    assert "have <b>nine</b> stops" in answer  # the asked amount, bolded
 
 
 async def test_a_reply_to_a_forgotten_prompt_says_so_instead_of_asking_the_library(

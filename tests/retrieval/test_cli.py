@@ -169,9 +169,9 @@ def test_missing_command_is_a_usage_error():
 
 
 def test_ask_says_when_the_answer_is_only_the_closest_the_article_comes():
-    weak = run("ask", "Is America withdrawing its soldiers?")
+    weak = run("ask", "What is the situation in Syria?")
     assert weak.stdout.startswith("Not a direct answer; the closest the article comes: ")
-    data = json.loads(run("ask", "--json", "Is America withdrawing its soldiers?").stdout)
+    data = json.loads(run("ask", "--json", "What is the situation in Syria?").stdout)
     assert data["near_miss"] is True and not data["answer"].startswith("Not a direct")
     assert json.loads(run("ask", "--json", "Who declined to comment?").stdout)["near_miss"] is False
 

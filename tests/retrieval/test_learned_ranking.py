@@ -69,7 +69,7 @@ def test_a_paraphrase_without_the_articles_words_is_answered(seed_index):
 
 
 def test_scores_are_the_rankers_probabilities_in_rank_order(seed_index):
-    ranked = search(seed_index, "Who told The Hill about the pullout?", k=15)
+    ranked = search(seed_index, "When did officials tell The Hill about the withdrawal?", k=15)
     scores = [c.score for c in ranked]
     assert scores == sorted(scores, reverse=True)
     assert 0.0 < sum(scores) <= 1.0 + 1e-9

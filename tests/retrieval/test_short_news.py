@@ -28,14 +28,15 @@ def test_the_set_is_what_the_issue_asked_for():
 
 
 def test_most_questions_are_answered_from_the_right_sentence(verdicts):
-    # Measured at shipping: 0.867 right, 0.844 off-topic declined (docs/retrieval.md has the figures).
+    # Measured at shipping: 0.883 right, 0.922 off-topic declined (docs/retrieval.md has the
+    # figures; before the reader: 0.867 and 0.844).
     right = sum(verdicts.answered_right) / len(verdicts.answered_right)
-    assert right >= 0.84, "\n".join(verdicts.misses)
+    assert right >= 0.87, "\n".join(verdicts.misses)
 
 
 def test_most_off_topic_questions_are_declined(verdicts):
     declined = sum(verdicts.declined_off_topic) / len(verdicts.declined_off_topic)
-    assert declined >= 0.80, "\n".join(verdicts.misses)
+    assert declined >= 0.90, "\n".join(verdicts.misses)
 
 
 @pytest.mark.parametrize(

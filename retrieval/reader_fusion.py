@@ -1,0 +1,172 @@
+"""How the reader's verdict joins the first pass, and decides whether the article answers.
+
+The first pass (retrieval/ranking.py) is cheap and sees every sentence; the
+reader (retrieval/reader.py) is costly and sees only the first pass's best
+``READ``. For those, a listwise logistic model over the reader's logit and
+the first pass's log-probability gives the final order (the first pass still
+knows things the reader cannot: the paragraph around a sentence, how rare its
+words are in this article). Whether the article answers at all is a logistic
+model over the best fused score, the best reader logit and the first pass's
+own confidence, per mode and article size, with its threshold; and below a
+floor of the first pass's confidence (which answerable training questions
+almost never fall under) the article does not answer whatever the reader
+says: the reader never saw markup or gibberish, and can be sure of nonsense.
+
+All of it was fitted on SQuAD's *training* set, never on the dev half that
+measures it (``python -m training fit``), and ships as numbers in
+``models/reader.json``, with the kinds of question whose span-head phrase is
+bolded (those whose phrase matched a gold answer at least 80 % of the time on
+the dev half: ``python -m benchmarks.squad_quality``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from retrieval.answer_types import AnswerType
+from retrieval.article import Article
+from retrieval.linear_models import LinearModel, regime, sigmoid
+from retrieval.ranking import Ranked, Ranking
+from retrieval.reader import Reader, Reading, shared_reader
+
+PATH = Path(__file__).resolve().parent / "models" / "reader.json"
+#: First-pass candidates the reader reads (``python -m benchmarks.speed`` has the curve).
+READ = 8
+FUSION_FEATURES = ("reader", "first_pass")
+ABSTAIN_FEATURES = ("best_fused", "best_reader", "first_pass_confidence")
+#: Floor of a first-pass probability before its log is taken (unread sentences score 0).
+_FLOOR = 1e-6
+
+
+def fusion_rows(logits: np.ndarray, first_pass: np.ndarray) -> np.ndarray:
+    """One row of ``FUSION_FEATURES`` per read candidate."""
+    return np.column_stack([logits, np.log(np.maximum(first_pass, _FLOOR))])
+
+
+def abstain_row(fused: np.ndarray, logits: np.ndarray, confidence: float) -> np.ndarray:
+    """The question-level row of ``ABSTAIN_FEATURES``: the first pass's confidence as log-odds."""
+    p = min(max(confidence, _FLOOR), 1 - _FLOOR)
+    return np.array([float(fused.max()), float(logits.max()), float(np.log(p / (1 - p)))])
+
+
+@dataclass(frozen=True, eq=False)
+class ReaderModels:
+    """The fusion per mode, the abstainer and threshold per ``regime()``, the bolded kinds."""
+
+    fusions: dict[str, LinearModel]
+    abstainers: dict[str, LinearModel]
+    thresholds: dict[str, float]
+    #: The first pass's confidence below which the article does not answer, whatever the
+    #: reader says: a reader never shown markup or gibberish can be sure of nonsense.
+    floors: dict[str, float]
+    bolded: frozenset[AnswerType | None]  #: ``None``: questions of no recognised kind
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "fusions": {m: f.to_json() for m, f in self.fusions.items()},
+            "abstainers": {k: a.to_json() for k, a in self.abstainers.items()},
+            "thresholds": {k: round(t, 6) for k, t in self.thresholds.items()},
+            "floors": {k: round(t, 6) for k, t in self.floors.items()},
+            "bolded": sorted(k.value if k else "other" for k in self.bolded),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReaderModels:
+        return cls(
+            {m: LinearModel.from_json(f) for m, f in data["fusions"].items()},
+            {k: LinearModel.from_json(a) for k, a in data["abstainers"].items()},
+            {k: float(t) for k, t in data["thresholds"].items()},
+            {k: float(t) for k, t in data["floors"].items()},
+            frozenset(None if k == "other" else AnswerType(k) for k in data["bolded"]),
+        )
+
+    def abstainer(self, mode: str, *, short: bool) -> tuple[LinearModel, float, float]:
+        """The abstainer for this mode and article size, its threshold and its floor."""
+        key = regime(mode, short=short)
+        return self.abstainers[key], self.thresholds[key], self.floors[key]
+
+
+@cache
+def shipped_reader_models() -> ReaderModels:
+    return ReaderModels.from_json(json.loads(PATH.read_text(encoding="utf-8")))
+
+
+def reread(
+    article: Article,
+    question: str,
+    ranking: Ranking,
+    *,
+    depth: int = READ,
+    reader: Reader | None = None,
+    models: ReaderModels | None = None,
+) -> Ranking:
+    """``ranking`` (the first pass) re-ordered by the reader, with its confidence and phrases.
+
+    The reader reads the first ``depth`` sentences; the rest keep the first
+    pass's order after them, with score 0: the reader never saw them. When
+    the first pass's confidence is under the fitted floor, the answer can be
+    no surer than it (see the module docstring).
+    """
+    (found,) = reread_many(
+        question, [(article, ranking)], depth=depth, reader=reader, models=models
+    )
+    return found
+
+
+def reread_many(
+    question: str,
+    rankings: Sequence[tuple[Article, Ranking]],
+    *,
+    depth: int = READ,
+    reader: Reader | None = None,
+    models: ReaderModels | None = None,
+) -> list[Ranking]:
+    """``reread`` for several articles in one call of the model (a library question)."""
+    models = models or shipped_reader_models()
+    reader = reader or shared_reader()
+    texts: list[str] = []
+    before: list[str | None] = []
+    for article, ranking in rankings:
+        for r in ranking.ranked[:depth]:
+            n = r.sentence.number
+            texts.append(r.sentence.text)
+            # The sentence before travels with each candidate, as in training.
+            before.append(article.sentences[n - 2].text if n > 1 else None)
+    reading = reader.read(question, texts, before)
+    found, at = [], 0
+    for _, ranking in rankings:
+        count = min(depth, len(ranking.ranked))
+        found.append(_fused(ranking, reading, slice(at, at + count), models))
+        at += count
+    return found
+
+
+def _fused(ranking: Ranking, reading: Reading, rows: slice, models: ReaderModels) -> Ranking:
+    read = ranking.ranked[: rows.stop - rows.start]
+    logits, spans = reading.logits[rows], reading.spans[rows]
+    first_pass = np.array([r.score for r in read])
+    fused = models.fusions[ranking.mode].score(fusion_rows(logits, first_pass), FUSION_FEATURES)
+    probabilities = np.exp(fused - fused.max())
+    probabilities /= probabilities.sum()
+    order = np.argsort(-probabilities, kind="stable")
+    ranked = [Ranked(read[j].sentence, float(probabilities[j]), read[j].coverage) for j in order]
+    ranked += [Ranked(r.sentence, 0.0, r.coverage) for r in ranking.ranked[len(read) :]]
+    abstainer, threshold, floor = models.abstainer(ranking.mode, short=ranking.short)
+    row = abstain_row(fused, logits, ranking.confidence)
+    confidence = float(sigmoid(abstainer.score(row[None, :], ABSTAIN_FEATURES))[0])
+    if ranking.confidence < floor:
+        # The article barely shares anything with the question: it can be no surer than that.
+        confidence = min(confidence, ranking.confidence)
+    phrases = {
+        r.sentence.number: span for r, span in zip(read, spans, strict=True) if span is not None
+    }
+    return replace(
+        ranking, ranked=ranked, confidence=confidence, threshold=threshold, phrases=phrases
+    )

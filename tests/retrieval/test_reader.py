@@ -1,0 +1,73 @@
+"""The shipped reader: refused when changed, and deciding answers a reader would notice."""
+
+import hashlib
+import shutil
+
+import pytest
+
+from retrieval import ArticleIndex, RetrievalError, answer, parse_article
+from retrieval.reader import MODEL_PATH, SHA256, Reader, shared_reader
+
+STORY = parse_article(
+    "The city council approved the new tram line on Tuesday. "
+    "The line will cost 420 million euros, paid by the region and the state. "
+    "Construction starts in March 2027 and should last three years.\n\n"
+    "The mayor, Claire Dubois, called the vote historic. "
+    "Opponents said the money would be better spent on buses."
+)
+
+
+def test_a_changed_model_file_is_refused_with_a_clear_error(tmp_path):
+    changed = tmp_path / "reader-int8.onnx"
+    shutil.copyfile(MODEL_PATH, changed)
+    with changed.open("r+b") as stream:
+        stream.seek(-1, 2)
+        last = stream.read(1)
+        stream.seek(-1, 2)
+        stream.write(bytes([last[0] ^ 1]))
+    with pytest.raises(RetrievalError, match="the reader model is not the expected file"):
+        Reader(changed)
+
+
+def test_the_published_checksum_is_the_shipped_files():
+    published = MODEL_PATH.with_suffix(".onnx.sha256").read_text().split()[0]
+    assert published == SHA256 == hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()
+
+
+def test_the_sentence_that_answers_scores_above_the_ones_that_share_its_words():
+    sentences = [s.text for s in STORY.sentences]
+    reading = shared_reader().read(
+        "How much will the tram line cost?", sentences, [None, *sentences[:-1]]
+    )
+    assert reading.logits.argmax() == 1
+    start, end = reading.spans[1] or (0, 0)
+    assert "420 million euros" in sentences[1][start:end]
+
+
+def test_a_reworded_question_about_the_seed_finds_the_troop_count(seed_index):
+    result = answer(seed_index, "How many US troops are in Syria now?")
+    assert not result.abstained
+    assert result.ranked[0].sentence == 13
+    assert "fewer than 1,000 troops" in result.text
+
+
+def test_the_answer_phrase_is_bolded_for_a_number_question():
+    result = answer(ArticleIndex(STORY), "How much will the tram line cost?")
+    assert result.highlight is not None
+    assert result.highlight.text_in(STORY.sentences[1].text) == "420 million euros"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Who won the 1998 World Cup?", "What is the boiling point of mercury?"],
+)
+def test_questions_the_story_does_not_answer_are_declined(question):
+    result = answer(ArticleIndex(STORY), question)
+    assert result.abstained
+    assert result.text == ""
+
+
+def test_the_reader_can_be_switched_off_for_comparison(seed_index):
+    first_pass = answer(seed_index, "How many troops are in Syria?", read=False)
+    assert first_pass.ranked[0].sentence == 13
+    assert first_pass.highlight is None
