@@ -1,8 +1,10 @@
-"""``python -m training prepare|train|evaluate|export|all``: the reader, from SQuAD to ONNX.
+"""``python -m training prepare|train|evaluate|export|collect|fit|all``: the reader, from SQuAD
+to ONNX, and how it joins the first pass.
 
 Work files (prepared groups, the checkpoint, logs) go to ``--work`` (default
 ``~/.cache/newsbot-training``), never into the repository; only ``export``
-writes into it (``retrieval/models/reader-int8.onnx`` and its sha256).
+writes into it (``retrieval/models/reader-int8.onnx`` and its sha256), and ``fit``
+(``retrieval/models/reader.json``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ DEFAULT_WORK = Path.home() / ".cache" / "newsbot-training"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training", description=__doc__)
-    parser.add_argument("stage", choices=["check", "prepare", "train", "evaluate", "export", "all"])
+    parser.add_argument(
+        "stage",
+        choices=["check", "prepare", "train", "evaluate", "export", "collect", "fit", "all"],
+    )
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--squad", type=Path, default=SHARED / "squad-v1.1-train.json")
     parser.add_argument("--dev", type=Path, default=SHARED / "squad-v1.1-dev-half.json")
@@ -36,7 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     prepared_path = args.work / "groups.pkl"
     stages = (
-        ["check", "prepare", "train", "evaluate", "export"] if args.stage == "all" else [args.stage]
+        ["check", "prepare", "train", "evaluate", "export", "collect", "fit"]
+        if args.stage == "all"
+        else [args.stage]
     )
     for stage in stages:
         if stage == "check":
@@ -74,6 +81,17 @@ def main(argv: list[str] | None = None) -> int:
             from training.export import export
 
             export(args.work / "checkpoint.pt", REPO / "retrieval" / "models")
+        elif stage == "collect":
+            from training.fit import collect
+
+            if not args.squad.exists():
+                print(f"error: {args.squad} is missing (SQuAD v1.1 train)", file=sys.stderr)
+                return 2
+            collect(args.squad, args.work / "first-pass.pkl")
+        elif stage == "fit":
+            from training.fit import fit_and_write
+
+            fit_and_write(args.work / "first-pass.pkl", REPO / "retrieval" / "models")
     return 0
 
 

@@ -1,0 +1,275 @@
+"""Fitting how the reader joins the first pass, and when the answer abstains, on SQuAD *train*.
+
+Two stages, because the first pass does not change when the reader does:
+
+* ``collect`` asks a sample of training articles their own questions and
+  others' (whole articles, and single paragraphs standing alone as short
+  stories: same subject, answer elsewhere) and keeps, for each ask and each
+  mode (with and without vectors), the first pass's candidates, their
+  probabilities and which hold a gold answer, and the first pass's own
+  abstainer confidence. About 15 minutes here (embedding dominates).
+* ``fit`` reads those candidates with the reader and fits, per mode, the
+  fusion (a listwise logistic model over the reader's logit and the first
+  pass's log-probability), and per mode and article size the abstainer (a
+  logistic model over the best fused score, the best reader logit and the
+  first pass's confidence) with its threshold: the quantile of answerable
+  training questions it may decline. It writes ``retrieval/models/reader.json``.
+
+Nothing here sees the dev half: the figures in docs/models.md that measure
+the result are from it, the fitted numbers are not.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.learn import fit_abstainer, fit_ranker
+from benchmarks.squad import Question, SquadArticle, load_squad, normalise
+from retrieval import Article, ArticleIndex, parse_article
+from retrieval.analysis import analyze
+from retrieval.answer_types import AnswerType
+from retrieval.linear_models import LinearModel, regime, sigmoid
+from retrieval.ranking import rank
+from retrieval.reader import Reader
+from retrieval.reader_fusion import (
+    ABSTAIN_FEATURES,
+    FUSION_FEATURES,
+    READ,
+    ReaderModels,
+    abstain_row,
+    fusion_rows,
+)
+
+log = logging.getLogger("training")
+
+SEED = 29
+#: Every how-many-th training article is sampled (442 / 9: 50 articles).
+ARTICLE_EVERY = 9
+OWN_QUESTIONS = 30  #: own questions asked of each sampled article
+OFF_TOPIC = 15  #: other articles' questions asked of each
+PARAGRAPHS = 8  #: paragraphs of each article asked as short stories
+MODES = ("semantic", "lexical")
+#: Share of answerable training questions the threshold may decline, long and short articles.
+ABSTAIN_QUANTILE = {False: 0.01, True: 0.02}
+#: Share of answerable training questions whose first-pass confidence may fall below the floor.
+FLOOR_QUANTILE = 0.002
+
+
+@dataclass
+class Ask:
+    """One question asked of one text, with what the first pass found in each mode."""
+
+    text: int  #: which collected text was asked (index into ``Collected.texts``)
+    question: str
+    answerable: bool
+    short: bool
+    candidates: dict[str, list[int]]  #: mode -> 0-based sentences, first pass order, READ at most
+    first: dict[str, np.ndarray]  #: mode -> their first-pass probabilities
+    labels: dict[str, np.ndarray]  #: mode -> which hold a gold answer
+    confidence: dict[str, float]  #: mode -> the first pass abstainer's probability
+
+
+@dataclass
+class Collected:
+    texts: list[list[str]]  #: each asked text's sentences
+    asks: list[Ask]
+    articles: int  #: sampled articles collected so far
+
+
+def collect(squad: Path, out: Path) -> Collected:
+    """Collect (or go on collecting: ``out`` is rewritten after each article) the asks."""
+
+    articles: list[SquadArticle] = (load_squad(squad) or [])[::ARTICLE_EVERY]
+    collected = load_collected(out) if out.exists() else Collected([], [], 0)
+    for a in range(collected.articles, len(articles)):
+        _collect_article(collected, articles, a, random.Random(SEED * 1000 + a))
+        collected.articles = a + 1
+        with out.open("wb") as stream:
+            pickle.dump(collected, stream)
+        log.info(
+            "collected %d/%d: %s (%d asks)",
+            a + 1,
+            len(articles),
+            articles[a].article.name,
+            len(collected.asks),
+        )
+    return collected
+
+
+def _collect_article(
+    collected: Collected, articles: list[SquadArticle], a: int, rng: random.Random
+) -> None:
+    entry = articles[a]
+
+    def stranger() -> Question:
+        other = articles[(a + 1 + rng.randrange(len(articles) - 1)) % len(articles)]
+        return rng.choice(other.questions)
+
+    own = rng.sample(list(entry.questions), min(OWN_QUESTIONS, len(entry.questions)))
+    asked = [(q, True) for q in own] + [(stranger(), False) for _ in range(OFF_TOPIC)]
+    _ask_all(collected, entry.article, asked, short=False)
+    count = len(entry.paragraphs)
+    for k in rng.sample(range(count), min(PARAGRAPHS, count)):
+        text, questions = entry.paragraphs[k]
+        if not questions:
+            continue
+        held = normalise(text)
+        pairs = [(q, True) for q in rng.sample(list(questions), min(3, len(questions)))]
+        for offset in (-1, 1, 5):
+            neighbours = entry.paragraphs[(k + offset) % count][1]
+            if neighbours:
+                pairs.append((rng.choice(neighbours), False))
+        pairs += [(stranger(), False) for _ in range(2)]
+        pairs = [
+            (q, answerable)
+            for q, answerable in pairs
+            if answerable or not any(g in held for g in q.answers)
+        ]
+        paragraph = parse_article(text, name=f"{entry.article.name} {k + 1}")
+        _ask_all(collected, paragraph, pairs, short=True)
+
+
+def _ask_all(
+    collected: Collected, source: Article, asked: list[tuple[Question, bool]], *, short: bool
+) -> None:
+    semantic = ArticleIndex(source)
+    semantic.embed_all()
+    lexical = ArticleIndex(source, semantic=False)
+    normal = [normalise(s.text) for s in source.sentences]
+    collected.texts.append([s.text for s in source.sentences])
+    text = len(collected.texts) - 1
+    for question, answerable in asked:
+        terms = analyze(question.text)
+        ask = Ask(text, question.text, answerable, short, {}, {}, {}, {})
+        for mode, index in (("semantic", semantic), ("lexical", lexical)):
+            ranking = rank(index, question.text, terms)
+            top = ranking.ranked[:READ]
+            ask.candidates[mode] = [r.sentence.number - 1 for r in top]
+            ask.first[mode] = np.array([r.score for r in top])
+            ask.labels[mode] = np.array(
+                [any(g in normal[r.sentence.number - 1] for g in question.answers) for r in top]
+            )
+            ask.confidence[mode] = ranking.confidence
+        collected.asks.append(ask)
+
+
+def load_collected(path: Path) -> Collected:
+    with path.open("rb") as stream:
+        found: Collected = pickle.load(stream)  # our own file, written by ``collect``
+    return found
+
+
+@dataclass
+class Read:
+    """One ask's candidates as the reader scored them, per mode."""
+
+    ask: Ask
+    logits: dict[str, np.ndarray]
+
+
+def read_all(collected: Collected, reader: Reader) -> list[Read]:
+    """The reader's logits for every ask's candidates (each sentence read once per ask)."""
+    found = []
+    for n, ask in enumerate(collected.asks):
+        sentences = collected.texts[ask.text]
+        wanted = sorted({i for mode in MODES for i in ask.candidates[mode]})
+        reading = reader.read(
+            ask.question,
+            [sentences[i] for i in wanted],
+            [sentences[i - 1] if i > 0 else None for i in wanted],
+        )
+        by_sentence = dict(zip(wanted, reading.logits, strict=True))
+        found.append(
+            Read(ask, {m: np.array([by_sentence[i] for i in ask.candidates[m]]) for m in MODES})
+        )
+        if n % 2000 == 0:
+            log.info("read %d/%d asks", n, len(collected.asks))
+    return found
+
+
+def fit(reads: list[Read], bolded: frozenset[AnswerType | None]) -> ReaderModels:
+    """The fusion per mode, and per mode and size the abstainer and its threshold."""
+    fusions, abstainers, thresholds, floors = {}, {}, {}, {}
+    for mode in MODES:
+        own = [r for r in reads if r.ask.answerable and len(r.logits[mode])]
+        fusions[mode] = fit_ranker(
+            [fusion_rows(r.logits[mode], r.ask.first[mode]) for r in own],
+            [r.ask.labels[mode] for r in own],
+            FUSION_FEATURES,
+        )
+        first, alone, fused = _top1(own, mode, fusions[mode])
+        log.info(
+            "%s, training questions: top-1 first pass %.3f, reader alone %.3f, fused %.3f",
+            mode,
+            first,
+            alone,
+            fused,
+        )
+        for short in (False, True):
+            pool = [r for r in reads if r.ask.short == short and len(r.logits[mode])]
+            rows = np.array([_abstain_row(fusions[mode], r, mode) for r in pool])
+            answerable = np.array([r.ask.answerable for r in pool])
+            key = regime(mode, short=short)
+            floors[key] = floor(pool, mode)
+            abstainers[key] = fit_abstainer(rows, answerable, ABSTAIN_FEATURES)
+            probabilities = sigmoid(abstainers[key].score(rows[answerable], ABSTAIN_FEATURES))
+            thresholds[key] = float(np.quantile(probabilities, ABSTAIN_QUANTILE[short]))
+            first = np.array([r.ask.confidence[mode] for r in pool])
+            declined = sigmoid(abstainers[key].score(rows[~answerable], ABSTAIN_FEATURES))
+            declined = np.where(first[~answerable] < floors[key], 0.0, declined)
+            log.info(
+                "%s: %d asks; threshold %.3f declines %.1f %% of off-topic training questions",
+                key,
+                len(pool),
+                thresholds[key],
+                100 * float(np.mean(declined < thresholds[key])),
+            )
+    return ReaderModels(fusions, abstainers, thresholds, floors, bolded)
+
+
+def floor(pool: list[Read], mode: str) -> float:
+    """The first-pass confidence that only ``FLOOR_QUANTILE`` of answerable asks fall below."""
+    answerable = [r.ask.confidence[mode] for r in pool if r.ask.answerable]
+    return float(np.quantile(answerable, FLOOR_QUANTILE))
+
+
+def _top1(reads: list[Read], mode: str, fusion: LinearModel) -> tuple[float, float, float]:
+    """Top-1 over ``reads`` of the first pass, the reader alone and the fusion (in-sample)."""
+    first = alone = fused = 0
+    for r in reads:
+        labels, logits, passed = r.ask.labels[mode], r.logits[mode], r.ask.first[mode]
+        first += labels[int(np.argmax(passed))]
+        alone += labels[int(np.argmax(logits))]
+        scores = fusion.score(fusion_rows(logits, passed), FUSION_FEATURES)
+        fused += labels[int(np.argmax(scores))]
+    return first / len(reads), alone / len(reads), fused / len(reads)
+
+
+def _abstain_row(fusion: LinearModel, read: Read, mode: str) -> np.ndarray:
+    fused = fusion.score(fusion_rows(read.logits[mode], read.ask.first[mode]), FUSION_FEATURES)
+    return abstain_row(fused, read.logits[mode], read.ask.confidence[mode])
+
+
+def fit_and_write(collected_path: Path, models_folder: Path) -> ReaderModels:
+    """``fit`` on the collected asks with the shipped reader; write ``reader.json``.
+
+    The kinds of question whose phrase is bolded are kept from the current
+    file: they are measured on the dev half (benchmarks/squad_quality.py), not fitted."""
+    path = models_folder / "reader.json"
+    bolded: frozenset[AnswerType | None] = frozenset()
+    if path.exists():
+        bolded = ReaderModels.from_json(json.loads(path.read_text())).bolded
+    reads = read_all(
+        load_collected(collected_path), Reader(models_folder / "reader-int8.onnx", None)
+    )
+    models = fit(reads, bolded)
+    path.write_text(json.dumps(models.to_json(), indent=1) + "\n")
+    log.info("wrote %s", path)
+    return models
