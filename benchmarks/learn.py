@@ -282,13 +282,32 @@ def save_folds(folds: list[Fold], squad: Path) -> list[Fold]:
     return folds
 
 
+#: Modules that act only after the first pass (the reader, composing and rendering answers):
+#: a change to them does not change the folds, which are 20 minutes to recompute.
+AFTER_FIRST_PASS = frozenset(
+    {
+        "answers.py",
+        "briefing.py",
+        "citations.py",
+        "cli.py",
+        "collection.py",
+        "context.py",
+        "highlight.py",
+        "reader.py",
+        "reader_fusion.py",
+        "render.py",
+    }
+)
+
+
 def _folds_path(squad: Path) -> Path:
     digest = hashlib.sha256(squad.read_bytes())
     digest.update(model_id().encode())
     here = Path(__file__).resolve().parent
-    for source in sorted(
-        [*(here.parent / "retrieval").glob("*.py"), here / "learn.py", here / "squad.py"]
-    ):
+    first_pass = [
+        p for p in (here.parent / "retrieval").glob("*.py") if p.name not in AFTER_FIRST_PASS
+    ]
+    for source in sorted([*first_pass, here / "learn.py", here / "squad.py"]):
         digest.update(source.read_bytes())
     return CACHE / f"folds-{digest.hexdigest()[:24]}.json"
 

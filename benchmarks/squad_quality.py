@@ -11,8 +11,12 @@ Prints, in one run:
   fitted without it (benchmarks/learn.py), so no figure is in-sample;
 * abstention: answerable questions declined, and off-topic questions (every
   tenth question of each other article asked of it) declined;
-* how often the bolded phrase (retrieval/highlight.py) matches a gold answer,
-  per kind of question, which decides the kinds that are bolded.
+* the same with the first pass alone (no reader) and without vectors;
+* how often the reader's answer phrase matches a gold answer, per kind of
+  question, which decides the kinds that are bolded (``models/reader.json``).
+
+The reader and its fusion were fitted on SQuAD *train* (``python -m
+training``); only the first pass's weights need the folds.
 
 Takes about ten minutes: gathering the evidence and fitting twelve folds
 dominates (article vectors are cached in benchmarks/.cache between runs).
@@ -36,9 +40,10 @@ from benchmarks.squad import DEFAULT_PATH, SquadArticle, hits, indexed, load_squ
 from retrieval import ArticleIndex, answer
 from retrieval.analysis import analyze
 from retrieval.answer_types import AnswerType, answer_type
-from retrieval.answers import NEAR_MISS_BELOW
-from retrieval.highlight import BOLDED, find_highlight
+from retrieval.answers import NEAR_MISS_BELOW, compose, ranked_for
+from retrieval.highlight import with_qualifier
 from retrieval.ranking import Models
+from retrieval.reader_fusion import shipped_reader_models
 
 Ranker = Callable[[str], list[int]]  # question -> sentence positions, best first
 
@@ -82,25 +87,30 @@ class Tally:
         self.top3: list[bool] = []
         self.abstained: list[bool] = []
         self.declined: list[bool] = []
-        self.bold: dict[AnswerType, list[bool]] = defaultdict(list)
-        self.bold_exact: dict[AnswerType, list[bool]] = defaultdict(list)
-        self.typed: dict[AnswerType, int] = defaultdict(int)
+        #: by the kind of question (None: no recognised kind), whether the reader's phrase in
+        #: the best sentence matches a gold answer
+        self.bold: dict[AnswerType | None, list[bool]] = defaultdict(list)
+        self.bold_exact: dict[AnswerType | None, list[bool]] = defaultdict(list)
+        self.typed: dict[AnswerType | None, int] = defaultdict(int)
         #: (best sentence's score, top-1 hit) of every answer to an answerable question
         self.answered: list[tuple[float, bool]] = []
         #: best sentence's score of every answer given to an off-topic question (all wrong)
         self.wrongly_answered: list[float] = []
 
 
-def run_folds(articles: list[SquadArticle], folds: list[learn.Fold], *, semantic: bool) -> Tally:
+def run_folds(
+    articles: list[SquadArticle], folds: list[learn.Fold], *, semantic: bool, read: bool = True
+) -> Tally:
     tally = Tally()
-    every_kind = frozenset(AnswerType)
     for fold in folds:
         entry = articles[fold.article]
         index = indexed(entry.article) if semantic else ArticleIndex(entry.article, semantic=False)
         models: Models = fold.models
         sentences = [normalise(s.text) for s in entry.article.sentences]
         for question in entry.questions:
-            result = answer(index, question.text, models=models)
+            terms = analyze(question.text)
+            ranking = ranked_for(index, question.text, terms, models=models, read=read)
+            result = compose(index, question.text, terms, ranking)
             cited = [sentences[c.sentence - 1] for c in result.ranked[:3]]
             found = hits(question, cited) if not result.abstained else [False]
             tally.top1.append(bool(found[0]))
@@ -110,23 +120,23 @@ def run_folds(articles: list[SquadArticle], folds: list[learn.Fold], *, semantic
                 continue
             tally.answered.append((result.ranked[0].score, bool(found[0])))
             best = result.ranked[0]
-            bold = find_highlight(question.text, best.text, best.sentence, every_kind)
-            kind = bold.kind if bold else None
-            if bold is not None and kind is not None:
-                phrase = squad_normal(bold.text_in(best.text))
+            kind = answer_type(question.text)
+            span = ranking.phrases.get(best.sentence)
+            if span is not None:
+                if kind is AnswerType.NUMBER:
+                    span = with_qualifier(best.text, *span)
+                phrase = squad_normal(best.text[span[0] : span[1]])
                 golds = [squad_normal(g) for g in question.answers]
                 tally.bold[kind].append(any(phrase in g or g in phrase for g in golds if g))
                 tally.bold_exact[kind].append(phrase in golds)
         for other in (o for j, o in enumerate(articles) if j != fold.article):
             for question in other.questions[:: learn.OFF_TOPIC_EVERY]:
-                off_topic = answer(index, question.text, models=models)
+                off_topic = answer(index, question.text, models=models, read=read)
                 tally.declined.append(off_topic.abstained)
                 if not off_topic.abstained:
                     tally.wrongly_answered.append(off_topic.ranked[0].score)
         for question in entry.questions:
-            kind = answer_type(question.text)
-            if kind is not None:
-                tally.typed[kind] += 1
+            tally.typed[answer_type(question.text)] += 1
     return tally
 
 
@@ -147,8 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:<44} top-1 {top1:.4f}  top-3 {top3:.4f}")
     print("fitting the leave-one-article-out folds (evidence, then 12 fits)...", file=sys.stderr)
     folds = learn.fitted_folds(articles, args.squad)
-    for label, semantic in (("product answer(), cross-validated", True), ("  words only", False)):
-        tally = run_folds(articles, folds, semantic=semantic)
+    for label, semantic, read in (
+        ("product answer(), first pass cross-validated", True, True),
+        ("  first pass alone (no reader)", True, False),
+        ("  words only (reader, no vectors)", False, True),
+    ):
+        tally = run_folds(articles, folds, semantic=semantic, read=read)
         print(
             f"  {label:<44} top-1 {np.mean(tally.top1):.4f}  top-3 {np.mean(tally.top3):.4f}"
             f"  (abstain = miss)"
@@ -158,17 +172,19 @@ def main(argv: list[str] | None = None) -> int:
             f"(n={len(tally.abstained)}), off-topic declined {np.mean(tally.declined):.4f} "
             f"(n={len(tally.declined)})"
         )
-        if semantic:
-            print("highlight: bolded phrase matches a gold answer (contains or is contained)")
-            for kind in AnswerType:
+        if semantic and read:
+            print("bold: the reader's phrase in the best sentence matches a gold answer")
+            print("      (contains or is contained; exact: equal after SQuAD normalisation)")
+            bolded = shipped_reader_models().bolded
+            for kind in (*AnswerType, None):
                 outcomes = tally.bold[kind]
                 if not outcomes:
                     continue
-                verdict = "bolded" if kind in BOLDED else "not bolded"
+                verdict = "bolded" if kind in bolded else "not bolded"
                 print(
-                    f"  {kind.value:<7} precision {np.mean(outcomes):.3f} "
-                    f"(exact {np.mean(tally.bold_exact[kind]):.3f}), bolded for {len(outcomes)} "
-                    f"of {tally.typed[kind]} such questions: {verdict}"
+                    f"  {kind.value if kind else 'other':<7} precision {np.mean(outcomes):.3f} "
+                    f"(exact {np.mean(tally.bold_exact[kind]):.3f}) over {len(outcomes)} "
+                    f"answers of {tally.typed[kind]} such questions: {verdict}"
                 )
             report_strength(tally)
     return 0

@@ -1,0 +1,96 @@
+"""How many first-pass candidates the reader must read: quality and cost by depth.
+
+    python -m benchmarks.reader_depth [--squad PATH] [--every N]
+
+For each depth (sentences read per question), on the SQuAD half-dev file
+(every ``N``-th question, first pass cross-validated as in
+benchmarks/squad_quality.py): top-1 of ``answer()`` with the abstention
+counted as a miss, and how often the answer was among the sentences read at
+all (the ceiling); then, on the largest article with its vectors stored,
+``answer()`` p50/p99 at that depth next to the first pass alone, measured in
+the same run. The shipped depth is ``retrieval.reader_fusion.READ``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks import learn
+from benchmarks.squad import DEFAULT_PATH, hits, indexed, load_squad, normalise
+from retrieval.analysis import analyze
+from retrieval.answers import compose
+from retrieval.ranking import rank
+from retrieval.reader_fusion import READ, reread
+from retrieval.semantic import SentenceEncoder
+
+DEPTHS = (2, 3, 5, 8, 12, 16)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--squad", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--every", type=int, default=3)
+    args = parser.parse_args(argv)
+    articles = load_squad(args.squad)
+    if articles is None:
+        return 0
+    folds = learn.fitted_folds(articles, args.squad)
+    top1 = {d: [] for d in DEPTHS}  # type: dict[int, list[bool]]
+    ceiling = {d: [] for d in DEPTHS}  # type: dict[int, list[bool]]
+    for fold in folds:
+        entry = articles[fold.article]
+        index = indexed(entry.article)
+        sentences = [normalise(s.text) for s in entry.article.sentences]
+        for question in entry.questions[:: args.every]:
+            terms = analyze(question.text)
+            first = rank(index, question.text, terms, models=fold.models)
+            for depth in DEPTHS:
+                ranking = reread(entry.article, question.text, first, depth=depth)
+                result = compose(index, question.text, terms, ranking)
+                found = hits(question, [sentences[r.sentence.number - 1] for r in ranking.ranked])
+                top1[depth].append(not result.abstained and found[0])
+                ceiling[depth].append(any(found[:depth]))
+    count = len(top1[DEPTHS[0]])
+    print(f"SQuAD half-dev, {count} questions (every {args.every}th), first pass cross-validated")
+    largest = max(articles, key=lambda a: len(a.article.text))
+    index = indexed(largest.article)
+    questions = [q.text for q in largest.questions]
+
+    def latencies(depth: int | None) -> np.ndarray:
+        samples = []
+        for question in questions:
+            SentenceEncoder.encode_question.cache_clear()
+            started = time.perf_counter()
+            terms = analyze(question)
+            ranking = rank(index, question, terms)
+            if depth is not None:
+                ranking = reread(largest.article, question, ranking, depth=depth)
+            compose(index, question, terms, ranking)
+            samples.append(time.perf_counter() - started)
+        return np.array(samples) * 1000
+
+    latencies(None)  # warm up both models
+    latencies(2)
+    first = latencies(None)
+    print(
+        f"  first pass alone: answer() p50 {np.percentile(first, 50):6.1f} ms, "
+        f"p99 {np.percentile(first, 99):6.1f} ms on {largest.article.name}"
+    )
+    for depth in DEPTHS:
+        cost = latencies(depth)
+        mark = "  (shipped)" if depth == READ else ""
+        print(
+            f"  read {depth:>2}: top-1 {np.mean(top1[depth]):.4f}, answer among those read "
+            f"{np.mean(ceiling[depth]):.4f}; answer() p50 {np.percentile(cost, 50):6.1f} ms, "
+            f"p99 {np.percentile(cost, 99):6.1f} ms{mark}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
