@@ -1,10 +1,11 @@
-"""What kind of answer a question wants, and whether a sentence offers one.
+"""What kind of answer a question wants, and the patterns that find one in a sentence.
 
 A question asking "how many" is answered by a sentence holding a number that
 the question does not already hold ("How many troops are in Syria?" wants
 "fewer than 1,000", not another sentence that merely repeats "troops").
-This lexical check is cheap and general; on SQuAD it lifts top-1 by about
-one point (benchmarks/squad_quality.py --ablation).
+Whether a sentence offers one is a cue of the first pass (retrieval/cues.py);
+the kind also decides whether the reader's phrase is bolded
+(retrieval/answers.py).
 """
 
 from __future__ import annotations
@@ -34,13 +35,15 @@ _NAME_QUESTION = re.compile(
     re.I,
 )
 
-_NUMBER = re.compile(
+#: An amount in a sentence (digits or number words).
+NUMBER = re.compile(
     r"\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
     r"hundred|thousand|million|billion|trillion|dozen|half)\b",
     re.I,
 )
-_DATE = re.compile(
+#: A date, year or weekday in a sentence.
+DATE = re.compile(
     r"\b(?:1\d{3}|20\d{2})s?\b"
     r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
@@ -48,7 +51,8 @@ _DATE = re.compile(
     r"|\b(?:last|next|this)\s+(?:week|month|year)\b|\bcentur(?:y|ies)\b",
     re.I,
 )
-_CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019-]*")
+#: A capitalised word: a name, unless grammar capitalised it.
+CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019-]*")
 
 
 def answer_type(question: str) -> AnswerType | None:
@@ -60,23 +64,3 @@ def answer_type(question: str) -> AnswerType | None:
     if _NAME_QUESTION.search(question):
         return AnswerType.NAME
     return None
-
-
-def offers_answer(kind: AnswerType, sentence: str, question: str) -> bool:
-    """Whether ``sentence`` holds something of ``kind`` that ``question`` does not."""
-    asked = question.casefold()
-    if kind is AnswerType.NUMBER:
-        return _has_new(_NUMBER, sentence, asked)
-    if kind is AnswerType.DATE:
-        return _has_new(_DATE, sentence, asked)
-    for match in _CAPITALISED.finditer(sentence):
-        # The first word is capitalised by grammar, not because it is a name.
-        if match.start() == 0:
-            continue
-        if match.group().casefold().removesuffix("'s").removesuffix("\u2019s") not in asked:
-            return True
-    return False
-
-
-def _has_new(pattern: re.Pattern[str], sentence: str, asked: str) -> bool:
-    return any(match.group().casefold() not in asked for match in pattern.finditer(sentence))

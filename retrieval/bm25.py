@@ -68,9 +68,6 @@ class BM25Scorer:
         """Weight of ``term``; a term no document holds gets the highest possible weight."""
         return self._idf.get(term) or positive_idf(self.size, 0)
 
-    def contains(self, term: str) -> bool:
-        return term in self._idf
-
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for ``query``, in document order."""
         score = np.zeros(self.size)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from retrieval.analysis import analyze
-from retrieval.answer_types import _CAPITALISED, _DATE, _NUMBER, AnswerType, answer_type
+from retrieval.answer_types import CAPITALISED, DATE, NUMBER, AnswerType, answer_type
 
 _WHO = re.compile(
     r"\bwho(?:m|se)?\b|\b(?:what|which)\s+(?:person|team|company|organi[sz]ation|group|party"
@@ -84,8 +84,8 @@ class QuestionCues:
         """One 0/1 value per name in ``CUE_NAMES`` for ``sentence`` (``terms``: its analysed terms)."""
         new_name = self._has_new_name(sentence)
         return [
-            float(self.kind is AnswerType.NUMBER and self._has_new(_NUMBER, sentence)),
-            float(self.kind is AnswerType.DATE and self._has_new(_DATE, sentence)),
+            float(self.kind is AnswerType.NUMBER and self._has_new(NUMBER, sentence)),
+            float(self.kind is AnswerType.DATE and self._has_new(DATE, sentence)),
             float(self.kind is AnswerType.NAME and new_name),
             float(self.who and new_name),
             float(self.where and new_name and bool(_PLACE.search(sentence))),
@@ -99,7 +99,7 @@ class QuestionCues:
         return any(m.group().casefold() not in self.asked for m in pattern.finditer(sentence))
 
     def _has_new_name(self, sentence: str) -> bool:
-        for match in _CAPITALISED.finditer(sentence):
+        for match in CAPITALISED.finditer(sentence):
             if match.start() == 0:  # capitalised by grammar, not because it is a name
                 continue
             word = match.group().casefold().removesuffix("'s").removesuffix("\u2019s")
