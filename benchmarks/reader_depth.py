@@ -21,7 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import learn
-from benchmarks.squad import DEFAULT_PATH, hits, indexed, load_squad, normalise
+from benchmarks.asked import asked_with_folds
+from benchmarks.squad import DEFAULT_PATH, hits, indexed, load_squad
 from retrieval.analysis import analyze
 from retrieval.answers import compose
 from retrieval.ranking import rank
@@ -42,19 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     folds = learn.fitted_folds(articles, args.squad)
     top1 = {d: [] for d in DEPTHS}  # type: dict[int, list[bool]]
     ceiling = {d: [] for d in DEPTHS}  # type: dict[int, list[bool]]
-    for fold in folds:
-        entry = articles[fold.article]
-        index = indexed(entry.article)
-        sentences = [normalise(s.text) for s in entry.article.sentences]
-        for question in entry.questions[:: args.every]:
-            terms = analyze(question.text)
-            first = rank(index, question.text, terms, models=fold.models)
-            for depth in DEPTHS:
-                ranking = reread(entry.article, question.text, first, depth=depth)
-                result = compose(index, question.text, terms, ranking)
-                found = hits(question, [sentences[r.sentence.number - 1] for r in ranking.ranked])
-                top1[depth].append(not result.abstained and found[0])
-                ceiling[depth].append(any(found[:depth]))
+    for entry, index, sentences, question, terms, first in asked_with_folds(
+        articles, folds, args.every
+    ):
+        for depth in DEPTHS:
+            ranking = reread(entry.article, question.text, first, depth=depth)
+            result = compose(index, question.text, terms, ranking)
+            found = hits(question, [sentences[r.sentence.number - 1] for r in ranking.ranked])
+            top1[depth].append(not result.abstained and found[0])
+            ceiling[depth].append(any(found[:depth]))
     count = len(top1[DEPTHS[0]])
     print(f"SQuAD half-dev, {count} questions (every {args.every}th), first pass cross-validated")
     largest = max(articles, key=lambda a: len(a.article.text))

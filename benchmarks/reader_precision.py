@@ -19,10 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import learn
-from benchmarks.squad import DEFAULT_PATH, hits, indexed, load_squad, normalise
-from retrieval.analysis import analyze
+from benchmarks.asked import asked_with_folds
+from benchmarks.squad import DEFAULT_PATH, hits, load_squad
 from retrieval.answers import compose
-from retrieval.ranking import rank
 from retrieval.reader import Reader, shared_reader
 from retrieval.reader_fusion import reread
 
@@ -44,23 +43,19 @@ def main(argv: list[str] | None = None) -> int:
     seconds: dict[str, float] = dict.fromkeys(readers, 0.0)
     same = []
     folds = learn.fitted_folds(articles, args.squad)
-    for fold in folds:
-        entry = articles[fold.article]
-        index = indexed(entry.article)
-        sentences = [normalise(s.text) for s in entry.article.sentences]
-        for question in entry.questions[:: args.every]:
-            terms = analyze(question.text)
-            first = rank(index, question.text, terms, models=fold.models)
-            best = []
-            for name, reader in readers.items():
-                started = time.perf_counter()
-                ranking = reread(entry.article, question.text, first, reader=reader)
-                seconds[name] += time.perf_counter() - started
-                result = compose(index, question.text, terms, ranking)
-                top = result.ranked[0].sentence
-                right[name].append(not result.abstained and hits(question, [sentences[top - 1]])[0])
-                best.append(top)
-            same.append(best[0] == best[1])
+    for entry, index, sentences, question, terms, first in asked_with_folds(
+        articles, folds, args.every
+    ):
+        best = []
+        for name, reader in readers.items():
+            started = time.perf_counter()
+            ranking = reread(entry.article, question.text, first, reader=reader)
+            seconds[name] += time.perf_counter() - started
+            result = compose(index, question.text, terms, ranking)
+            top = result.ranked[0].sentence
+            right[name].append(not result.abstained and hits(question, [sentences[top - 1]])[0])
+            best.append(top)
+        same.append(best[0] == best[1])
     count = len(same)
     print(f"SQuAD half-dev, {count} questions (every {args.every}th), first pass cross-validated")
     for name in readers:
