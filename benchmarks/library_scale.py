@@ -5,7 +5,8 @@
 
 With ``--db``, the same library is also built in a fresh database on that
 PostgreSQL server and measured beside SQLite in the same run, with the
-choice of candidate search there: SQL BM25 over postings (shipped) against
+choice of candidate search there: the in-memory term index kept current from
+the change log (shipped) against BM25 in SQL over the postings and
 PostgreSQL full-text search (``ts_rank_cd`` over a GIN index), by latency and
 by how often the questioned article is among the candidates.
 
@@ -112,7 +113,7 @@ def store_vectors(
     In PostgreSQL the sentences also go into pgvector; its HNSW index is dropped for the
     bulk load and built once after it, as a bulk import would (the build time is printed).
     """
-    from library.backend import is_postgres
+    from library.targets import is_postgres
     from retrieval import parse_article
     from retrieval.semantic import shared_encoder
     from retrieval.vectors import embed_article, model_id
@@ -528,22 +529,27 @@ def _report(name: str, result: dict[str, Any], articles: int) -> None:
     )
 
 
-#: The alternative measured: article BM25 in SQL over the postings of a question's terms; the document frequency is taken
-#: over every chat's articles (as ``TermIndex`` does), then the chat's are kept.
+#: The alternative measured: article BM25 in SQL over the postings of a question's terms; the
+#: document frequency is taken over every chat's articles (as ``TermIndex`` does), then the
+#: chat's are kept. Document lengths and the library's size come from ``articles`` (the
+#: columns that once held them for this query were dropped: schema 6).
 _BM25 = """
 WITH hits AS (
-    SELECT p.article_id, p.chat_id, p.tf, p.length,
+    SELECT p.article_id, a.chat_id, p.tf, a.term_count AS length,
            count(*) OVER (PARTITION BY p.term) AS df
-    FROM postings p WHERE p.term = ANY(%(terms)s)
+    FROM postings p JOIN articles a ON a.id = p.article_id
+    WHERE p.term = ANY(%(terms)s)
+), library AS (
+    SELECT count(*) AS articles, sum(term_count) AS terms FROM articles
 )
-SELECT article_id FROM hits, corpus
+SELECT article_id FROM hits, library
 WHERE chat_id = ANY(%(chats)s)
-GROUP BY article_id, corpus.articles, corpus.terms
+GROUP BY article_id, library.articles, library.terms
 ORDER BY sum(
-    ln(1.0 + (corpus.articles - df + 0.5) / (df + 0.5))
+    ln(1.0 + (library.articles - df + 0.5) / (df + 0.5))
     * tf * (%(k1)s + 1.0)
     / (tf + %(k1)s * (1.0 - %(b)s + %(b)s * length
-        / greatest(corpus.terms::float8 / greatest(corpus.articles, 1), 1.0)))
+        / greatest(library.terms::float8 / greatest(library.articles, 1), 1.0)))
 ) DESC, article_id
 LIMIT %(limit)s
 """

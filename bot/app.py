@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import ssl
@@ -35,11 +36,13 @@ from telegram.request import HTTPXRequest
 from bot import handlers, library_handlers, schedule, shared, texts
 from bot.config import Settings
 from bot.errors import on_error
-from bot.heartbeat import HEARTBEAT_SECONDS, PollingPulse, beat, stop_beating
+from bot.heartbeat import HEARTBEAT_SECONDS, beat, stop_beating
 from bot.inline import inline_query
+from bot.polling import PollingPulse
 from bot.ratelimit import QuestionLimiter, SharedQuestionLimiter
 from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context
-from bot.stats import Stats, stats_command
+from bot.stats import REPORT_SECONDS, report_tally, stats_command
+from bot.tally import Tally
 from library.aio import AsyncLibrary
 from library.fetch import WEB_LINK
 from library.service import Library
@@ -108,7 +111,7 @@ def build_application(
     state = application.bot_data
     state.library = AsyncLibrary(library or open_library(settings))
     state.settings = settings
-    state.stats = Stats()
+    state.tally = Tally()
     state.polling_pulse = pulse
     state.mode = "webhook" if settings.webhook_url else "polling"
     state.limiter = (
@@ -226,11 +229,17 @@ async def _start_up(application: BotApplication) -> None:
     assert application.job_queue is not None
     # The first beat comes after the first long poll has had time to return.
     application.job_queue.run_repeating(beat, HEARTBEAT_SECONDS, first=2, name="heartbeat")
+    application.job_queue.run_repeating(
+        report_tally, REPORT_SECONDS, first=REPORT_SECONDS, name="tally"
+    )
     await _polish(application)
 
 
 async def _shut_down(application: BotApplication) -> None:
     stop_beating()
+    # The last minute's questions count in /stats after a restart too.
+    with contextlib.suppress(Exception):
+        await application.bot_data.library.report_tally(application.bot_data.tally.report())
     await application.bot_data.library.stop_background()
 
 

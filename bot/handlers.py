@@ -212,7 +212,7 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     sent = await send_reply(update, render.reply_parts(reply))
     await shelf.remember(chat_id, sent, reply)
     log_update(update, kind, started, abstained=reply.abstained)
-    context.bot_data.stats.record((time.perf_counter() - started) * 1000, reply.abstained)
+    context.bot_data.tally.record((time.perf_counter() - started) * 1000, reply.abstained)
 
 
 #: ``_asked_about``'s answer for a reply to a prompt that is no longer pending.

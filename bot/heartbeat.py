@@ -1,33 +1,16 @@
-"""The bot's side of the health signal (``bot/health.py`` reads it): the heartbeat job and
-the polling request object that records when ``getUpdates`` last succeeded."""
+"""The bot's side of the health signal (``bot/health.py`` reads it): the heartbeat job."""
 
 from __future__ import annotations
 
 import json
 import os
 import time
-from typing import Any
-
-from telegram.request import HTTPXRequest
 
 from bot.health import health_path
+from bot.polling import PollingPulse
 from bot.state import Context
 
 HEARTBEAT_SECONDS = 15
-
-
-class PollingPulse(HTTPXRequest):
-    """The ``getUpdates`` request object; remembers when a poll last came back OK."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(connection_pool_size=1, **kwargs)
-        self.last_ok: float | None = None
-
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        code, payload = await super().do_request(*args, **kwargs)
-        if code == 200:
-            self.last_ok = time.time()
-        return code, payload
 
 
 async def beat(context: Context) -> None:

@@ -82,7 +82,7 @@ async def inline_query(update: Update, context: Context) -> None:
         "-" if abstained is None else abstained,
     )
     if abstained is not None:
-        context.bot_data.stats.record(latency_ms, abstained)
+        context.bot_data.tally.record(latency_ms, abstained)
 
 
 def _plain(html_text: str) -> str:

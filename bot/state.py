@@ -16,9 +16,9 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.heartbeat import PollingPulse
+    from bot.polling import PollingPulse
     from bot.ratelimit import QuestionLimiter, SharedQuestionLimiter
-    from bot.stats import Stats
+    from bot.tally import Tally
     from library.aio import AsyncLibrary
 
 
@@ -27,7 +27,7 @@ class BotData:
 
     library: AsyncLibrary  #: the bot's only door to articles
     settings: Settings
-    stats: Stats
+    tally: Tally  #: this process's questions, for /stats
     limiter: QuestionLimiter | SharedQuestionLimiter  #: shared when replicas share the store
     #: The getUpdates request object; its last good poll feeds the health file.
     polling_pulse: PollingPulse | None = None

@@ -1,15 +1,15 @@
-"""What the owner sees with /stats: questions answered, abstentions, latency, articles stored.
+"""What the owner sees with /stats: questions answered, abstentions and latency across
+every bot process that shares the library, and the articles stored.
 
-Counts are kept in memory since the process started (they are cheap to lose
-and would cost a database write per question to keep); the article count comes
-from the database.
+Each process keeps its own tally (``bot/tally.py``) and reports it to the
+library every ``REPORT_SECONDS`` and when /stats is asked, so the figures add
+up every replica of a PostgreSQL deployment and survive a restart (processes
+silent for ``library.service.TALLY_DAYS`` drop out).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
+from datetime import UTC, datetime
 from statistics import median
 
 from telegram import Update
@@ -18,54 +18,41 @@ from bot import texts
 from bot.replies import library, send_reply
 from bot.state import Context
 
-#: Latencies kept for the median: enough to be stable, bounded in memory.
-WINDOW = 1000
+REPORT_SECONDS = 60
 
 
-class Stats:
-    def __init__(self) -> None:
-        self.started = time.time()
-        self.questions = 0
-        self.abstained = 0
-        self._latencies: deque[float] = deque(maxlen=WINDOW)
-        self._lock = threading.Lock()
-
-    def record(self, latency_ms: float, abstained: bool) -> None:
-        with self._lock:
-            self.questions += 1
-            self.abstained += abstained
-            self._latencies.append(latency_ms)
-
-    def p50(self) -> float | None:
-        with self._lock:
-            return median(self._latencies) if self._latencies else None
-
-    @property
-    def abstention_rate(self) -> float:
-        return self.abstained / self.questions if self.questions else 0.0
-
-
-def stats_of(context: Context) -> Stats:
-    return context.bot_data.stats
+async def report_tally(context: Context) -> None:
+    """Job callback: store this process's tally. A failed report is retried next minute;
+    it must never take the bot down."""
+    try:
+        await library(context).report_tally(context.bot_data.tally.report())
+    except Exception:  # the next report carries the same counts
+        return
 
 
 async def stats_command(update: Update, context: Context) -> None:
     """Registered for the owner only (``bot.app``): anyone else's ``/stats`` falls through
     to the unknown-command reply, so nothing is revealed."""
-    stats = stats_of(context)
-    articles = await library(context).count()
-    p50 = stats.p50()
-    hours = (time.time() - stats.started) / 3600
+    shelf = library(context)
+    await shelf.report_tally(context.bot_data.tally.report())
+    tallies = await shelf.tallies()
+    questions = sum(t.questions for t in tallies)
+    abstained = sum(t.abstained for t in tallies)
+    latencies = [ms for t in tallies for ms in t.latencies]
+    since = min(t.started_at for t in tallies)
+    hours = (datetime.now(UTC) - datetime.fromisoformat(since)).total_seconds() / 3600
     await send_reply(
         update,
         [
             texts.STATS.format(
+                since=since[:16].replace("T", " "),
                 hours=hours,
-                questions=stats.questions,
-                abstained=stats.abstained,
-                rate=stats.abstention_rate * 100,
-                p50="–" if p50 is None else f"{p50:.1f} ms",
-                articles=articles,
+                processes=len(tallies),
+                questions=questions,
+                abstained=abstained,
+                rate=abstained / questions * 100 if questions else 0.0,
+                p50="–" if not latencies else f"{median(latencies):.1f} ms",
+                articles=await shelf.count(),
             )
         ],
     )

@@ -118,7 +118,7 @@ NOTHING_NEW = "No new articles since the last briefing."
 
 
 STATS = (
-    "<b>Since start</b> ({hours:.1f} h ago)\n"
+    "<b>Since {since} UTC</b> ({hours:.1f} h, {processes} bot process(es))\n"
     "Questions answered: {questions}\n"
     "The article didn't say: {abstained} ({rate:.1f} %)\n"
     "Median answer time: {p50}\n"

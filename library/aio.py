@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from library.extract import Extracted
-from library.rows import AddResult, ArticleRow, Schedule, Thread
+from library.rows import AddResult, ArticleRow, QuestionTally, Schedule, Thread
 from library.service import DueBriefing, KnownUrl, Library, Reply, SingleReply
 from retrieval import Article, Citation
 
@@ -60,6 +60,12 @@ class AsyncLibrary:
 
     async def prompt(self, chat_id: int, message_id: int) -> str | None:
         return await asyncio.to_thread(self._library.prompt, chat_id, message_id)
+
+    async def report_tally(self, tally: QuestionTally) -> None:
+        await asyncio.to_thread(self._library.report_tally, tally)
+
+    async def tallies(self) -> list[QuestionTally]:
+        return await asyncio.to_thread(self._library.tallies)
 
     async def current(self, chat_id: int) -> ArticleRow | None:
         return await asyncio.to_thread(self._library.current, chat_id)

@@ -11,34 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol, TypeGuard
-from urllib.parse import urlsplit, urlunsplit
+from typing import Protocol
 
 import numpy as np
 
 from library.errors import StoreError
-from library.rows import AddResult, ArticleRow, Schedule, Thread
+from library.rows import AddResult, ArticleRow, QuestionTally, Schedule, Thread
 from library.store import SqliteStore
+from library.targets import is_postgres, redacted
 from retrieval import Article, TermIndex
-
-#: ``NEWSBOT_DB`` and ``--db`` values that name a PostgreSQL server, not a file.
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
-
-
-def is_postgres(target: Path | str) -> TypeGuard[str]:
-    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
-
-
-def redacted(url: str) -> str:
-    """The URL without its password: what error messages and logs may show."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    user = f"{parts.username}@" if parts.username else ""
-    return urlunsplit((parts.scheme, user + host, parts.path, parts.query, parts.fragment))
 
 
 class Store(Protocol):
@@ -81,6 +62,8 @@ class Store(Protocol):
         self, chat_id: int, message_id: int, payload: str, *, keep: int, forget_before: str
     ) -> None: ...
     def prompt(self, chat_id: int, message_id: int) -> str | None: ...
+    def report_tally(self, tally: QuestionTally, *, forget_before: str) -> None: ...
+    def tallies(self) -> list[QuestionTally]: ...
     def upkeep_done(self, name: str) -> bool: ...
     def mark_upkeep_done(self, name: str) -> None: ...
     def stored_spans(self, after_id: int, limit: int) -> list[tuple[int, str, str]]: ...

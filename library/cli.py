@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from library.backend import redacted
 from library.errors import StoreError
 from library.service import Library
+from library.targets import redacted
 from retrieval import CollectionAnswer, RetrievalError
 from retrieval.cli import AnswerAcross
 from retrieval.cli import main as retrieval_main

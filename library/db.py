@@ -86,6 +86,30 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX pending_prompts_by_age ON pending_prompts (asked_at);
     CREATE TABLE upkeep (name TEXT PRIMARY KEY, done_at TEXT NOT NULL);
     """,
+    # 7: each article's analysed terms feed the in-memory term index (retrieval.TermIndex)
+    # when the store opens; nothing ever searched them in SQL, yet the FTS5 table indexed
+    # every add. A plain table keeps the terms; removing an article removes them with it.
+    """
+    CREATE TABLE article_term_lists (
+        article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        terms TEXT NOT NULL                 -- analysed terms, space-separated, in order
+    );
+    INSERT INTO article_term_lists (article_id, terms)
+        SELECT rowid, terms FROM article_terms WHERE rowid IN (SELECT id FROM articles);
+    DROP TABLE article_terms;
+    """,
+    # 8: what /stats shows, per bot process, so that it counts every replica and survives
+    # a restart (each process reports its tally once a minute and when asked).
+    """
+    CREATE TABLE question_tallies (
+        replica TEXT PRIMARY KEY,           -- one bot process, named when it starts
+        started_at TEXT NOT NULL,           -- UTC ISO 8601
+        questions INTEGER NOT NULL,
+        abstained INTEGER NOT NULL,         -- of those, how many the article did not answer
+        latencies TEXT NOT NULL,            -- JSON: its latest answer times, in ms
+        reported_at TEXT NOT NULL
+    );
+    """,
 )
 
 

@@ -22,6 +22,7 @@ from library.rows import (
     ROW_COLUMNS,
     SHARED,
     ArticleRow,
+    QuestionTally,
     Schedule,
     Thread,
     article_row,
@@ -205,6 +206,39 @@ class PortableQueries:
                 (chat_id, chat_id, keep),
             )
             self._run(db, "DELETE FROM pending_prompts WHERE asked_at < ?", (forget_before,))
+
+    def report_tally(self, tally: QuestionTally, *, forget_before: str) -> None:
+        """Keep this process's tally, replacing its last report; processes silent since
+        ``forget_before`` are dropped."""
+        with self._transaction() as db:
+            self._run(
+                db,
+                "INSERT INTO question_tallies (replica, started_at, questions, abstained,"
+                " latencies, reported_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (replica) DO UPDATE SET questions = excluded.questions,"
+                " abstained = excluded.abstained, latencies = excluded.latencies,"
+                " reported_at = excluded.reported_at",
+                (
+                    tally.replica,
+                    tally.started_at,
+                    tally.questions,
+                    tally.abstained,
+                    json.dumps([round(ms, 2) for ms in tally.latencies]),
+                    now(),
+                ),
+            )
+            self._run(db, "DELETE FROM question_tallies WHERE reported_at < ?", (forget_before,))
+
+    def tallies(self) -> list[QuestionTally]:
+        """Every process's last report, oldest start first."""
+        rows = self._read(
+            "SELECT replica, started_at, questions, abstained, latencies"
+            " FROM question_tallies ORDER BY started_at, replica"
+        )
+        return [
+            QuestionTally(r, s, int(q), int(a), tuple(float(ms) for ms in json.loads(lat)))
+            for r, s, q, a, lat in rows
+        ]
 
     def prompt(self, chat_id: int, message_id: int) -> str | None:
         """What the bot's prompt ``message_id`` asked about, if it is still pending."""

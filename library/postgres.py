@@ -43,10 +43,10 @@ from pgvector import HalfVector
 from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from library.backend import redacted
 from library.errors import StoreError
 from library.portable_queries import PortableQueries
 from library.rows import SHARED, AddResult, content_hash, now
+from library.targets import redacted
 from retrieval import ARTICLES, Article, BM25Tuning, TermIndex
 
 #: Arbitrary key of the advisory lock that serialises migrations across replicas.
@@ -178,6 +178,27 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX pending_prompts_by_age ON pending_prompts (asked_at);
     CREATE TABLE upkeep (name TEXT PRIMARY KEY, done_at TEXT NOT NULL);
     """,
+    # 6: what the abandoned in-SQL BM25 needed and nothing reads: each posting's chat and
+    # document length (the term index takes both from ``articles``), the index-only-scan
+    # columns of the postings' key, and the library's total term count.
+    """
+    ALTER TABLE postings DROP CONSTRAINT postings_pkey;
+    ALTER TABLE postings DROP COLUMN length;
+    ALTER TABLE postings DROP COLUMN chat_id;
+    ALTER TABLE postings ADD PRIMARY KEY (term, article_id);
+    ALTER TABLE corpus DROP COLUMN terms;
+    """,
+    # 7: as SQLite's 8: each bot process's tally for /stats.
+    """
+    CREATE TABLE question_tallies (
+        replica TEXT PRIMARY KEY,           -- one bot process, named when it starts
+        started_at TEXT NOT NULL,           -- UTC ISO 8601
+        questions INTEGER NOT NULL,
+        abstained INTEGER NOT NULL,         -- of those, how many the article did not answer
+        latencies TEXT NOT NULL,            -- JSON: its latest answer times, in ms
+        reported_at TEXT NOT NULL
+    );
+    """,
 )
 
 
@@ -305,15 +326,11 @@ class PostgresStore(PortableQueries):
             article_id = int(row[0])
             with (
                 db.cursor() as cursor,
-                cursor.copy(
-                    "COPY postings (term, article_id, chat_id, tf, length) FROM STDIN"
-                ) as copy,
+                cursor.copy("COPY postings (term, article_id, tf) FROM STDIN") as copy,
             ):
                 for term, tf in counts.items():
-                    copy.write_row((term, article_id, chat_id, tf, len(terms)))
-            db.execute(
-                "UPDATE corpus SET articles = articles + 1, terms = terms + %s", (len(terms),)
-            )
+                    copy.write_row((term, article_id, tf))
+            db.execute("UPDATE corpus SET articles = articles + 1")
             db.execute(
                 "INSERT INTO library_changes (article_id, chat_id, removed) VALUES (%s, %s, FALSE)",
                 (article_id, chat_id),
@@ -323,13 +340,11 @@ class PostgresStore(PortableQueries):
     def remove(self, chat_id: int, article_id: int) -> bool:
         with self._transaction() as db:
             row = db.execute(
-                "DELETE FROM articles WHERE id = %s AND chat_id = %s RETURNING term_count",
+                "DELETE FROM articles WHERE id = %s AND chat_id = %s RETURNING id",
                 (article_id, chat_id),
             ).fetchone()
             if row is not None:
-                db.execute(
-                    "UPDATE corpus SET articles = articles - 1, terms = terms - %s", (row[0],)
-                )
+                db.execute("UPDATE corpus SET articles = articles - 1")
                 db.execute(
                     "INSERT INTO library_changes (article_id, chat_id, removed)"
                     " VALUES (%s, %s, TRUE)",

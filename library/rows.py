@@ -18,6 +18,17 @@ SHARED = 0
 
 
 @dataclass(frozen=True)
+class QuestionTally:
+    """One bot process's questions since it started, as /stats adds them up."""
+
+    replica: str  #: the process's name, fixed when it starts
+    started_at: str  #: UTC ISO 8601
+    questions: int
+    abstained: int  #: questions the article did not answer
+    latencies: tuple[float, ...]  #: its latest answer times, in ms (a bounded window)
+
+
+@dataclass(frozen=True)
 class ArticleRow:
     """What a library listing shows; the text stays in the database until needed."""
 

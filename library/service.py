@@ -38,6 +38,7 @@ from library.rows import (
     SHARED,
     AddResult,
     ArticleRow,
+    QuestionTally,
     Schedule,
     Thread,
     content_hash,
@@ -77,6 +78,8 @@ LOOKED_UP_ARTICLES = 32
 LOOKED_UP_SECONDS = 30 * 60
 #: How long a reply to one of the bot's answers still continues that conversation.
 THREAD_DAYS = 7
+#: Days a silent bot process's question tally still counts in /stats.
+TALLY_DAYS = 30
 #: How far back the first daily briefing reaches: the day before /schedule.
 FIRST_WINDOW_HOURS = 24
 #: Articles a library question sharing no word with any article gets by meaning.
@@ -386,6 +389,15 @@ class Library:
     def prompt(self, chat_id: int, message_id: int) -> str | None:
         """What the bot's prompt ``message_id`` asked about, while it is pending."""
         return self.store.prompt(chat_id, message_id)
+
+    def report_tally(self, tally: QuestionTally) -> None:
+        """Keep a bot process's tally where /stats on any replica, or after a restart,
+        finds it; processes silent for ``TALLY_DAYS`` are forgotten."""
+        self.store.report_tally(tally, forget_before=hours_ago(24 * TALLY_DAYS))
+
+    def tallies(self) -> list[QuestionTally]:
+        """The tally of every bot process heard from in the last ``TALLY_DAYS``."""
+        return self.store.tallies()
 
     def thread(self, chat_id: int, message_id: int) -> Thread | None:
         """What the bot's message answered, while the chat may still see that article."""

@@ -28,7 +28,7 @@ class SqliteStore(PortableQueries):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self._db = connection
         self._lock = threading.RLock()
-        self._terms: TermIndex | None = None  # built from article_terms on first search
+        self._terms: TermIndex | None = None  # built from article_term_lists on first search
 
     @classmethod
     def open(cls, path: Path | str) -> SqliteStore:
@@ -94,7 +94,7 @@ class SqliteStore(PortableQueries):
                 ),
             )
             db.execute(
-                "INSERT INTO article_terms (rowid, terms) VALUES (?, ?)",
+                "INSERT INTO article_term_lists (article_id, terms) VALUES (?, ?)",
                 (article_id, " ".join(terms)),
             )
             if self._terms is not None:  # under the store lock: no search sees half of it
@@ -107,10 +107,9 @@ class SqliteStore(PortableQueries):
             deleted = db.execute(
                 "DELETE FROM articles WHERE id = ? AND chat_id = ?", (article_id, chat_id)
             ).rowcount
-            if deleted:
-                db.execute("DELETE FROM article_terms WHERE rowid = ?", (article_id,))
-                if self._terms is not None:
-                    self._terms.remove(article_id)
+            # Its stored terms go with it (ON DELETE CASCADE); the index is told here.
+            if deleted and self._terms is not None:
+                self._terms.remove(article_id)
         return bool(deleted)
 
     # -- vectors ----------------------------------------------------------------------
@@ -151,7 +150,7 @@ class SqliteStore(PortableQueries):
             if self._terms is None:
                 rows = self._db.execute(
                     "SELECT a.id, a.chat_id, t.terms FROM articles a"
-                    " JOIN article_terms t ON t.rowid = a.id"
+                    " JOIN article_term_lists t ON t.article_id = a.id"
                 ).fetchall()
                 self._terms = TermIndex.build(rows)
             return self._terms

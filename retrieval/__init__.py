@@ -7,7 +7,7 @@
 """
 
 from retrieval.analysis import analyze
-from retrieval.answers import Answer, Citation, answer, check_question, search
+from retrieval.answers import Answer, answer, check_question, search
 from retrieval.article import (
     MAX_ARTICLE_BYTES,
     Article,
@@ -22,15 +22,16 @@ from retrieval.article import (
 from retrieval.bm25 import ARTICLES, BM25Tuning
 from retrieval.briefing import brief
 from retrieval.citations import (
-    ATTRIBUTION,
     DOESNT_SAY,
     NEAR_MISS,
+    Citation,
     article_marker,
     article_name,
     marker,
     source_fields,
 )
 from retrieval.collection import CANDIDATES, CollectionAnswer, Shelved, answer_across
+from retrieval.context import ATTRIBUTION
 from retrieval.errors import ArticleError, EmbeddingStopped, QuestionError, RetrievalError
 from retrieval.highlight import Highlight
 from retrieval.index import ArticleIndex

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from retrieval.analysis import analyze
 from retrieval.answer_types import AnswerType, answer_type
-from retrieval.citations import quoted
+from retrieval.citations import Citation, quoted
 from retrieval.context import context_for
 from retrieval.errors import QuestionError
 from retrieval.highlight import Highlight, with_qualifier
@@ -40,16 +40,6 @@ MAX_QUESTION_CHARS = 4096
 NEAR_MISS_BELOW = 0.5
 #: Citations always listed, so tools can score rankings even when abstaining.
 MIN_RANKED = 3
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A quoted sentence and where it is: ``[sentence]`` in the article, its paragraph."""
-
-    sentence: int
-    paragraph: int
-    text: str
-    score: float
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from retrieval.answers import Citation
+from retrieval.citations import Citation
 from retrieval.context import stands_alone
 from retrieval.index import ArticleIndex
 

@@ -1,4 +1,4 @@
-"""The citation vocabulary every renderer shares: markers, source fields, attribution.
+"""The citation vocabulary every renderer shares: the quoted sentence, markers, source fields.
 
 The CLI's plain text and the bot's HTML both cite ``[n]`` (one article) or
 ``[a:n]`` (article a of a library) and name a source the same way; keeping
@@ -7,12 +7,11 @@ the formats here means a change of house style is one edit, not thirteen.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only: answers.py itself quotes with these helpers
-    from retrieval.answers import Citation
+if TYPE_CHECKING:
     from retrieval.article import Article
 
 #: What the product says when the article holds no answer (CLI and bot alike).
@@ -22,12 +21,15 @@ ARTICLES_DONT_SAY = "The articles don't say."
 #: Before an answer whose best sentence is less likely than not to hold the answer.
 NEAR_MISS = "Not a direct answer; the closest the article comes:"
 
-#: Verbs and phrases that attribute a statement to someone ("..., officials said").
-ATTRIBUTION = re.compile(
-    r"\b(?:said|says|told|added|stated|wrote|noted|asked|explained|according to|"
-    r"announced|declared|tweeted|posted)\b",
-    re.I,
-)
+
+@dataclass(frozen=True)
+class Citation:
+    """A quoted sentence and where it is: ``[sentence]`` in the article, its paragraph."""
+
+    sentence: int
+    paragraph: int
+    text: str
+    score: float
 
 
 #: About how long an untitled article's name is: its lead's first words.

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from retrieval.article import Article, Sentence
-from retrieval.citations import ATTRIBUTION
 
 _BACK_REFERENCE = re.compile(
     r"^(?:It|Its|They|Their|Them|He|His|She|Her|This|That|These|Those|Such|There|"
@@ -21,6 +20,12 @@ _BACK_REFERENCE = re.compile(
     r"official|officials|agency|group|company|pair|two|latter|former))\b"
 )
 _OPENING_QUOTE = re.compile(r"^[\"\u201c]")
+#: Verbs and phrases that attribute a statement to someone ("..., officials said").
+ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|added|stated|wrote|noted|asked|explained|according to|"
+    r"announced|declared|tweeted|posted)\b",
+    re.I,
+)
 
 
 def stands_alone(sentence: Sentence) -> bool:

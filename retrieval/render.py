@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from retrieval.answers import Answer, Citation
+from retrieval.answers import Answer
 from retrieval.article import Article
 from retrieval.citations import (
     ARTICLES_DONT_SAY,
     DOESNT_SAY,
     NEAR_MISS,
+    Citation,
     article_marker,
     marker,
     quoted,

@@ -119,6 +119,19 @@ def postgres_url(postgres_template: str) -> Iterator[str]:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+@pytest.fixture
+def bare_postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database (no schema at all), dropped afterwards: for building
+    databases as older versions left them."""
+    server = os.environ[_POSTGRES_ENV]
+    name = f"b_{uuid.uuid4().hex[:16]}"
+    with _admin(server) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield _with_database(server, name)
+    with _admin(server) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
     """Each store test runs on both backends: a SQLite file, and a PostgreSQL database."""

@@ -144,6 +144,74 @@ async def test_stats_for_the_owner_show_questions_abstentions_latency_and_articl
     assert "Articles stored: 1" in text
 
 
+def _job_context(application):
+    from telegram.ext import CallbackContext
+
+    return CallbackContext(application)
+
+
+async def test_stats_count_every_replica_sharing_the_library(api, postgres_url, tmp_path):
+    """Two replicas on one PostgreSQL library: /stats on either adds both up."""
+    from bot.app import build_application
+    from bot.stats import report_tally
+    from library.service import Library
+    from retrieval.seeds import seed_paths
+    from tests.bot.updates import USER, settings_for
+
+    libraries = [Library.open(postgres_url, seeds=seed_paths()) for _ in range(2)]
+    try:
+        first, second = (
+            build_application(settings_for(api, tmp_path, owner_id=USER["id"]), shelf)
+            for shelf in libraries
+        )
+        async with first, second:
+            await feed(first, message("How many troops are in Syria?"))
+            await feed(first, message("Who won the Super Bowl?"))
+            await report_tally(_job_context(first))  # the first replica's minute report
+            await feed(second, message("Who declined to comment?"))
+            api.clear()
+            await feed(second, message("/stats"))
+    finally:
+        for shelf in libraries:
+            shelf.close()
+    (text,) = api.sent_texts()
+    assert "(0.0 h, 2 bot process(es))" in text
+    assert "Questions answered: 3" in text
+    assert "The article didn't say: 1 (33.3 %)" in text
+    assert "Articles stored: 1" in text
+
+
+async def test_stats_keep_the_questions_of_a_stopped_bot(api, seed_database, tmp_path):
+    """A restart does not zero /stats: the stopped process reported its tally."""
+    from bot.app import build_application
+    from library.service import Library
+    from retrieval.seeds import seed_paths
+    from tests.bot.updates import USER, settings_for
+
+    settings = settings_for(api, tmp_path, owner_id=USER["id"])
+    before = Library.open(seed_database, seeds=seed_paths())
+    try:
+        async with build_application(settings, before) as application:
+            await feed(application, message("How many troops are in Syria?"))
+            await feed(application, message("Who won the Super Bowl?"))
+            assert application.post_shutdown is not None
+            await application.post_shutdown(application)  # as run_polling does when stopped
+    finally:
+        before.close()
+    after = Library.open(seed_database, seeds=seed_paths())
+    try:
+        async with build_application(settings, after) as application:
+            await feed(application, message("Who declined to comment?"))
+            api.clear()
+            await feed(application, message("/stats"))
+    finally:
+        after.close()
+    (text,) = api.sent_texts()
+    assert "2 bot process(es)" in text
+    assert "Questions answered: 3" in text
+    assert "The article didn't say: 1 (33.3 %)" in text
+
+
 async def test_stats_are_hidden_from_everyone_else(app, api):
     await feed(app, message("/stats"))
     await feed(app, group_message("/stats"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from library import postgres
 from library.db import MIGRATIONS
 
 #: The one article such a database holds: id 7, two sentences.
@@ -30,3 +31,36 @@ def write_old_database(path: Path, version: int, chat_id: int) -> None:
     raw.execute(f"PRAGMA user_version = {version}")
     raw.commit()
     raw.close()
+
+
+def write_old_postgres(url: str, version: int, chat_id: int) -> None:
+    """A PostgreSQL database at schema ``version`` holding the same one article, with its
+    postings and counts written as that version wrote them (up to schema 5: each posting
+    with its chat and document length, the library's term total in ``corpus``)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+        for number, script in enumerate(postgres.MIGRATIONS[:version], start=1):
+            for statement in script.split(";"):
+                if statement.strip():
+                    db.execute(statement.encode())
+            db.execute("INSERT INTO schema_version VALUES (%s)", (number,))
+        db.execute(
+            "INSERT INTO articles (id, chat_id, body, sentence_spans, content_hash, added_at,"
+            " term_count) VALUES (7, %s, 'Old story about tides. It is short.',"
+            " '[[0, 22], [23, 35]]', 'h', 'x', 4)",
+            (chat_id,),
+        )
+        for term in ("old", "stori", "tide", "short"):
+            db.execute(
+                "INSERT INTO postings (term, article_id, chat_id, tf, length)"
+                " VALUES (%s, 7, %s, 1, 4)",
+                (term, chat_id),
+            )
+        db.execute("UPDATE corpus SET articles = 1, terms = 4")
+        db.execute(
+            "INSERT INTO library_changes (article_id, chat_id, removed) VALUES (7, %s, FALSE)",
+            (chat_id,),
+        )
+        db.execute("SELECT setval(pg_get_serial_sequence('articles', 'id'), 7)")

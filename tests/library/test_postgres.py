@@ -8,18 +8,21 @@ its own; two ``Library`` objects on one database stand for two bot replicas.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
 import pytest
 
-from library.backend import open_store, redacted
+from library.backend import open_store
 from library.errors import StoreError
 from library.postgres import MIGRATIONS, PostgresStore
 from library.service import Library
 from library.store import SqliteStore
+from library.targets import redacted
 from retrieval import analyze, model_id
+from tests.library.old_databases import write_old_postgres
 from tests.library.test_candidates import QUESTIONS, STORIES
 
 CHAT = -1001
@@ -28,6 +31,32 @@ STORY = (
     "The line will cost 420 million euros, the mayor said.\n"
     "Construction starts in March 2027."
 )
+
+
+@pytest.fixture(scope="module")
+def lone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A PostgreSQL server no other test worker uses. Snapshots and the change log are
+    ordered by transaction ids, which are server-wide: on the shared server another
+    worker's open transaction holds the oldest running id back, so "this snapshot is newer"
+    and "the log was pruned" would depend on what else happens to run."""
+    from tests.postgres_server import start, stop
+
+    data = tmp_path_factory.mktemp("lone-pg") / "data"
+    yield start(data)
+    stop(data)
+
+
+@pytest.fixture
+def lone_postgres_url(lone_server: str) -> Iterator[str]:
+    """A fresh, migrated database on ``lone_server``."""
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    with psycopg.connect(lone_server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    url = lone_server.rsplit("/", 1)[0] + "/" + name
+    PostgresStore.open(url).close()
+    yield url
+    with psycopg.connect(lone_server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture
@@ -87,14 +116,15 @@ def test_postgresql_picks_the_same_candidates_as_sqlite(postgres_url, tmp_path):
         sqlite.close()
 
 
-def test_a_new_replica_starts_from_the_snapshot_and_the_changes_since(postgres_url):
-    first = PostgresStore.open(postgres_url)
+def test_a_new_replica_starts_from_the_snapshot_and_the_changes_since(lone_postgres_url):
+    first = PostgresStore.open(lone_postgres_url)
     kept = [first.add(CHAT, _parse(t), analyze(t)).article_id for t in STORIES]
     first.term_index()
+    _settled(first)
     assert first.save_term_snapshot()
     later = first.add(CHAT, _parse(STORY), analyze(STORY)).article_id  # after the snapshot
     assert first.remove(CHAT, kept[0])  # "The council approved a tram line to the airport..."
-    second = PostgresStore.open(postgres_url)
+    second = PostgresStore.open(lone_postgres_url)
     try:
         assert second.search(CHAT, analyze("tram airport cost"), 3)[0] == kept[-1]
         assert kept[0] not in second.search(CHAT, analyze("tram airport cost"), 10)
@@ -117,7 +147,7 @@ def test_an_add_that_commits_late_is_not_missed(postgres_url):
                 " term_count) VALUES (%s, 'Walruses.', '[[0, 9]]', 'w', 'now', 1) RETURNING id",
                 (CHAT,),
             ).fetchone()
-            slow.execute("INSERT INTO postings VALUES ('walrus', %s, %s, 1, 1)", (row[0], CHAT))
+            slow.execute("INSERT INTO postings VALUES ('walrus', %s, 1)", (row[0],))
             slow.execute(
                 "INSERT INTO library_changes (article_id, chat_id, removed) VALUES (%s, %s, false)",
                 (row[0], CHAT),
@@ -219,6 +249,44 @@ def test_a_database_from_a_newer_version_is_refused(postgres_url):
         open_store(postgres_url)
 
 
+def test_a_schema_5_database_loses_the_unused_columns_and_keeps_its_articles(
+    bare_postgres_url,
+):
+    write_old_postgres(bare_postgres_url, 5, CHAT)
+    library = Library.open(bare_postgres_url)
+    try:
+        assert library.store.load(7).sentence(2).text == "It is short."
+        assert library.candidates(CHAT, "Which tides?", 5) == [7]
+        added = library.add(CHAT, STORY)
+        assert added.article_id == 8
+        assert library.candidates(CHAT, "tram line", 5) == [added.article_id]
+        assert library.remove(CHAT, 7)
+        assert library.candidates(CHAT, "Which tides?", 5) == []
+        assert library.count() == 1
+    finally:
+        library.close()
+    with psycopg.connect(bare_postgres_url) as db:
+        columns = {
+            (table, column)
+            for table, column in db.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_name IN ('postings', 'corpus')"
+            )
+        }
+        key = db.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indrelid = 'postings'::regclass AND indisprimary"
+        ).fetchone()
+    assert columns == {
+        ("postings", "term"),
+        ("postings", "article_id"),
+        ("postings", "tf"),
+        ("corpus", "one"),
+        ("corpus", "articles"),
+    }
+    assert key is not None and "INCLUDE" not in key[0]
+
+
 def test_replicas_starting_together_migrate_once(postgres_template, postgres_url):
     with psycopg.connect(postgres_url, autocommit=True) as db:
         db.execute("DROP SCHEMA public CASCADE")
@@ -288,6 +356,13 @@ def _finds_each(store: PostgresStore, ids: list[int]) -> None:
         assert store.search(CHAT, analyze(text), 1) == [article_id]
 
 
+def _settled(store: PostgresStore) -> None:
+    """Wait for the snapshot a store saves in the background after building its term
+    index from the postings: meanwhile it holds the snapshot lock."""
+    if store._snapshots is not None:
+        store._snapshots.join()
+
+
 def _newcomer_finds_each(url: str, ids: list[int]) -> None:
     """A replica started now finds every article: nothing was lost from its start-up."""
     newcomer = PostgresStore.open(url)
@@ -297,47 +372,52 @@ def _newcomer_finds_each(url: str, ids: list[int]) -> None:
         newcomer.close()
 
 
-def test_the_change_log_is_pruned_as_snapshots_are_stored(postgres_url):
-    store = PostgresStore.open(postgres_url)
+def test_the_change_log_is_pruned_as_snapshots_are_stored(lone_postgres_url):
+    store = PostgresStore.open(lone_postgres_url)
     try:
         ids = [store.add(CHAT, _parse(t), analyze(t)).article_id for t in STORIES[:2]]
         store.term_index()  # built from the postings and stored: the first snapshot
         store._snapshots.join()
-        assert _change_rows(postgres_url) == 2  # nothing older to prune yet
+        assert _change_rows(lone_postgres_url) == 2  # nothing older to prune yet
         ids.append(store.add(CHAT, _parse(STORIES[2]), analyze(STORIES[2])).article_id)
         store.term_index()
+        _settled(store)
         assert store.save_term_snapshot()  # prunes below the first: its two adds
-        assert _change_rows(postgres_url) == 1
-        _newcomer_finds_each(postgres_url, ids)  # starts from the snapshot, replays none
+        assert _change_rows(lone_postgres_url) == 1
+        _newcomer_finds_each(lone_postgres_url, ids)  # starts from the snapshot, replays none
     finally:
         store.close()
 
 
-def test_a_replica_behind_the_pruned_log_reloads_and_misses_nothing(postgres_url):
-    idle, busy = PostgresStore.open(postgres_url), PostgresStore.open(postgres_url)
+def test_a_replica_behind_the_pruned_log_reloads_and_misses_nothing(lone_postgres_url):
+    idle, busy = PostgresStore.open(lone_postgres_url), PostgresStore.open(lone_postgres_url)
     try:
         idle.search(CHAT, analyze("anything"), 1)  # read the log once, then went quiet
+        _settled(idle)
         added = []
         for text in STORIES[:3]:  # another replica adds and snapshots twice
             added.append(busy.add(CHAT, _parse(text), analyze(text)).article_id)
             busy.term_index()
+            _settled(busy)
             assert busy.save_term_snapshot()
-        assert _change_rows(postgres_url) < 3  # pruned past where the idle replica stopped
+        assert _change_rows(lone_postgres_url) < 3  # pruned past where the idle replica stopped
         _finds_each(idle, added)
     finally:
         idle.close()
         busy.close()
 
 
-def test_a_replica_behind_never_replaces_a_newer_snapshot(postgres_url):
-    behind, ahead = PostgresStore.open(postgres_url), PostgresStore.open(postgres_url)
+def test_a_replica_behind_never_replaces_a_newer_snapshot(lone_postgres_url):
+    behind, ahead = PostgresStore.open(lone_postgres_url), PostgresStore.open(lone_postgres_url)
     try:
         behind.search(CHAT, analyze("anything"), 1)  # read the log, then went quiet
+        _settled(behind)
         added = [ahead.add(CHAT, _parse(t), analyze(t)).article_id for t in STORIES[:3]]
         ahead.term_index()
+        _settled(ahead)
         assert ahead.save_term_snapshot()
         assert not behind.save_term_snapshot()  # older than the stored one: kept out
-        _newcomer_finds_each(postgres_url, added)
+        _newcomer_finds_each(lone_postgres_url, added)
     finally:
         behind.close()
         ahead.close()

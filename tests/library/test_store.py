@@ -204,6 +204,36 @@ def test_database_from_schema_1_is_migrated_keeping_its_articles(tmp_path):
         library.close()
 
 
+def test_database_from_schema_6_keeps_its_terms_without_the_full_text_table(tmp_path):
+    """Schema 7 moves each article's terms out of the FTS5 table nothing searched."""
+    path = tmp_path / "old.db"
+    write_old_database(path, 6, CHAT)
+    library = Library.open(path)
+    try:
+        assert library.candidates(CHAT, "Which tides?", 5) == [7]
+        added = library.add(CHAT, STORY)
+        assert library.candidates(CHAT, "tram line", 5) == [added.article_id]
+        assert library.remove(CHAT, 7)
+        assert library.candidates(CHAT, "Which tides?", 5) == []
+    finally:
+        library.close()
+    raw = sqlite3.connect(path)
+    try:
+        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master")}
+        assert "article_terms" not in tables
+        # The removed article's terms went with it; a restart rebuilds from what is left.
+        assert raw.execute("SELECT article_id FROM article_term_lists").fetchall() == [
+            (added.article_id,)
+        ]
+    finally:
+        raw.close()
+    reopened = Library.open(path)
+    try:
+        assert reopened.candidates(CHAT, "tram line", 5) == [added.article_id]
+    finally:
+        reopened.close()
+
+
 def test_loading_an_article_that_is_not_there_is_a_library_error(library):
     with pytest.raises(MissingArticle, match="no article 999 is stored"):
         library.store.load(999)
