@@ -1,6 +1,6 @@
 """The dev-half questions the reader benchmarks ask, each with its cross-validated first pass.
 
-Kept out of benchmarks/learn.py on purpose: that file's source is part of the
+Kept out of training/ranker.py on purpose: that file's source is part of the
 folds' cache key, and a change to it costs 20 minutes of refitting.
 """
 
@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from benchmarks.learn import Fold
 from benchmarks.squad import Question, SquadArticle, indexed, normalise
 from retrieval import ArticleIndex
 from retrieval.analysis import analyze
 from retrieval.ranking import Ranking, rank
+from training.ranker import Fold
 
 
 def asked_with_folds(

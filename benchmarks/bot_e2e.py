@@ -3,7 +3,7 @@
     python -m benchmarks.bot_e2e [--chats 200] [--per-chat 5]
 
 Runs the real Application with long polling against the fake Bot API server
-(tests/bot/fake_bot_api.py) on 127.0.0.1. Latency is measured from the moment
+(testing/fake_bot_api.py) on 127.0.0.1. Latency is measured from the moment
 an update is handed to the bot to the moment its sendMessage reaches the
 server. Two runs: raw handling (no flood limiter) and as deployed, with
 AIORateLimiter holding the bot to Telegram's 30 messages/s overall.
@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.app import build_application
 from bot.config import Settings
-from tests.bot.fake_bot_api import TOKEN, FakeBotApi
+from testing.fake_bot_api import TOKEN, FakeBotApi
 
 QUESTIONS = [
     "How many troops are in Syria?",
@@ -34,7 +34,7 @@ QUESTIONS = [
 
 
 def _updates(chats: int, per_chat: int) -> list[dict]:
-    updates = []
+    updates: list[dict] = []
     for round_ in range(per_chat):
         for chat in range(chats):
             user = {"id": 10_000 + chat, "is_bot": False, "first_name": f"u{chat}"}
@@ -60,11 +60,12 @@ async def _run(chats: int, per_chat: int, flood_limits: bool, library_dir: Path)
             token=TOKEN,
             api_url=api.url,
             questions_per_minute=per_chat + 1,
-            db_path=library_dir / f"bench-{flood_limits}.db",
+            database=library_dir / f"bench-{flood_limits}.db",
         )
         application = build_application(settings, flood_limits=flood_limits)
         async with application:
             await application.start()
+            assert application.updater is not None
             await application.updater.start_polling(poll_interval=0.0, timeout=0)
             api.clear()
             pushed_at = time.perf_counter()

@@ -38,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     articles = {story.article.name: story.article for story in load_short_news()}
     articles["seed"] = load_article(default_article_path())
     indexes = {name: ArticleIndex(article) for name, article in articles.items()}
-    plain, contextual, first_right = [], [], []
+    plain: list[bool] = []
+    contextual: list[bool] = []
+    first_right: list[bool] = []
     for d in dialogues:
         index = indexes[d["article"]]
         first = answer(index, d["first"])

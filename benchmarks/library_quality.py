@@ -9,7 +9,7 @@ picked does. A question is right when the answer's article is the question's
 own and its first cited sentence holds a gold answer (an abstention is a
 miss). In the same run, the same questions are asked of their own article
 alone (``/use N`` mode). Both are cross-validated: a question is answered by
-the models fitted without its article (benchmarks/learn.py).
+the models fitted without its article (training/ranker.py).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import learn
 from benchmarks.squad import DEFAULT_PATH, hits, indexed, load_squad, normalise
 from library.service import Library
 from retrieval import answer
 from retrieval.seeds import seed_paths
+from training import ranker as learn
 
 CHAT = 1
 

@@ -428,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         small_run = run_probe(small, small_questions, work)
         if args.db:
             search = compare_searches(
-                targets["PostgreSQL"], built["PostgreSQL"]["ids"], texts, questions
+                str(targets["PostgreSQL"]), built["PostgreSQL"]["ids"], texts, questions
             )
 
     for name, result in results.items():

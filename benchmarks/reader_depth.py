@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import learn
 from benchmarks.asked import asked_with_folds
 from benchmarks.squad import DEFAULT_PATH, hits, indexed, load_squad
 from retrieval.analysis import analyze
@@ -28,6 +27,7 @@ from retrieval.answers import compose
 from retrieval.ranking import rank
 from retrieval.reader_fusion import READ, reread
 from retrieval.semantic import SentenceEncoder
+from training import ranker as learn
 
 DEPTHS = (2, 3, 5, 8, 12, 16)
 
@@ -73,10 +73,10 @@ def main(argv: list[str] | None = None) -> int:
 
     latencies(None)  # warm up both models
     latencies(2)
-    first = latencies(None)
+    alone = latencies(None)
     print(
-        f"  first pass alone: answer() p50 {np.percentile(first, 50):6.1f} ms, "
-        f"p99 {np.percentile(first, 99):6.1f} ms on {largest.article.name}"
+        f"  first pass alone: answer() p50 {np.percentile(alone, 50):6.1f} ms, "
+        f"p99 {np.percentile(alone, 99):6.1f} ms on {largest.article.name}"
     )
     for depth in DEPTHS:
         cost = latencies(depth)

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import learn
 from benchmarks.asked import asked_with_folds
 from benchmarks.squad import DEFAULT_PATH, hits, load_squad
 from retrieval.answers import compose
 from retrieval.reader import Reader, shared_reader
 from retrieval.reader_fusion import reread
+from training import ranker as learn
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -47,8 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.bot.fake_bot_api import TOKEN, FakeBotApi
-from tests.processes import bot_env, running_bot, wait_until
+from testing.fake_bot_api import TOKEN, FakeBotApi
+from testing.processes import bot_env, running_bot, wait_until
 
 SECRET = "replica-test-secret"
 #: Seed questions and the citation of the sentence that answers each (the answer's first).
@@ -317,7 +317,7 @@ def _paced_adds(
 def _briefing_once(api: FakeBotApi, hooks: list[str]) -> int:
     """Schedule a group's briefing on replica A for the next minute but one; count what
     the group receives once both replicas' jobs have fired."""
-    group = {"id": -100777, "type": "supergroup", "title": "Desk"}
+    group: dict[str, Any] = {"id": -100777, "type": "supergroup", "title": "Desk"}
     now = dt.datetime.now(dt.UTC)
     slot = (now + dt.timedelta(minutes=2)).replace(second=0, microsecond=0)
     post(hooks[0], _message(30_001, f"/add {story(999)[0]}", group))
@@ -377,7 +377,7 @@ def fresh_database(server: str | None):
 
     with ExitStack() as stack:
         if server is None:
-            from tests.postgres_server import start, stop
+            from testing.postgres_server import start, stop
 
             data = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "pg"
             server = start(data)

@@ -8,7 +8,7 @@ Prints, in one run:
   analyser (the baselines), over the same sentences;
 * the product's ``answer()`` (an abstention counts as a miss), with and
   without vectors, **cross-validated**: each article is answered by models
-  fitted without it (benchmarks/learn.py), so no figure is in-sample;
+  fitted without it (training/ranker.py), so no figure is in-sample;
 * abstention: answerable questions declined, and off-topic questions (every
   tenth question of each other article asked of it) declined;
 * the same with the first pass alone (no reader) and without vectors;
@@ -35,7 +35,6 @@ from pathlib import Path
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from benchmarks import learn
 from benchmarks.squad import DEFAULT_PATH, SquadArticle, hits, indexed, load_squad, normalise
 from retrieval import ArticleIndex, answer
 from retrieval.analysis import analyze
@@ -44,6 +43,7 @@ from retrieval.answers import NEAR_MISS_BELOW, compose, ranked_for
 from retrieval.highlight import with_qualifier
 from retrieval.ranking import Models
 from retrieval.reader_fusion import shipped_reader_models
+from training import ranker as learn
 
 Ranker = Callable[[str], list[int]]  # question -> sentence positions, best first
 

@@ -57,13 +57,13 @@ _BARE_LINK = filters.Regex(rf"^\s*{WEB_LINK.pattern}\s*$")
 
 
 def open_library(settings: Settings) -> Library:
-    """The database at ``settings.db_path`` (a SQLite file, or PostgreSQL that replicas
+    """The database at ``settings.database`` (a SQLite file, or PostgreSQL that replicas
     share) with the shipped articles stored in it.
 
     Raises ``StoreError`` (unusable database) or ``RetrievalError`` (bad seed file).
     """
     return Library.open(
-        settings.db_path,
+        settings.database,
         seeds=seed_paths(),
         cache_size=settings.index_cache_size,
         allow_hosts=settings.fetch_allow_hosts,

@@ -13,7 +13,7 @@ from library.targets import is_postgres
 DEFAULT_API_URL = "https://api.telegram.org"
 
 
-def default_db_path(env: Mapping[str, str]) -> Path:
+def default_database_path(env: Mapping[str, str]) -> Path:
     """``$XDG_DATA_HOME/newsbot/newsbot.db``: user data lives outside the source tree."""
     base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "newsbot" / "newsbot.db"
@@ -34,7 +34,7 @@ class Settings:
     webhook_port: int = 8443
     webhook_secret: str | None = None
     #: a SQLite file, or a ``postgresql://`` URL that several replicas share
-    db_path: Path | str = field(default_factory=lambda: default_db_path(os.environ))
+    database: Path | str = field(default_factory=lambda: default_database_path(os.environ))
     admins_only: bool = True  #: in groups, only administrators add, remove and schedule
     fetch_allow_hosts: frozenset[str] = frozenset()  #: hosts exempt from the private-address guard
     index_cache_size: int = 256
@@ -90,7 +90,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         webhook_listen=env.get("NEWSBOT_WEBHOOK_LISTEN", "0.0.0.0"),
         webhook_port=_int(env, "NEWSBOT_WEBHOOK_PORT", 8443),
         webhook_secret=webhook_secret,
-        db_path=_database(env),
+        database=_database(env),
         admins_only=_flag(env, "NEWSBOT_ADMINS_ONLY", True),
         fetch_allow_hosts=frozenset(
             h.strip() for h in env.get("NEWSBOT_FETCH_ALLOW_HOSTS", "").split(",") if h.strip()
@@ -114,7 +114,7 @@ def _database(env: Mapping[str, str]) -> Path | str:
     """``NEWSBOT_DB``: a PostgreSQL URL as given, else a file path; unset, the default file."""
     value = env.get("NEWSBOT_DB", "").strip()
     if not value:
-        return default_db_path(env)
+        return default_database_path(env)
     return value if is_postgres(value) else Path(value)
 
 

@@ -1,4 +1,4 @@
-"""The article library: chats' own articles in SQLite, link fetching, and cached indexes.
+"""The article library: chats' own articles (SQLite or PostgreSQL), fetching, cached indexes.
 
 The bot's only door to articles is ``Library``; ``python -m library`` answers
 from the bot's database on the command line. This layer imports ``retrieval``

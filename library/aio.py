@@ -1,6 +1,6 @@
 """The library's async face: every operation the bot needs, safe to await on the event loop.
 
-SQLite reads, ranking and index loads take milliseconds to seconds; on the
+Database reads, ranking and index loads take milliseconds to seconds; on the
 event loop they would hold up every chat. Each method here does the thread
 hop itself (``asyncio.to_thread`` for quick work, the ingestion queue for
 adds, extraction and briefing new articles), so no handler touches the store

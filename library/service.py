@@ -8,7 +8,7 @@ article is, with its stored vectors.
 
 Vectors are computed once per article (``embed``: right after an add, for
 seeds at start-up, and for older articles by ``backfill`` in the background)
-and kept in SQLite, so a restart or a cache eviction never re-embeds. A
+and kept in the store, so a restart or a cache eviction never re-embeds. A
 question across the library never embeds on its own path: an article whose
 vectors are not stored yet is ranked on words until they are.
 """

@@ -38,7 +38,9 @@ class BM25Tuning:
     b: float
 
 
-#: Sentence-length documents, tuned on SQuAD (benchmarks/squad_quality.py --grid).
+#: Sentence-length documents: short, so length matters less (lower b) and a repeated word
+#: saturates sooner (lower k1). Set when the engine was first built; its tuning script was
+#: never committed, and benchmarks/squad_quality.py measures the result.
 SENTENCES = BM25Tuning(k1=0.9, b=0.3)
 #: Paragraphs of an article, and whole articles of a library: the textbook values.
 PARAGRAPHS = BM25Tuning(k1=1.2, b=0.75)

@@ -5,7 +5,7 @@ sentence (BM25 of the sentence and its paragraph, plus, with vectors, the
 question's similarity to each sentence in context and to its passage). Only
 they get the costlier evidence: late interaction over token vectors and the
 question-type cues. The same code computes the rows for training
-(benchmarks/learn.py) and for every question at run time, so the weights
+(training/ranker.py) and for every question at run time, so the weights
 shipped in ``models/ranker.json`` always see the numbers they were fitted on.
 """
 

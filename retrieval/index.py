@@ -9,7 +9,7 @@ paragraphs (k1 = 1.2, b = 0.75), because a reader's question often borrows
 words from the sentences around the answer.
 
 Vectors (retrieval/vectors.py) come from the caller when they are stored
-(the library keeps them in SQLite), or are computed on first need. An index
+(the library keeps them in its database), or are computed on first need. An index
 built with ``semantic=False`` never asks the model: it ranks on words alone.
 """
 

@@ -1,7 +1,7 @@
 """Ranking with learned weights, and a calibrated verdict on whether the article answers.
 
 Two small linear models, fitted offline on the shared SQuAD half-dev file with
-article-level cross-validation (``python -m benchmarks.learn``) and shipped
+article-level cross-validation (``python -m training.ranker``) and shipped
 as numbers in ``models/ranker.json``; nothing is trained at run time:
 
 * the **ranker** scores each candidate sentence from its evidence

@@ -14,7 +14,7 @@ Three readings per sentence feed the ranker (retrieval/features.py):
 
 Token vectors dominate the size, so they are projected from 384 to 128
 dimensions (a PCA basis fitted on news text, ``models/token-projection.npz``,
-made by ``python -m benchmarks.fit_projection``) and stored as int8 with one
+made by ``python -m training.projection``) and stored as int8 with one
 scale per token: about 4.6 kB per sentence. ``to_bytes``/``from_bytes`` give
 the stored form; a blob from another model or projection is refused, so the
 caller re-embeds instead of ranking with vectors that mean something else.

@@ -68,7 +68,7 @@ def pytest_configure(config: pytest.Config) -> None:
     (they inherit its URL). A server named by ``NEWSBOT_TEST_POSTGRES`` is used instead."""
     if hasattr(config, "workerinput") or os.environ.get(_POSTGRES_ENV):
         return
-    from tests.postgres_server import start
+    from testing.postgres_server import start
 
     data = Path(tempfile.mkdtemp(prefix="newsbot-pg-"))
     os.environ[_POSTGRES_ENV] = start(data / "data")
@@ -76,7 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    from tests.postgres_server import stop
+    from testing.postgres_server import stop
 
     for data in _started_here:
         stop(data / "data")

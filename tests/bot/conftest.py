@@ -13,10 +13,10 @@ from bot.app import build_application
 from bot.config import Settings
 from library.service import Library
 from retrieval.seeds import seed_paths
-from tests.bot.fake_bot_api import FakeBotApi
+from testing.fake_bot_api import FakeBotApi
+from testing.web_server import WebServer
 from tests.bot.updates import TOKEN, settings_for
 from tests.bot.webhook_server import PATH, SECRET, serving
-from tests.library.web_server import WebServer
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ async def app(api: FakeBotApi, library: Library, tmp_path: Path) -> AsyncIterato
 
 @pytest.fixture
 def site() -> Iterator[WebServer]:
-    """A news site on 127.0.0.1 (tests/library/web_server.py)."""
+    """A news site on 127.0.0.1 (testing/web_server.py)."""
     with WebServer() as server:
         yield server
 
@@ -68,7 +68,7 @@ def hook(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[httpx.Clien
     settings = Settings(
         token=TOKEN,
         api_url="http://127.0.0.1:9",
-        db_path=Path(tmp_path_factory.mktemp("hook")) / "bot.db",
+        database=Path(tmp_path_factory.mktemp("hook")) / "bot.db",
         webhook_url=f"https://bot.example.org{PATH}",
         webhook_secret=SECRET,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bot.fake_bot_api import BOT_USERNAME
+from testing.fake_bot_api import BOT_USERNAME
 from tests.bot.updates import (
     GROUP,
     bot_message,

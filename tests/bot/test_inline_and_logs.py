@@ -9,7 +9,7 @@ import pytest
 
 from bot.config import Settings
 from bot.logs import configure_logging
-from tests.bot.fake_bot_api import TOKEN
+from testing.fake_bot_api import TOKEN
 from tests.bot.updates import USER, feed, message
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from bot.app import build_application
 from library.service import Library
+from testing.web_server import STORY_SENTENCES, STORY_TITLE
 from tests.bot.updates import GROUP, USER, feed, group_message, message, settings_for
-from tests.library.web_server import STORY_SENTENCES, STORY_TITLE
 
 FERRY = "\n".join(STORY_SENTENCES)
 BAKERY = (
@@ -156,7 +156,7 @@ async def test_text_file_sent_in_private_is_added(app, api):
 
 
 async def test_html_file_is_reduced_to_its_story(app, api):
-    from tests.library.web_server import STORY_HTML
+    from testing.web_server import STORY_HTML
 
     api.files["page"] = STORY_HTML.encode()
     await feed(app, message(None, **_document("page", "ferry.html", len(STORY_HTML))))

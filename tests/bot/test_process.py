@@ -21,10 +21,8 @@ from bot import replies
 from library.service import Library
 from library.store import SqliteStore as Store
 from retrieval.vectors import model_id
-from tests.bot.fake_bot_api import TOKEN, FakeBotApi
-from tests.bot.updates import GROUP, USER, feed, mention, message
-from tests.library.web_server import WebServer
-from tests.processes import (
+from testing.fake_bot_api import TOKEN, FakeBotApi
+from testing.processes import (
     REPO,
     bot_env,
     run_bot_main_to_exit,
@@ -33,6 +31,8 @@ from tests.processes import (
     stop,
     wait_until,
 )
+from testing.web_server import WebServer
+from tests.bot.updates import GROUP, USER, feed, mention, message
 
 
 def test_bot_process_polls_answers_and_stops_on_sigterm(tmp_path, seed_database):

@@ -10,7 +10,7 @@ from telegram.ext import CommandHandler
 
 from bot.app import _polish
 from bot.errors import RedactToken
-from tests.bot.fake_bot_api import TOKEN
+from testing.fake_bot_api import TOKEN
 from tests.bot.updates import feed, group_message, mention, message
 
 STICKER = {

@@ -11,9 +11,9 @@ import pytest
 
 from bot.app import build_application
 from retrieval import EmbeddingStopped
-from tests.bot.fake_bot_api import BOT_USERNAME
+from testing.fake_bot_api import BOT_USERNAME
+from testing.web_server import STORY_TITLE
 from tests.bot.updates import GROUP, USER, feed, group_message, mention, message, settings_for
-from tests.library.web_server import STORY_TITLE
 
 MEMBER = {"id": 3333, "is_bot": False, "first_name": "Lin"}
 TRAM = (

@@ -11,7 +11,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
-from tests.bot.fake_bot_api import BOT_ID, BOT_USERNAME, TOKEN, FakeBotApi
+from testing.fake_bot_api import BOT_ID, BOT_USERNAME, TOKEN, FakeBotApi
 
 _ids = itertools.count(1)
 USER = {"id": 1111, "is_bot": False, "first_name": "Ada"}
@@ -23,7 +23,7 @@ def settings_for(api: FakeBotApi, tmp_path: Path, **overrides: Any) -> Settings:
         token=TOKEN,
         api_url=api.url,
         questions_per_minute=5,
-        db_path=tmp_path / "bot.db",
+        database=tmp_path / "bot.db",
         **overrides,
     )
 

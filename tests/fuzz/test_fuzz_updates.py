@@ -10,7 +10,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 from telegram import Update
 
-from tests.bot.fake_bot_api import BOT_ID, BOT_USERNAME
+from testing.fake_bot_api import BOT_ID, BOT_USERNAME
 
 _ids = st.integers(-(2**52), 2**52)
 _users = st.fixed_dictionaries(

@@ -10,9 +10,9 @@ import textwrap
 
 from library.store import SqliteStore as Store
 from retrieval import analyze
-from tests.bot.fake_bot_api import TOKEN, FakeBotApi
+from testing.fake_bot_api import TOKEN, FakeBotApi
+from testing.processes import REPO, bot_env, running_bot, stop, wait_until
 from tests.bot.updates import message
-from tests.processes import REPO, bot_env, running_bot, stop, wait_until
 
 
 def story(n: int) -> str:

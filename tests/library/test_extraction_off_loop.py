@@ -9,7 +9,7 @@ import pytest
 
 from library import service
 from library.service import Library
-from tests.library.web_server import STORY_HTML, STORY_TITLE, WebServer
+from testing.web_server import STORY_HTML, STORY_TITLE, WebServer
 
 WAIT = 10.0
 

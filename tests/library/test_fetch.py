@@ -7,7 +7,7 @@ import pytest
 from library.errors import FetchError
 from library.extract import extract_html
 from library.fetch import MAX_REDIRECTS, fetch, is_public_address
-from tests.library.web_server import STORY_HTML, STORY_SENTENCES, STORY_TITLE, WebServer
+from testing.web_server import STORY_HTML, STORY_SENTENCES, STORY_TITLE, WebServer
 
 LOCAL = {"127.0.0.1"}  # the test server, allowed explicitly; nothing else is
 

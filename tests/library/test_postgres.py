@@ -1,7 +1,7 @@
 """What PostgreSQL adds: replicas sharing one library, one claim per briefing, shared
 question counts, nearest-sentence candidates, and a clear line when it cannot be used.
 
-Every test runs against a real PostgreSQL (tests/postgres_server.py) in a database of
+Every test runs against a real PostgreSQL (testing/postgres_server.py) in a database of
 its own; two ``Library`` objects on one database stand for two bot replicas.
 """
 
@@ -39,7 +39,7 @@ def lone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     ordered by transaction ids, which are server-wide: on the shared server another
     worker's open transaction holds the oldest running id back, so "this snapshot is newer"
     and "the log was pruned" would depend on what else happens to run."""
-    from tests.postgres_server import start, stop
+    from testing.postgres_server import start, stop
 
     data = tmp_path_factory.mktemp("lone-pg") / "data"
     yield start(data)

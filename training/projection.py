@@ -1,6 +1,6 @@
 """Fit the 384 -> 128 projection that stored token vectors use (retrieval/vectors.py).
 
-    python -m benchmarks.fit_projection [--dimensions 128]
+    python -m training.projection [--dimensions 128]
 
 A PCA basis over the model's token states for news text we ship or wrote: the
 seed articles and the short-news set (benchmarks/data/short_news.json), never

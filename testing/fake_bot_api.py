@@ -62,6 +62,7 @@ class FakeBotApi:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
+        assert isinstance(host, str)  # an IPv4 server's address
         return f"http://{host}:{port}"
 
     def __enter__(self) -> FakeBotApi:

@@ -1,6 +1,6 @@
 """Fit the ranker and the abstainer on SQuAD, cross-validated by article; ship the weights.
 
-    python -m benchmarks.learn [--squad PATH] [--no-write]
+    python -m training.ranker [--squad PATH] [--no-write]
 
 Data: the shared SQuAD half-dev file (12 articles), asked two ways. Whole:
 each article is asked its own questions and every tenth question of each
@@ -307,7 +307,7 @@ def _folds_path(squad: Path) -> Path:
     first_pass = [
         p for p in (here.parent / "retrieval").glob("*.py") if p.name not in AFTER_FIRST_PASS
     ]
-    for source in sorted([*first_pass, here / "learn.py", here / "squad.py"]):
+    for source in sorted([*first_pass, Path(__file__), here.parent / "benchmarks" / "squad.py"]):
         digest.update(source.read_bytes())
     return CACHE / f"folds-{digest.hexdigest()[:24]}.json"
 
@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     shipped = fit(asked)
     document = {
         "about": "Weights of the learned ranker and abstainer (retrieval/ranking.py), fitted by "
-        "`python -m benchmarks.learn` on the SQuAD v1.1 half-dev file; figures are "
+        "`python -m training.ranker` on the SQuAD v1.1 half-dev file; figures are "
         "leave-one-article-out cross-validated.",
         "trained_on": hashlib.sha256(args.squad.read_bytes()).hexdigest(),
         "cross_validated": figures,
