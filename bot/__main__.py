@@ -24,7 +24,7 @@ from bot.app import build_application, open_library
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
 from bot.shutdown import begin_stop
-from library.errors import StoreError
+from library import StoreError
 from retrieval import RetrievalError
 
 EXIT_CONFIG = 2

@@ -39,13 +39,10 @@ from bot.errors import on_error
 from bot.heartbeat import HEARTBEAT_SECONDS, beat, stop_beating
 from bot.inline import inline_query
 from bot.polling import PollingPulse
-from bot.ratelimit import QuestionLimiter, SharedQuestionLimiter
 from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context
 from bot.stats import REPORT_SECONDS, report_tally, stats_command
 from bot.tally import Tally
-from library.aio import AsyncLibrary
-from library.fetch import WEB_LINK
-from library.service import Library
+from library import WEB_LINK, AsyncLibrary, Library
 from retrieval import seed_paths
 
 log = logging.getLogger("bot.app")
@@ -114,11 +111,6 @@ def build_application(
     state.tally = Tally()
     state.polling_pulse = pulse
     state.mode = "webhook" if settings.webhook_url else "polling"
-    state.limiter = (
-        SharedQuestionLimiter(state.library, settings.questions_per_minute)
-        if state.library.replicated
-        else QuestionLimiter(settings.questions_per_minute)
-    )
     register_handlers(application)
     return application
 

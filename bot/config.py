@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from library.targets import is_postgres
+from library import is_postgres
 
 DEFAULT_API_URL = "https://api.telegram.org"
 

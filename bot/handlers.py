@@ -17,25 +17,20 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 
 from bot import render, texts
-from bot.ratelimit import Verdict
+from bot.ratelimit import admit
 from bot.replies import (
     BRIEF_SENTENCES,
     SHARED_TEXT_MIN,
     TypingIfSlow,
     chat_id_of,
     library,
-    limiter,
     link_or_text,
     log_update,
     positive_number,
     send_reply,
 )
 from bot.state import Context
-from library.conversation import sentence_reference, with_context
-from library.errors import LibraryError
-from library.ingestion import Busy
-from library.rows import Thread
-from library.service import Reply
+from library import Admission, Busy, LibraryError, Reply, Thread, sentence_reference, with_context
 from retrieval import EmbeddingStopped, QuestionError, RetrievalError, analyze
 
 log = logging.getLogger("bot.updates")
@@ -172,10 +167,10 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     the article that answer came from (a sentence number shows that sentence)."""
     started = time.perf_counter()
     user = update.effective_user
-    verdict = await limiter(context).admit(user.id) if user else Verdict.ALLOW
-    if verdict is Verdict.DROP:
+    verdict = await admit(context, user.id) if user else Admission.ALLOW
+    if verdict is Admission.DROP:
         return
-    if verdict is Verdict.NOTIFY:
+    if verdict is Admission.NOTIFY:
         await send_reply(update, [texts.RATE_LIMITED])
         return
     shelf = library(context)

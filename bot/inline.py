@@ -9,10 +9,10 @@ import time
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
 from bot import render, texts
-from bot.ratelimit import Verdict
-from bot.replies import BRIEF_SENTENCES, library, limiter
+from bot.ratelimit import admit
+from bot.replies import BRIEF_SENTENCES, library
 from bot.state import Context
-from library.service import SingleReply
+from library import Admission, SingleReply
 from retrieval import analyze
 
 log = logging.getLogger("bot.updates")
@@ -29,7 +29,7 @@ async def inline_query(update: Update, context: Context) -> None:
     if query is None:
         return
     started = time.perf_counter()
-    if await limiter(context).admit(query.from_user.id) is not Verdict.ALLOW:
+    if await admit(context, query.from_user.id) is not Admission.ALLOW:
         await query.answer([], cache_time=0)
         return
     shelf = library(context)

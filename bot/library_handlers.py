@@ -23,11 +23,7 @@ from bot.replies import (
     show_typing,
 )
 from bot.state import Context
-from library.errors import LibraryError
-from library.extract import Extracted
-from library.fetch import is_web_link
-from library.ingestion import Busy
-from library.service import KnownUrl
+from library import Busy, Extracted, KnownUrl, LibraryError, is_web_link
 from retrieval import MAX_ARTICLE_BYTES, RetrievalError
 
 log = logging.getLogger("bot.library")

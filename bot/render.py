@@ -11,9 +11,7 @@ import re
 from html import escape
 
 from bot import texts
-from library.aio import Briefed
-from library.rows import ArticleRow
-from library.service import Reply, SingleReply
+from library import ArticleRow, Briefed, Reply, SingleReply
 from retrieval import (
     ATTRIBUTION,
     DOESNT_SAY,

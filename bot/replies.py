@@ -12,10 +12,8 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
 from bot import render, texts
-from bot.ratelimit import QuestionLimiter, SharedQuestionLimiter
 from bot.state import Context
-from library.aio import AsyncLibrary
-from library.fetch import is_web_link
+from library import AsyncLibrary, is_web_link
 
 log = logging.getLogger("bot.updates")
 
@@ -32,10 +30,6 @@ def library(context: Context) -> AsyncLibrary:
 
 def chat_id_of(update: Update) -> int:
     return update.effective_chat.id if update.effective_chat else 0
-
-
-def limiter(context: Context) -> QuestionLimiter | SharedQuestionLimiter:
-    return context.bot_data.limiter
 
 
 def positive_number(text: str) -> int:

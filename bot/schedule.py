@@ -29,8 +29,7 @@ from bot import render, texts
 from bot.admin import admins_only
 from bot.replies import chat_id_of, library, send_reply
 from bot.state import BotApplication, Context
-from library.aio import AsyncLibrary
-from library.rows import now
+from library import AsyncLibrary, now
 
 log = logging.getLogger("bot.schedule")
 

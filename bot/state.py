@@ -17,18 +17,16 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.polling import PollingPulse
-    from bot.ratelimit import QuestionLimiter, SharedQuestionLimiter
     from bot.tally import Tally
-    from library.aio import AsyncLibrary
+    from library import AsyncLibrary
 
 
 class BotData:
-    """What every handler may use: the library, settings, counters and limits."""
+    """What every handler may use: the library, settings and this process's tally."""
 
     library: AsyncLibrary  #: the bot's only door to articles
     settings: Settings
     tally: Tally  #: this process's questions, for /stats
-    limiter: QuestionLimiter | SharedQuestionLimiter  #: shared when replicas share the store
     #: The getUpdates request object; its last good poll feeds the health file.
     polling_pulse: PollingPulse | None = None
     mode: Literal["polling", "webhook"] = "polling"

@@ -13,7 +13,7 @@ import threading
 import uuid
 from collections import deque
 
-from library.rows import QuestionTally, now
+from library import QuestionTally, now
 
 #: Latencies kept for the median: enough to be stable, bounded in memory and in its row.
 WINDOW = 1000

@@ -1,25 +1,52 @@
 """The article library: chats' own articles (SQLite or PostgreSQL), fetching, cached indexes.
 
-The bot's only door to articles is ``Library``; ``python -m library`` answers
-from the bot's database on the command line. This layer imports ``retrieval``
-(through its ``__all__``) and never ``bot`` or ``telegram``; ``retrieval``
-never imports it.
+The bot's only door to articles is ``Library`` (``AsyncLibrary`` on the event
+loop); ``python -m library`` answers from the bot's database on the command
+line. This layer imports ``retrieval`` (through its ``__all__``) and never
+``bot`` or ``telegram``; ``retrieval`` never imports it. The bot imports this
+package only through ``__all__`` below (tests/test_layers.py), so the modules
+behind it can be split and renamed without touching the bot.
 """
 
+from library.aio import AsyncLibrary, Briefed
 from library.backend import Store, open_store
+from library.conversation import sentence_reference, with_context
+from library.coordination import Admission, Coordination
 from library.errors import FetchError, LibraryError, StoreError
-from library.rows import AddResult, ArticleRow
-from library.service import Library
+from library.extract import Extracted
+from library.fetch import WEB_LINK, is_web_link
+from library.ingestion import Busy
+from library.rows import AddResult, ArticleRow, QuestionTally, Thread, now
+from library.service import KnownUrl, Library, Reply, SingleReply
 from library.store import SqliteStore
+from library.targets import is_postgres, redacted
 
 __all__ = [
+    "WEB_LINK",
     "AddResult",
+    "Admission",
     "ArticleRow",
+    "AsyncLibrary",
+    "Briefed",
+    "Busy",
+    "Coordination",
+    "Extracted",
     "FetchError",
+    "KnownUrl",
     "Library",
     "LibraryError",
+    "QuestionTally",
+    "Reply",
+    "SingleReply",
     "SqliteStore",
     "Store",
     "StoreError",
+    "Thread",
+    "is_postgres",
+    "is_web_link",
+    "now",
     "open_store",
+    "redacted",
+    "sentence_reference",
+    "with_context",
 ]

@@ -14,6 +14,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 
+from library.coordination import Admission
 from library.extract import Extracted
 from library.rows import AddResult, ArticleRow, QuestionTally, Schedule, Thread
 from library.service import DueBriefing, KnownUrl, Library, Reply, SingleReply
@@ -162,11 +163,12 @@ class AsyncLibrary:
     def replicated(self) -> bool:
         return self._library.replicated
 
-    async def count_question(self, user_id: int, window_seconds: float) -> int:
-        return await asyncio.to_thread(self._library.count_question, user_id, window_seconds)
-
-    async def told_of_limit(self, user_id: int) -> bool:
-        return await asyncio.to_thread(self._library.told_of_limit, user_id)
+    async def admit_question(
+        self, user_id: int, per_window: int, window_seconds: float
+    ) -> Admission:
+        return await asyncio.to_thread(
+            self._library.admit_question, user_id, per_window, window_seconds
+        )
 
     # -- background work ----------------------------------------------------------------
 

@@ -43,6 +43,7 @@ from pgvector import HalfVector
 from pgvector.psycopg import register_vector
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from library.coordination import Shared
 from library.errors import StoreError
 from library.portable_queries import PortableQueries
 from library.rows import SHARED, AddResult, content_hash, now
@@ -394,6 +395,10 @@ class PostgresStore(PortableQueries):
             finally:
                 if mine:
                     db.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+    def coordination(self) -> Shared:
+        """Replicas agree through this database: question windows, the sentence index."""
+        return Shared(self)
 
     def nearest(self, chat_id: int, vector: np.ndarray, limit: int) -> list[int]:
         """Articles of the sentences nearest ``vector`` (HNSW, inner product on unit

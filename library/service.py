@@ -24,13 +24,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from library.backend import Store, open_store
 from library.cache import IndexCache, TimedCache
 from library.conversation import with_context
-from library.errors import LibraryError
+from library.coordination import Admission
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch, is_web_link
 from library.ingestion import IngestionQueue
@@ -44,7 +43,6 @@ from library.rows import (
     content_hash,
     hours_ago,
 )
-from library.store import SqliteStore
 from retrieval import (
     CANDIDATES,
     Answer,
@@ -150,6 +148,8 @@ class Library:
         allow_hosts: Collection[str] = (),
     ) -> None:
         self.store = store
+        #: What this process must agree on with any other serving the same library.
+        self.coordination = store.coordination()
         self.allow_hosts = frozenset(allow_hosts)
         self._indexes = IndexCache(self._build_index, cache_size)
         self._stopping = threading.Event()
@@ -490,10 +490,12 @@ class Library:
         Only then: at 100,000 articles the index search took 27 ms a question and, added
         to the word candidates of every question, moved the answers by 0.3 points."""
         found = self.store.search(chat_id, analyze(question), limit)
-        nearest = getattr(self.store, "nearest", None)
-        if not found and nearest is not None:
-            meaning = shared_encoder().encode_question(question).pooled()
-            found = list(nearest(chat_id, meaning, min(limit, SEMANTIC_CANDIDATES)))
+        if not found:
+            found = self.coordination.nearest(
+                chat_id,
+                lambda: shared_encoder().encode_question(question).pooled(),
+                min(limit, SEMANTIC_CANDIDATES),
+            )
         return found
 
     def brief(self, article_id: int, n: int) -> tuple[Citation, ...]:
@@ -594,22 +596,13 @@ class Library:
 
     @property
     def replicated(self) -> bool:
-        """Whether other processes may share this library (PostgreSQL): per-process
-        state such as question counts must then live in the database."""
-        return not isinstance(self.store, SqliteStore)
+        """Whether other processes may serve this library (PostgreSQL replicas)."""
+        return self.coordination.shared
 
-    def count_question(self, user_id: int, window_seconds: float) -> int:
-        """Count a question in the shared database; how many the user asked in this window."""
-        return int(self._shared_store().count_question(user_id, window_seconds))
-
-    def told_of_limit(self, user_id: int) -> bool:
-        """True for exactly one caller per window and user: the one that tells them."""
-        return bool(self._shared_store().told_of_limit(user_id))
-
-    def _shared_store(self) -> Any:
-        if not self.replicated:
-            raise LibraryError("question counts are kept in the process with SQLite")
-        return self.store
+    def admit_question(self, user_id: int, per_window: int, window_seconds: float) -> Admission:
+        """Count a question of ``user_id`` against the per-user limit, across every process
+        that serves this library."""
+        return self.coordination.admit_question(user_id, per_window, window_seconds)
 
     def due_briefing(self, chat_id: int, until: str) -> DueBriefing:
         """The articles added since the chat's last briefing, up to ``until``; "nothing new"

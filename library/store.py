@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from library.coordination import InProcess
 from library.db import connect
 from library.portable_queries import PortableQueries
 from library.rows import SHARED, AddResult, content_hash, now
@@ -129,6 +130,10 @@ class SqliteStore(PortableQueries):
         except sqlite3.IntegrityError:  # the foreign key: no such article any more
             return False
         return True
+
+    def coordination(self) -> InProcess:
+        """One process owns a SQLite library: it coordinates with itself, in memory."""
+        return InProcess()
 
     def embedding_claim(self, article_id: int) -> AbstractContextManager[bool]:
         """One process owns a SQLite library: its embeddings never race another's."""

@@ -1,5 +1,5 @@
-"""The layers hold: bot > library > retrieval, Telegram only in bot, and the layers
-above use retrieval only through its ``__all__``. (CI also runs import-linter's
+"""The layers hold: bot > library > retrieval, Telegram only in bot, and each layer uses
+the one below only through its ``__all__``. (CI also runs import-linter's
 contracts from pyproject.toml; these tests say the same thing in pytest.)"""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import library
 import retrieval
 from tests.cli import REPO
 
@@ -60,3 +61,19 @@ def test_bot_and_library_use_retrieval_only_through_its_public_names():
 def test_library_layer_never_imports_telegram_or_the_bot():
     for path in (REPO / "library").rglob("*.py"):
         assert not _imports(path) & {"telegram", "bot"}, path.name
+
+
+def test_the_bot_uses_the_library_only_through_its_public_names():
+    for path in (REPO / "bot").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("library."):
+                raise AssertionError(
+                    f"bot/{path.name} imports {node.module}; add the name to library.__all__"
+                )
+            if isinstance(node, ast.Import):
+                deep = [a.name for a in node.names if a.name.startswith("library.")]
+                assert not deep, f"bot/{path.name} imports {deep}"
+            if isinstance(node, ast.ImportFrom) and node.module == "library":
+                unknown = {a.name for a in node.names} - set(library.__all__)
+                assert not unknown, f"bot/{path.name} imports {unknown}"

@@ -225,3 +225,14 @@ async def test_a_weak_match_says_it_is_the_closest_the_article_comes(app, api):
     assert weak.startswith("<i>Not a direct answer; the closest the article comes:</i>\n\n")
     assert "[" in weak  # still quoted and cited
     assert strong.startswith("Both the U.S. Central Command and the Pentagon declined")
+
+
+async def test_a_flooding_user_is_told_once_then_ignored_for_the_minute(app, api):
+    from bot import texts
+
+    for _ in range(7):  # the test settings allow 5 questions a minute
+        await feed(app, message("How many troops are in Syria?"))
+    sent = api.sent_texts()
+    assert len(sent) == 6
+    assert sent[5] == texts.RATE_LIMITED
+    assert all(t.startswith("Currently, there are") for t in sent[:5])
