@@ -33,7 +33,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import handlers, library_handlers, schedule, shared, texts
+from bot import feeds, handlers, library_handlers, schedule, shared, texts
 from bot.config import Settings
 from bot.errors import on_error
 from bot.heartbeat import HEARTBEAT_SECONDS, beat, stop_beating
@@ -42,7 +42,7 @@ from bot.polling import PollingPulse
 from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context
 from bot.stats import REPORT_SECONDS, report_tally, stats_command
 from bot.tally import Tally
-from library import WEB_LINK, AsyncLibrary, Library
+from library import WEB_LINK, AsyncLibrary, Caps, Library
 from retrieval import seed_paths
 
 log = logging.getLogger("bot.app")
@@ -106,7 +106,14 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()
     state = application.bot_data
-    state.library = AsyncLibrary(library or open_library(settings))
+    state.library = AsyncLibrary(
+        library or open_library(settings),
+        Caps(
+            feeds=settings.feeds_per_chat,
+            per_day=settings.feed_items_per_day,
+            keep_days=settings.feed_keep_days,
+        ),
+    )
     state.settings = settings
     state.tally = Tally()
     state.polling_pulse = pulse
@@ -129,6 +136,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]
         "articles": library_handlers.articles_command,
         "use": library_handlers.use_command,
         "remove": library_handlers.remove_command,
+        "follow": feeds.follow_command,
+        "feeds": feeds.feeds_command,
+        "unfollow": feeds.unfollow_command,
         "schedule": schedule.schedule_command,
         "unschedule": schedule.unschedule_command,
     }
@@ -223,6 +233,12 @@ async def _start_up(application: BotApplication) -> None:
     application.job_queue.run_repeating(beat, HEARTBEAT_SECONDS, first=2, name="heartbeat")
     application.job_queue.run_repeating(
         report_tally, REPORT_SECONDS, first=REPORT_SECONDS, name="tally"
+    )
+    application.job_queue.run_repeating(
+        feeds.poll_feeds, feeds.POLL_SECONDS, first=5, name="poll-feeds"
+    )
+    application.job_queue.run_repeating(
+        feeds.prune_feeds, feeds.PRUNE_SECONDS, first=60, name="prune-feeds"
     )
     await _polish(application)
 

@@ -40,6 +40,9 @@ class Settings:
     index_cache_size: int = 256
     owner_id: int | None = None  #: Telegram user id allowed to use /stats
     log_format: str = "text"  #: "text" or "json" (one JSON object per line)
+    feeds_per_chat: int = 20
+    feed_items_per_day: int = 100  #: articles feeds may bring one chat a day
+    feed_keep_days: int = 30  #: feed articles older than this are removed
 
     @property
     def base_url(self) -> str:
@@ -98,6 +101,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         index_cache_size=_int(env, "NEWSBOT_INDEX_CACHE", 256),
         owner_id=_int(env, "NEWSBOT_OWNER_ID", 1) if env.get("NEWSBOT_OWNER_ID") else None,
         log_format=log_format,
+        feeds_per_chat=_int(env, "NEWSBOT_FEEDS_PER_CHAT", 20),
+        feed_items_per_day=_int(env, "NEWSBOT_FEED_ITEMS_PER_DAY", 100),
+        feed_keep_days=_int(env, "NEWSBOT_FEED_KEEP_DAYS", 30),
     )
 
 

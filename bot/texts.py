@@ -23,12 +23,15 @@ COMMANDS = (
     Command("articles", "", "List this chat's articles"),
     Command("use", "N", "Send questions to article N (/use all: every article)"),
     Command("remove", "N", "Remove article N"),
+    Command("follow", "URL", "Follow a news feed: its new stories become articles"),
+    Command("feeds", "", "List the feeds this chat follows"),
+    Command("unfollow", "N", "Stop following feed N"),
     Command("schedule", "HH:MM [timezone]", "Post a daily briefing of new articles"),
     Command("unschedule", "", "Stop the daily briefing"),
     Command("help", "", "What I can do"),
     Command("start", "", "Say hello and see what I know"),
 )
-ADMIN_COMMANDS = frozenset({"add", "remove", "schedule", "unschedule"})
+ADMIN_COMMANDS = frozenset({"add", "remove", "follow", "unfollow", "schedule", "unschedule"})
 
 DESCRIPTION = (
     "I answer questions about news articles with the article's own sentences, each cited, "
@@ -92,6 +95,31 @@ BUSY = "I'm busy: {reason}."
 FILE_TYPES = "I can add .txt, .md and .html files only."
 FILE_TOO_BIG = "That file is too big; articles are limited to 2 MB."
 FILE_UNAVAILABLE = "I couldn't download that file from Telegram. Please send it again."
+FOLLOW_USAGE = (
+    "Send <code>/follow</code> and a feed's link (RSS, Atom or JSON Feed), or a news site's "
+    "page that names its feed."
+)
+NOT_A_FEED = (
+    "That link is not a feed, and the page names none. Look for an RSS or Atom link on "
+    "the site and send that."
+)
+FOLLOW_FAILED = "I couldn't follow that feed: {reason}"
+FOLLOWING = (
+    "Following <b>{name}</b> ({entries} entries there now). Its newest stories arrive as "
+    "articles within a minute; /feeds lists what this chat follows."
+)
+NO_FEEDS = "This chat follows no feeds. Send <code>/follow</code> and a feed's link."
+FEEDS_HEADING = "<b>Feeds here</b>:"
+FEED_LINE = "{number}. <b>{name}</b>: {items} articles, last new {last}{state}"
+FEED_PAUSED = " (paused)"
+FEED_ERROR = "\n   last error: {error}"
+UNFOLLOW_USAGE = "Please give a feed number from /feeds."
+UNFOLLOWED = "No longer following <b>{name}</b>. Its articles stay until they age out."
+FEED_FIRST_ITEMS = "From <b>{name}</b>: {count} new articles ({numbers}). Ask away."
+FEED_PAUSED_NOTICE = (
+    "I stopped checking <b>{name}</b>: it has failed for days ({error}). "
+    "/unfollow it and /follow it again to retry."
+)
 ARTICLES_HEADING = "<b>Articles here</b> (questions go to {target}):"
 TARGET_ALL = "all of them"
 TARGET_ONE = "number {number}"

@@ -14,9 +14,11 @@ from library.conversation import sentence_reference, with_context
 from library.coordination import Admission, Coordination
 from library.errors import FetchError, LibraryError, StoreError
 from library.extract import Extracted
+from library.feeds import NotAFeed
 from library.fetch import WEB_LINK, is_web_link
+from library.following import Caps, Followed, Polled, TooManyFeeds
 from library.ingestion import Busy
-from library.rows import AddResult, ArticleRow, QuestionTally, Thread, now
+from library.rows import AddResult, ArticleRow, FeedRow, QuestionTally, Thread, now
 from library.service import KnownUrl, Library, Reply, SingleReply
 from library.store import SqliteStore
 from library.targets import is_postgres, redacted
@@ -29,12 +31,17 @@ __all__ = [
     "AsyncLibrary",
     "Briefed",
     "Busy",
+    "Caps",
     "Coordination",
     "Extracted",
+    "FeedRow",
     "FetchError",
+    "Followed",
     "KnownUrl",
     "Library",
     "LibraryError",
+    "NotAFeed",
+    "Polled",
     "QuestionTally",
     "Reply",
     "SingleReply",
@@ -42,6 +49,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Thread",
+    "TooManyFeeds",
     "is_postgres",
     "is_web_link",
     "now",

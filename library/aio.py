@@ -16,7 +16,8 @@ from datetime import datetime
 
 from library.coordination import Admission
 from library.extract import Extracted
-from library.rows import AddResult, ArticleRow, QuestionTally, Schedule, Thread
+from library.following import Caps, Following
+from library.rows import AddResult, ArticleRow, FeedRow, QuestionTally, Schedule, Thread
 from library.service import DueBriefing, KnownUrl, Library, Reply, SingleReply
 from retrieval import Article, Citation
 
@@ -33,8 +34,19 @@ class Briefed:
 class AsyncLibrary:
     """``Library``'s operations as coroutines that run off the event loop."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, feed_caps: Caps | None = None) -> None:
         self._library = library
+        #: Feeds the chats follow; its methods already keep the event loop free.
+        self.following = Following(library, feed_caps)
+
+    async def followed(self, chat_id: int) -> list[FeedRow]:
+        return await asyncio.to_thread(self.following.followed, chat_id)
+
+    async def unfollow(self, chat_id: int, number: int) -> FeedRow | None:
+        return await asyncio.to_thread(self.following.unfollow, chat_id, number)
+
+    async def prune_feeds(self) -> int:
+        return await asyncio.to_thread(self.following.prune)
 
     # -- reading ----------------------------------------------------------------------
 

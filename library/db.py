@@ -110,6 +110,39 @@ MIGRATIONS: tuple[str, ...] = (
         reported_at TEXT NOT NULL
     );
     """,
+    # 9: news feeds a chat follows (library/following.py), and the entries already seen.
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL,
+        url TEXT NOT NULL,                  -- the feed itself (after autodiscovery)
+        title TEXT,
+        etag TEXT,                          -- what a conditional GET sends back
+        last_modified TEXT,
+        next_poll_at TEXT NOT NULL,         -- UTC ISO 8601
+        claimed_until TEXT,                 -- a process is polling it until then
+        failures INTEGER NOT NULL DEFAULT 0,
+        failing_since TEXT,
+        error TEXT,                         -- the last failure, as /feeds shows it
+        paused INTEGER NOT NULL DEFAULT 0,
+        items INTEGER NOT NULL DEFAULT 0,   -- articles it brought
+        last_item_at TEXT,
+        added_at TEXT NOT NULL,
+        UNIQUE (chat_id, url)
+    );
+    CREATE INDEX feeds_by_next_poll ON feeds (next_poll_at);
+    -- What each new entry was known by (guid, link, text), per chat: seen once is enough.
+    CREATE TABLE feed_entries (
+        chat_id INTEGER NOT NULL,
+        entry_key TEXT NOT NULL,
+        feed_id INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+        seen_at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, entry_key)
+    );
+    CREATE INDEX feed_entries_by_feed ON feed_entries (feed_id);
+    -- Articles a feed brought are pruned after NEWSBOT_FEED_KEEP_DAYS (added by hand: never).
+    ALTER TABLE articles ADD COLUMN feed_id INTEGER;
+    """,
 )
 
 

@@ -10,7 +10,13 @@ class StoreError(LibraryError):
 
 
 class FetchError(LibraryError):
-    """A URL cannot be fetched or is not allowed (private address, too big, not HTML/text)."""
+    """A URL cannot be fetched or is not allowed (private address, too big, not HTML/text).
+
+    ``retry_after`` is the server's ``Retry-After`` header, when it sent one (429, 503)."""
+
+    def __init__(self, message: str, *, retry_after: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class MissingArticle(LibraryError, LookupError):

@@ -20,7 +20,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
@@ -34,6 +34,19 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 DEADLINE = 10.0
 USER_AGENT = "newsbot/0.1 (+article fetcher for a Telegram Q&A bot)"
 ACCEPTED_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown")
+#: What a feed may be served as (and HTML, whose ``<link rel="alternate">`` names the feed).
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/feed+json",
+    "application/json",
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+)
 #: A web link, as people paste one; a text that is nothing else is a link to fetch.
 WEB_LINK = re.compile(r"https?://\S+", re.IGNORECASE)
 
@@ -52,6 +65,22 @@ class Fetched:
     url: str  #: final URL after redirects
     content_type: str
     body: bytes
+    #: Response headers a poller needs (``etag``, ``last-modified``, ``cache-control``),
+    #: lower-cased; empty for other fetches.
+    headers: dict[str, str] = field(default_factory=dict)
+    not_modified: bool = False  #: a conditional GET came back 304: ``body`` is empty
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """A conditional GET: what the last response said, so an unchanged feed costs a 304."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+#: Headers kept in ``Fetched.headers`` for pollers.
+_KEPT_HEADERS = ("etag", "last-modified", "cache-control", "retry-after")
 
 
 async def fetch(
@@ -60,6 +89,8 @@ async def fetch(
     allow_hosts: Collection[str] = (),
     resolver: Resolver | None = None,
     deadline: float = DEADLINE,
+    accepted: tuple[str, ...] = ACCEPTED_TYPES,
+    conditions: Conditions | None = None,
 ) -> Fetched:
     """GET ``url`` under the rules above; ``FetchError`` says plainly what was refused.
 
@@ -70,12 +101,25 @@ async def fetch(
     """
     try:
         async with asyncio.timeout(deadline):
-            return await _fetch(url, allow_hosts, resolver or system_resolve)
+            return await _fetch(
+                url, allow_hosts, resolver or system_resolve, accepted, conditions or Conditions()
+            )
     except TimeoutError:
         raise FetchError(f"{url} took longer than {deadline:g} s to fetch") from None
 
 
-async def _fetch(url: str, allow_hosts: Collection[str], resolve: Resolver) -> Fetched:
+async def _fetch(
+    url: str,
+    allow_hosts: Collection[str],
+    resolve: Resolver,
+    accepted: tuple[str, ...],
+    conditions: Conditions,
+) -> Fetched:
+    headers = {"User-Agent": USER_AGENT, "Accept": ", ".join(accepted)}
+    if conditions.etag:
+        headers["If-None-Match"] = conditions.etag
+    if conditions.last_modified:
+        headers["If-Modified-Since"] = conditions.last_modified
     async with httpx.AsyncClient(
         timeout=TIMEOUT, follow_redirects=False, trust_env=False
     ) as client:
@@ -84,11 +128,7 @@ async def _fetch(url: str, allow_hosts: Collection[str], resolve: Resolver) -> F
             request = client.build_request(
                 "GET",
                 target,
-                headers={
-                    "Host": host,
-                    "User-Agent": USER_AGENT,
-                    "Accept": ", ".join(ACCEPTED_TYPES),
-                },
+                headers={"Host": host, **headers},
                 extensions={"sni_hostname": urlsplit(url).hostname or host},
             )
             try:
@@ -105,15 +145,21 @@ async def _fetch(url: str, allow_hosts: Collection[str], resolve: Resolver) -> F
                     except ValueError:  # "Location: http://[": a stranger's server sent it
                         raise FetchError(f"{url} redirects to an invalid link") from None
                     continue
+                kept = {h: response.headers[h] for h in _KEPT_HEADERS if h in response.headers}
+                if response.status_code == 304 and (conditions.etag or conditions.last_modified):
+                    return Fetched(url, "", b"", kept, not_modified=True)
                 if response.status_code != 200:
-                    raise FetchError(f"{url} answered HTTP {response.status_code}")
+                    raise FetchError(
+                        f"{url} answered HTTP {response.status_code}",
+                        retry_after=kept.get("retry-after"),
+                    )
                 content_type = (
                     response.headers.get("content-type", "").split(";")[0].strip().lower()
                 )
-                if content_type and content_type not in ACCEPTED_TYPES:
+                if content_type and content_type not in accepted:
                     raise FetchError(f"{url} is {content_type}, not a web page or text")
                 body = await _read_capped(response, url)
-                return Fetched(url=url, content_type=content_type or "text/html", body=body)
+                return Fetched(url, content_type or "text/html", body, kept)
             finally:
                 await response.aclose()
     raise FetchError(f"{url}: more than {MAX_REDIRECTS} redirects")

@@ -19,13 +19,17 @@ from typing import Any
 
 from library.rows import (
     ARTICLE_COLUMNS,
+    FEED_COLUMNS,
     ROW_COLUMNS,
     SHARED,
     ArticleRow,
+    FeedPoll,
+    FeedRow,
     QuestionTally,
     Schedule,
     Thread,
     article_row,
+    feed_row,
     now,
     stored_article,
 )
@@ -206,6 +210,135 @@ class PortableQueries:
                 (chat_id, chat_id, keep),
             )
             self._run(db, "DELETE FROM pending_prompts WHERE asked_at < ?", (forget_before,))
+
+    # -- feeds ----------------------------------------------------------------------------
+
+    def follow(self, chat_id: int, url: str, title: str | None, *, limit: int) -> FeedRow | None:
+        """Follow ``url`` in the chat, due for its first poll now; ``None`` when the chat
+        already follows ``limit`` feeds. Following one already followed returns it."""
+        with self._transaction() as db:
+            found = self._run(
+                db,
+                f"SELECT {FEED_COLUMNS} FROM feeds WHERE chat_id = ? AND url = ?",
+                (chat_id, url),
+            ).fetchall()
+            if found:
+                return feed_row(found[0])
+            count = self._run(db, "SELECT count(*) FROM feeds WHERE chat_id = ?", (chat_id,))
+            if int(count.fetchone()[0]) >= limit:
+                return None
+            row = self._run(
+                db,
+                "INSERT INTO feeds (chat_id, url, title, next_poll_at, added_at)"
+                f" VALUES (?, ?, ?, ?, ?) RETURNING {FEED_COLUMNS}",
+                (chat_id, url, title, now(), now()),
+            ).fetchone()
+            return feed_row(row)
+
+    def followed(self, chat_id: int) -> list[FeedRow]:
+        """The chat's feeds, oldest first (``/unfollow N`` counts in this order)."""
+        return [
+            feed_row(r)
+            for r in self._read(
+                f"SELECT {FEED_COLUMNS} FROM feeds WHERE chat_id = ? ORDER BY id", (chat_id,)
+            )
+        ]
+
+    def unfollow(self, chat_id: int, feed_id: int) -> bool:
+        return bool(
+            self._write("DELETE FROM feeds WHERE id = ? AND chat_id = ?", (feed_id, chat_id))
+        )
+
+    def claim_feeds(self, *, until: str, limit: int) -> list[FeedRow]:
+        """Take up to ``limit`` feeds due now for polling, held until ``until``: no other
+        process polls them meanwhile, and a killed one's claim simply runs out. The claim
+        is re-checked on the row itself, so two replicas never both take one."""
+        moment = now()
+        free = "NOT paused AND next_poll_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
+        with self._transaction() as db:
+            rows = self._run(
+                db,
+                f"UPDATE feeds SET claimed_until = ? WHERE {free} AND id IN"
+                f" (SELECT id FROM feeds WHERE {free} ORDER BY next_poll_at LIMIT ?)"
+                f" RETURNING {FEED_COLUMNS}",
+                (until, moment, moment, moment, moment, limit),
+            ).fetchall()
+        return [feed_row(r) for r in rows]
+
+    def polled(self, feed_id: int, poll: FeedPoll) -> None:
+        """Record a poll's outcome and free the feed's claim."""
+        self._write(
+            "UPDATE feeds SET next_poll_at = ?, etag = ?, last_modified = ?,"
+            " title = COALESCE(?, title), failures = ?, failing_since = ?, error = ?,"
+            " paused = ?, claimed_until = NULL WHERE id = ?",
+            (
+                poll.next_poll_at,
+                poll.etag,
+                poll.last_modified,
+                poll.title,
+                poll.failures,
+                poll.failing_since,
+                poll.error,
+                poll.paused,
+                feed_id,
+            ),
+        )
+
+    def unseen(self, chat_id: int, keys: Sequence[Sequence[str]]) -> list[int]:
+        """Which of the entries (each known by its ``keys``) the chat has not seen."""
+        flat = sorted({k for entry in keys for k in entry})
+        if not flat:
+            return list(range(len(keys)))
+        seen: set[str] = set()
+        for start in range(0, len(flat), 500):
+            part = flat[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            seen |= {
+                str(r[0])
+                for r in self._read(
+                    "SELECT entry_key FROM feed_entries WHERE chat_id = ?"
+                    f" AND entry_key IN ({marks})",
+                    (chat_id, *part),
+                )
+            }
+        return [n for n, entry in enumerate(keys) if not seen.intersection(entry)]
+
+    def seen(self, chat_id: int, feed_id: int, keys: Sequence[str], *, article: bool) -> None:
+        """Mark an entry seen by all its keys; ``article``: it became one of the chat's."""
+        with self._transaction() as db:
+            for key in keys:
+                self._run(
+                    db,
+                    "INSERT INTO feed_entries (chat_id, entry_key, feed_id, seen_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, entry_key) DO NOTHING",
+                    (chat_id, key, feed_id, now()),
+                )
+            if article:
+                self._run(
+                    db,
+                    "UPDATE feeds SET items = items + 1, last_item_at = ? WHERE id = ?",
+                    (now(), feed_id),
+                )
+
+    def added_today(self, chat_id: int, since: str) -> int:
+        """Articles feeds brought the chat since ``since`` (the daily cap counts them)."""
+        rows = self._read(
+            "SELECT count(*) FROM articles WHERE chat_id = ? AND feed_id IS NOT NULL"
+            " AND added_at >= ?",
+            (chat_id, since),
+        )
+        return int(rows[0][0])
+
+    def feed_articles_before(self, cutoff: str, limit: int) -> list[tuple[int, int]]:
+        """(chat, article) of articles feeds brought before ``cutoff``, oldest first."""
+        return [
+            (int(c), int(a))
+            for c, a in self._read(
+                "SELECT chat_id, id FROM articles WHERE feed_id IS NOT NULL AND added_at < ?"
+                " ORDER BY added_at LIMIT ?",
+                (cutoff, limit),
+            )
+        ]
 
     def report_tally(self, tally: QuestionTally, *, forget_before: str) -> None:
         """Keep this process's tally, replacing its last report; processes silent since

@@ -18,6 +18,57 @@ SHARED = 0
 
 
 @dataclass(frozen=True)
+class FeedRow:
+    """A feed a chat follows, as /feeds lists it and the poller uses it."""
+
+    id: int
+    chat_id: int
+    url: str
+    title: str | None
+    etag: str | None
+    last_modified: str | None
+    failures: int
+    failing_since: str | None
+    error: str | None
+    paused: bool
+    items: int  #: articles it brought
+    last_item_at: str | None
+
+    @property
+    def name(self) -> str:
+        return self.title or self.url
+
+
+#: ``FeedRow``'s columns, in its order.
+FEED_COLUMNS = (
+    "id, chat_id, url, title, etag, last_modified, failures, failing_since, error, paused,"
+    " items, last_item_at"
+)
+
+
+def feed_row(row: Sequence[Any]) -> FeedRow:
+    (id_, chat, url, title, etag, modified, failures, since, error, paused, items, last) = row
+    return FeedRow(
+        int(id_), int(chat), url, title, etag, modified, int(failures), since, error,
+        bool(paused), int(items), last,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FeedPoll:
+    """What one poll of a feed leaves behind for the next."""
+
+    next_poll_at: str
+    etag: str | None
+    last_modified: str | None
+    title: str | None
+    failures: int
+    failing_since: str | None
+    error: str | None
+    paused: bool
+
+
+@dataclass(frozen=True)
 class QuestionTally:
     """One bot process's questions since it started, as /stats adds them up."""
 

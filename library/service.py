@@ -518,15 +518,29 @@ class Library:
         words a question could match)."""
         return self.add_article(chat_id, parse_article(text, name=name, **metadata), added_by)
 
-    def add_article(self, chat_id: int, article: Article, added_by: int | None = None) -> AddResult:
+    def add_article(
+        self,
+        chat_id: int,
+        article: Article,
+        added_by: int | None = None,
+        *,
+        feed_id: int | None = None,
+    ) -> AddResult:
         terms = analyze(article.text)
         if not terms:
             raise ArticleError(f"{article.name} has no words that questions could match")
-        result = self.store.add(chat_id, article, terms, added_by=added_by)
+        result = self.store.add(chat_id, article, terms, added_by=added_by, feed_id=feed_id)
         if not result.duplicate:  # indexed now, never re-read and re-parsed for its briefing
             stored = replace(article, name=f"article {result.article_id}")
             self._indexes.put(result.article_id, ArticleIndex(stored))
         return result
+
+    def add_from_feed(
+        self, chat_id: int, text: str, feed_id: int, metadata: dict[str, str | None]
+    ) -> AddResult:
+        """An entry of a followed feed, as an article the chat's retention may prune."""
+        article = parse_article(text, name="the new article", **metadata)
+        return self.add_article(chat_id, article, feed_id=feed_id)
 
     def add_extracted(self, chat_id: int, extracted: Extracted, added_by: int | None) -> AddResult:
         article = parse_article(extracted.text, name="the new article", **extracted.metadata())

@@ -64,6 +64,7 @@ class SqliteStore(PortableQueries):
         terms: Sequence[str],
         *,
         added_by: int | None = None,
+        feed_id: int | None = None,
     ) -> AddResult:
         """Store a parsed article and its analysed ``terms`` (for candidate search) for
         ``chat_id``; an existing copy (same URL or same text) is returned instead."""
@@ -78,8 +79,8 @@ class SqliteStore(PortableQueries):
             )
             db.execute(
                 "INSERT INTO articles (id, chat_id, title, source, url, published, body,"
-                " sentence_spans, content_hash, added_by, added_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " sentence_spans, content_hash, added_by, added_at, feed_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     chat_id,
@@ -92,6 +93,7 @@ class SqliteStore(PortableQueries):
                     digest,
                     added_by,
                     now(),
+                    feed_id,
                 ),
             )
             db.execute(

@@ -1,0 +1,123 @@
+"""/follow, /feeds, /unfollow, and the jobs that poll the chats' feeds and prune old items.
+
+Every replica runs the poll job; the store's claims make each feed polled by one
+of them at a time (``library.following``). New items become articles quietly
+(the daily briefing lists what arrived); the chat hears from the poller only
+when a feed's first items arrive and when a feed that kept failing is paused.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Update
+from telegram.error import Forbidden, TelegramError
+
+from bot import texts
+from bot.admin import admins_only
+from bot.replies import chat_id_of, library, log_update, positive_number, send_reply
+from bot.state import Context
+from library import FetchError, NotAFeed, Polled, TooManyFeeds, is_web_link
+
+log = logging.getLogger("bot.feeds")
+
+#: How often each process looks for feeds due a poll.
+POLL_SECONDS = 30.0
+#: How often feed articles past the keep days are removed.
+PRUNE_SECONDS = 3600.0
+
+
+@admins_only
+async def follow_command(update: Update, context: Context) -> None:
+    args = context.args or []
+    if len(args) != 1 or not is_web_link(args[0]):
+        await send_reply(update, [texts.FOLLOW_USAGE])
+        return
+    try:
+        followed = await library(context).following.follow(chat_id_of(update), args[0])
+    except NotAFeed:
+        await send_reply(update, [texts.NOT_A_FEED])
+        return
+    except (FetchError, TooManyFeeds) as error:
+        await send_reply(update, [texts.FOLLOW_FAILED.format(reason=escape(str(error)))])
+        return
+    feed = followed.feed
+    await send_reply(
+        update,
+        [texts.FOLLOWING.format(name=escape(feed.name), entries=followed.entries)],
+    )
+    log_update(update, "follow")
+    if context.job_queue is not None:  # its current items arrive now, not at the next round
+        context.job_queue.run_once(poll_feeds, 0.5, name="poll-feeds-now")
+
+
+async def feeds_command(update: Update, context: Context) -> None:
+    feeds = await library(context).followed(chat_id_of(update))
+    if not feeds:
+        await send_reply(update, [texts.NO_FEEDS])
+        return
+    lines = []
+    for number, feed in enumerate(feeds, start=1):
+        state = texts.FEED_PAUSED if feed.paused else ""
+        if feed.error:
+            state += texts.FEED_ERROR.format(error=escape(feed.error))
+        last = feed.last_item_at[:16].replace("T", " ") if feed.last_item_at else "\u2013"
+        lines.append(
+            texts.FEED_LINE.format(
+                number=number, name=escape(feed.name), items=feed.items, last=last, state=state
+            )
+        )
+    await send_reply(update, [texts.FEEDS_HEADING, "\n".join(lines)])
+
+
+@admins_only
+async def unfollow_command(update: Update, context: Context) -> None:
+    args = context.args or []
+    number = positive_number(args[0]) if len(args) == 1 else 0
+    gone = await library(context).unfollow(chat_id_of(update), number) if number else None
+    if gone is None:
+        await send_reply(update, [texts.UNFOLLOW_USAGE])
+        return
+    await send_reply(update, [texts.UNFOLLOWED.format(name=escape(gone.name))])
+
+
+async def poll_feeds(context: Context) -> None:
+    """Job: poll the feeds due now that no other process holds; tell chats what they must
+    know. A failing poll round is retried at the next; it never takes the bot down."""
+    try:
+        polled = await library(context).following.poll_due()
+    except Exception:
+        log.exception("polling feeds failed; trying again in %.0f s", POLL_SECONDS)
+        return
+    for poll in polled:
+        notice = _notice(poll)
+        if notice is None:
+            continue
+        try:
+            await context.bot.send_message(poll.feed.chat_id, notice)
+        except Forbidden:
+            log.warning("chat %s no longer accepts messages", poll.feed.chat_id)
+        except TelegramError as error:
+            log.warning("feed notice for chat %s failed (%s)", poll.feed.chat_id, error)
+
+
+def _notice(poll: Polled) -> str | None:
+    name = escape(poll.feed.name)
+    if poll.paused_now:
+        return texts.FEED_PAUSED_NOTICE.format(name=name, error=escape(poll.feed.error or ""))
+    if poll.added and poll.feed.items == 0:  # the feed's first items
+        numbers = ", ".join(str(n) for n in poll.added)
+        return texts.FEED_FIRST_ITEMS.format(name=name, count=len(poll.added), numbers=numbers)
+    return None
+
+
+async def prune_feeds(context: Context) -> None:
+    """Job: remove feed articles older than ``NEWSBOT_FEED_KEEP_DAYS``."""
+    try:
+        gone = await library(context).prune_feeds()
+    except Exception:
+        log.exception("pruning feed articles failed; trying again in an hour")
+        return
+    if gone:
+        log.info("removed %d feed article(s) past their keep days", gone)

@@ -1,0 +1,114 @@
+"""/follow, /feeds, /unfollow and the feed poller through the real Application, with feeds
+served from 127.0.0.1 and the fake Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from telegram.ext import Application, CallbackContext
+
+from bot import texts
+from bot.app import build_application
+from bot.feeds import poll_feeds
+from library.service import Library
+from testing.fake_bot_api import FakeBotApi
+from testing.feed_server import FeedServer, Page
+from tests.bot.updates import USER, feed, message, settings_for
+from tests.library.test_following import TRAM, rss
+
+
+@pytest.fixture
+def feeds_site() -> Iterator[FeedServer]:
+    with FeedServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def feed_app(api: FakeBotApi, library: Library, tmp_path: Path) -> AsyncIterator[Application]:
+    library.allow_hosts = frozenset({"127.0.0.1"})
+    application = build_application(settings_for(api, tmp_path), library)
+    await application.initialize()
+    api.clear()
+    yield application
+    await application.shutdown()
+
+
+async def _poll(application: Application) -> None:
+    """One round of the poll job, as the job queue runs it every 30 s."""
+    await poll_feeds(CallbackContext(application))
+
+
+async def test_a_followed_feed_s_stories_can_be_questioned(feed_app, api, feeds_site):
+    feeds_site.pages["/feed.xml"] = Page(
+        rss(
+            [
+                ("g2", feeds_site.url("/tram"), "Tram line approved", TRAM),
+                ("g1", feeds_site.url("/gone"), "Parking", "Parking fees rise. " * 10),
+            ]
+        )
+    )
+    await feed(feed_app, message(f"/follow {feeds_site.url('/feed.xml')}"))
+    (followed,) = api.sent_texts()
+    assert followed.startswith("Following <b>Kelmouth Gazette</b> (2 entries there now).")
+    api.clear()
+    await _poll(feed_app)
+    (notice,) = api.sent_texts()
+    assert notice == "From <b>Kelmouth Gazette</b>: 2 new articles (2, 3). Ask away."
+    api.clear()
+    await feed(feed_app, message("How much will the tram line cost?"))
+    (answer,) = api.sent_texts()
+    assert "The line will cost <b>420 million euros</b>, the mayor said. [" in answer
+    assert "Tram line approved" in answer
+    api.clear()
+    await _poll(feed_app)  # not due again: nothing is polled, nothing said
+    assert api.sent_texts() == []
+    await feed(feed_app, message("/feeds"))
+    (listing,) = api.sent_texts()
+    assert "1. <b>Kelmouth Gazette</b>: 2 articles, last new 20" in listing
+    api.clear()
+    await feed(feed_app, message("/unfollow 1"))
+    await feed(feed_app, message("/feeds"))
+    assert api.sent_texts() == [
+        "No longer following <b>Kelmouth Gazette</b>. Its articles stay until they age out.",
+        texts.NO_FEEDS,
+    ]
+
+
+async def test_what_cannot_be_followed_gets_a_plain_reason(feed_app, api, feeds_site):
+    feeds_site.pages["/page"] = Page(b"<html><body>Hello</body></html>", "text/html")
+    await feed(feed_app, message("/follow"))
+    await feed(feed_app, message("/follow not-a-link"))
+    await feed(feed_app, message(f"/follow {feeds_site.url('/page')}"))
+    await feed(feed_app, message("/follow http://10.0.0.1/feed.xml"))
+    await feed(feed_app, message("/unfollow 3"))
+    usage, usage_again, not_feed, private, unfollow = api.sent_texts()
+    assert usage == usage_again == texts.FOLLOW_USAGE
+    assert not_feed == texts.NOT_A_FEED
+    assert private.startswith("I couldn't follow that feed: ")
+    assert "private" in private or "internal" in private or "not allowed" in private
+    assert unfollow == texts.UNFOLLOW_USAGE
+
+
+async def test_a_feed_failing_for_days_is_paused_and_the_chat_told_once(
+    feed_app, api, feeds_site, library
+):
+    feeds_site.pages["/feed.xml"] = Page(rss([("g", feeds_site.url("/x"), "Tram", TRAM)]))
+    await feed(feed_app, message(f"/follow {feeds_site.url('/feed.xml')}"))
+    feeds_site.pages["/feed.xml"] = Page(b"gone", "text/plain", 500)
+    library.store._write(
+        "UPDATE feeds SET failing_since = ?, failures = 9", ("2026-01-01T00:00:00+00:00",)
+    )
+    api.clear()
+    await _poll(feed_app)
+    (notice,) = api.sent_texts()
+    assert notice.startswith("I stopped checking <b>Kelmouth Gazette</b>: it has failed for days")
+    assert "HTTP 500" in notice
+    library.store._write("UPDATE feeds SET next_poll_at = ?", ("2000-01-01T00:00:00+00:00",))
+    api.clear()
+    await _poll(feed_app)
+    assert api.sent_texts() == []  # paused: not polled, not told again
+    await feed(feed_app, message("/feeds"))
+    assert "(paused)" in api.sent_texts()[0]
+    assert USER["id"] == feed_app.bot_data.library.following.followed(USER["id"])[0].chat_id
