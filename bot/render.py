@@ -130,6 +130,34 @@ def daily_parts(briefs: list[Briefed], count: int) -> list[str]:
     return parts
 
 
+def digest_parts(briefs: list[Briefed], feeds: dict[int, str], count: int) -> list[str]:
+    """The briefing of a chat that follows feeds: what arrived, grouped by feed (articles
+    added by hand last), each article named and linked, with its cited bullets. Each part
+    is whole, so ``pack`` never splits a sentence across messages."""
+    groups: dict[str, list[Briefed]] = {}
+    for briefed in briefs:
+        groups.setdefault(feeds.get(briefed.article_id, ""), []).append(briefed)
+    parts = [texts.DIGEST_HEADING.format(count=count, feeds=len([g for g in groups if g]))]
+    for name in sorted(groups, key=lambda g: (g == "", list(groups).index(g))):
+        parts.append(f"<b>{escape(name or texts.DIGEST_ADDED_HERE)}</b>")
+        for briefed in groups[name]:
+            parts.append(_digest_item(briefed))
+    if count > len(briefs):
+        parts.append(texts.DAILY_MORE.format(count=count - len(briefs)))
+    return parts
+
+
+def _digest_item(briefed: Briefed) -> str:
+    article = briefed.article
+    title = escape(about(article))
+    if article.url:
+        title = f'<a href="{escape(article.url, quote=True)}">{title}</a>'
+    when = f" ({escape(article.published[:10])})" if article.published else ""
+    lines = [f"<b>{briefed.article_id}.</b> {title}{when}"]
+    lines += [_bullet(c, briefed.article_id) for c in briefed.citations]
+    return "\n".join(lines)
+
+
 def source_parts(article: Article, number: int) -> list[str]:
     sentence = article.sentence(number)
     start, _ = article.paragraph_spans[sentence.paragraph - 1]

@@ -37,6 +37,8 @@ _TIME = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 #: A daily briefing names at most this many new articles, each with this many bullets.
 DAILY_ARTICLES = 5
 DAILY_SENTENCES = 2
+#: Articles a digest (a chat that follows feeds) shows; long ones go out as several messages.
+DIGEST_ARTICLES = 40
 
 
 def job_name(chat_id: int) -> str:
@@ -155,7 +157,11 @@ async def daily_briefing(context: Context) -> None:
         return
     if due.quiet:
         return
-    if due.article_ids:
+    if due.article_ids and due.feeds:
+        shown = list(due.article_ids[-DIGEST_ARTICLES:])  # the newest, when there are more
+        briefs = await shelf.briefs(shown, DAILY_SENTENCES)
+        parts = render.digest_parts(briefs, due.feeds, len(due.article_ids))
+    elif due.article_ids:
         shown = list(due.article_ids[:DAILY_ARTICLES])
         briefs = await shelf.briefs(shown, DAILY_SENTENCES)
         parts = render.daily_parts(briefs, len(due.article_ids))

@@ -12,6 +12,7 @@ placeholders; a store whose driver wants another (psycopg's ``%s``) says so in
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from functools import lru_cache
@@ -34,6 +35,9 @@ from library.rows import (
     stored_article,
 )
 from retrieval import Article
+
+#: A publication date that sorts with ``added_at`` (pages also give "23 Nov 2026" and the like).
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @lru_cache(maxsize=256)
@@ -319,6 +323,33 @@ class PortableQueries:
                     "UPDATE feeds SET items = items + 1, last_item_at = ? WHERE id = ?",
                     (now(), feed_id),
                 )
+
+    def article_dates(self, article_ids: Sequence[int]) -> dict[int, str]:
+        """Each article's date: published where known as an ISO date, else added."""
+        found: dict[int, str] = {}
+        for start in range(0, len(article_ids), 500):
+            part = list(article_ids[start : start + 500])
+            marks = ", ".join("?" * len(part))
+            for article_id, published, added_at in self._read(
+                f"SELECT id, published, added_at FROM articles WHERE id IN ({marks})", part
+            ):
+                iso = published if published and _ISO_DATE.match(published) else None
+                found[int(article_id)] = iso or added_at
+        return found
+
+    def feed_names(self, article_ids: Sequence[int]) -> dict[int, str]:
+        """The name of the feed that brought each of these articles (others are absent)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(article_ids), 500):
+            part = list(article_ids[start : start + 500])
+            marks = ", ".join("?" * len(part))
+            for article_id, title, url in self._read(
+                "SELECT a.id, f.title, f.url FROM articles a JOIN feeds f ON f.id = a.feed_id"
+                f" WHERE a.id IN ({marks})",
+                part,
+            ):
+                found[int(article_id)] = title or url
+        return found
 
     def added_today(self, chat_id: int, since: str) -> int:
         """Articles feeds brought the chat since ``since`` (the daily cap counts them)."""

@@ -21,7 +21,7 @@ import logging
 import threading
 from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,6 +33,7 @@ from library.coordination import Admission
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch, is_web_link
 from library.ingestion import IngestionQueue
+from library.recency import recency, within
 from library.rows import (
     SHARED,
     AddResult,
@@ -137,6 +138,9 @@ class DueBriefing:
     article_ids: tuple[int, ...] = ()
     scheduled: bool = True  #: False: the chat unscheduled meanwhile
     quiet: bool = False  #: nothing to send at all
+    #: The feed each article came from, for those a feed brought: with any, the briefing
+    #: is a digest grouped by feed.
+    feeds: dict[int, str] = field(default_factory=dict)
 
 
 class Library:
@@ -469,8 +473,17 @@ class Library:
     def ask_across(
         self, chat_id: int, question: str, *, models: Models | None = None
     ) -> CollectionAnswer:
-        """Answer from the chat's whole library, whatever article is active."""
-        candidates = self.candidates(chat_id, question, CANDIDATES)
+        """Answer from the chat's whole library, whatever article is active. A question that
+        asks for what is new ("latest", "today") is answered from the newest articles that
+        answer it (library/recency.py)."""
+        wanted = recency(question)
+        candidates = self.candidates(chat_id, question, CANDIDATES * (4 if wanted else 1))
+        dates: dict[int, str] = {}
+        if wanted is not None and candidates:
+            dates = self.store.article_dates(candidates)
+            if wanted.days is not None:
+                candidates = within(dates, candidates, wanted.days) or candidates
+            candidates = candidates[:CANDIDATES]
         if not candidates:  # nothing matches at all: rank the newest so tools still get citations
             candidates = [row.id for row in self.store.newest(chat_id, 1)]
         # Articles not cached are loaded side by side (with PostgreSQL most of a load is
@@ -480,7 +493,8 @@ class Library:
         _read_question(question)
         indexes = [load.result() for load in loads]
         shelved = [Shelved(i, index) for i, index in zip(candidates, indexes, strict=True)]
-        return answer_across(question, shelved, embed=False, models=models)
+        found = answer_across(question, shelved, embed=False, models=models)
+        return _newest_answering(found, dates) if wanted and wanted.newest_first else found
 
     def candidates(self, chat_id: int, question: str, limit: int) -> list[int]:
         """The chat's visible articles that best match the question's words (article BM25).
@@ -626,11 +640,28 @@ class Library:
             return DueBriefing(until, scheduled=False, quiet=True)
         rows = self.store.added_between(chat_id, schedule.last_briefed_at, until)
         ids = tuple(row.id for row in rows)
-        return DueBriefing(until, ids, quiet=not ids and schedule.told_nothing_new)
+        feeds = self.store.feed_names(ids) if ids else {}
+        return DueBriefing(until, ids, quiet=not ids and schedule.told_nothing_new, feeds=feeds)
 
     def briefed(self, chat_id: int, due: DueBriefing) -> None:
         """Record that ``due`` was sent."""
         self.store.mark_briefed(chat_id, until=due.until, nothing_new=not due.article_ids)
+
+
+def _newest_answering(found: CollectionAnswer, dates: dict[int, str]) -> CollectionAnswer:
+    """``found`` with the newest of the articles that answer as its best."""
+    answering = [(s, a) for s, a in found.ranked if not a.abstained and not a.near_miss]
+    if not answering:
+        return found
+    best, _ = max(answering, key=lambda pair: dates.get(int(pair[0].key), ""))
+    if best is found.best:
+        return found
+    # Only the winner was read in full (retrieval.collection): read the newest one so.
+    full = answer(best.index, found.question, embed=False)
+    if full.abstained:
+        return found
+    ranked = ((best, full), *(p for p in found.ranked if p[0] is not best))
+    return replace(found, best=best, answer=full, ranked=ranked)
 
 
 def _read_question(question: str) -> None:

@@ -112,3 +112,59 @@ async def test_a_feed_failing_for_days_is_paused_and_the_chat_told_once(
     await feed(feed_app, message("/feeds"))
     assert "(paused)" in api.sent_texts()[0]
     assert USER["id"] == feed_app.bot_data.library.following.followed(USER["id"])[0].chat_id
+
+
+async def test_the_daily_briefing_of_a_chat_with_feeds_is_a_digest_by_feed(
+    feed_app, api, feeds_site
+):
+    from tests.bot.test_schedule import _fire
+    from tests.bot.updates import GROUP, group_message
+
+    api.members[(GROUP["id"], USER["id"])] = "administrator"
+    feeds_site.pages["/feed.xml"] = Page(
+        rss(
+            [
+                ("g2", feeds_site.url("/tram"), "Tram line approved", TRAM),
+                ("g1", feeds_site.url("/gone"), "Parking fees rise", "Parking fees rise. " * 10),
+            ]
+        )
+    )
+    await feed_app.start()
+    try:
+        await feed(feed_app, group_message("/schedule 08:00 UTC"))
+        await feed(feed_app, group_message(f"/follow {feeds_site.url('/feed.xml')}"))
+        await _poll(feed_app)
+        await feed(feed_app, group_message("/add A bakery in Dunmore won the bread award."))
+        api.clear()
+        await _fire(feed_app, api, GROUP["id"], 1)
+    finally:
+        await feed_app.stop()
+    (digest,) = api.sent_texts()
+    heading, feed_name, first, second, by_hand_heading, by_hand = digest.split("\n\n")
+    assert heading == "<b>Daily digest</b> \u2014 3 new article(s) from 1 feed(s)"
+    assert feed_name == "<b>Kelmouth Gazette</b>"
+    assert first.startswith(
+        f'<b>2.</b> <a href="{feeds_site.url("/gone")}">Parking fees rise</a> (2026-11-29)\n'
+    )
+    assert second.startswith(
+        f'<b>3.</b> <a href="{feeds_site.url("/tram")}">Tram line approved</a> (2026-11-30)\n'
+    )
+    assert "\u2022 The line will cost 420 million euros, the mayor said. [3:2]" in second
+    assert by_hand_heading == "<b>Added here</b>"
+    assert by_hand.startswith("<b>4.</b> A bakery in Dunmore won the bread award.")
+
+
+def test_a_long_digest_is_split_between_articles_never_inside_one():
+    from bot import render
+    from library import Briefed
+    from retrieval import Citation, parse_article
+
+    sentence = "The harbour board met again on Monday to discuss dredging the berths. " * 3
+    article = parse_article(sentence * 4, name="x", title="Harbour", url="https://example.org/h")
+    citations = tuple(Citation(n, 1, s.text, 1.0) for n, s in enumerate(article.sentences[:2], 1))
+    briefs = [Briefed(n, article, citations) for n in range(1, 41)]
+    messages = render.pack(render.digest_parts(briefs, dict.fromkeys(range(1, 41), "Port"), 40))
+    assert len(messages) > 1
+    assert all(len(m) <= 4096 for m in messages)
+    items = [p for m in messages for p in m.split("\n\n") if p.startswith("<b>") and "." in p[:8]]
+    assert len(items) == 40 and all(item.count("\u2022") == 2 for item in items)
