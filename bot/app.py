@@ -50,6 +50,7 @@ log = logging.getLogger("bot.app")
 NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits are ignored by design
 #: In groups a file is added only when its caption starts with /add; other files are chatter.
 _CAPTION_ADD = filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
+_CAPTION_FOLLOW = filters.CaptionRegex(r"^/follow(@\w+)?(\s|$)")
 _BARE_LINK = filters.Regex(rf"^\s*{WEB_LINK.pattern}\s*$")
 
 
@@ -169,6 +170,9 @@ def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]
     )
     application.add_handler(
         MessageHandler(NEW_MESSAGES & filters.ChatType.GROUPS & filters.TEXT, handlers.group_text)
+    )
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.Document.ALL & _CAPTION_FOLLOW, feeds.follow_file)
     )
     application.add_handler(
         MessageHandler(

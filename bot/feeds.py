@@ -8,6 +8,7 @@ when a feed's first items arrive and when a feed that kept failing is paused.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from html import escape
 
@@ -18,7 +19,18 @@ from bot import texts
 from bot.admin import admins_only
 from bot.replies import chat_id_of, library, log_update, positive_number, send_reply
 from bot.state import Context
-from library import FetchError, NotAFeed, Polled, TooManyFeeds, is_web_link
+from library import (
+    MAX_OPML_BYTES,
+    FeedRow,
+    FetchError,
+    NotAFeed,
+    NotOpml,
+    Polled,
+    TooManyFeeds,
+    is_web_link,
+    read_opml,
+    write_opml,
+)
 
 log = logging.getLogger("bot.feeds")
 
@@ -26,6 +38,8 @@ log = logging.getLogger("bot.feeds")
 POLL_SECONDS = 30.0
 #: How often feed articles past the keep days are removed.
 PRUNE_SECONDS = 3600.0
+#: Feeds of an OPML file fetched at the same time.
+OPML_AT_ONCE = 4
 
 
 @admins_only
@@ -54,6 +68,9 @@ async def follow_command(update: Update, context: Context) -> None:
 
 async def feeds_command(update: Update, context: Context) -> None:
     feeds = await library(context).followed(chat_id_of(update))
+    if [a.lower() for a in context.args or []] == ["opml"]:
+        await _send_opml(update, feeds)
+        return
     if not feeds:
         await send_reply(update, [texts.NO_FEEDS])
         return
@@ -69,6 +86,62 @@ async def feeds_command(update: Update, context: Context) -> None:
             )
         )
     await send_reply(update, [texts.FEEDS_HEADING, "\n".join(lines)])
+
+
+async def _send_opml(update: Update, feeds: list[FeedRow]) -> None:
+    message = update.effective_message
+    if not feeds or message is None:
+        await send_reply(update, [texts.NO_FEEDS])
+        return
+    title = (
+        f"Feeds of {update.effective_chat.title or 'this chat'}" if update.effective_chat else ""
+    )
+    await message.reply_document(
+        write_opml(feeds, title), filename="feeds.opml", caption=texts.OPML_CAPTION
+    )
+
+
+@admins_only
+async def follow_file(update: Update, context: Context) -> None:
+    """An OPML file sent with the caption /follow: follow every feed it lists, within the
+    chat's cap, a few at a time."""
+    message = update.effective_message
+    if message is None or message.document is None:
+        return
+    document = message.document
+    if document.file_size and document.file_size > MAX_OPML_BYTES:
+        await send_reply(update, [texts.OPML_FAILED.format(reason="the file is over 1 MB")])
+        return
+    try:
+        raw = bytes(await (await document.get_file()).download_as_bytearray())
+        urls = read_opml(raw)
+    except TelegramError:
+        await send_reply(update, [texts.FILE_UNAVAILABLE])
+        return
+    except NotOpml as error:
+        await send_reply(update, [texts.OPML_FAILED.format(reason=escape(str(error)))])
+        return
+    following = library(context).following
+    chat_id = chat_id_of(update)
+    gate = asyncio.Semaphore(OPML_AT_ONCE)
+
+    async def follow_one(url: str) -> str | None:
+        async with gate:
+            try:
+                await following.follow(chat_id, url)
+            except NotAFeed:
+                return f"{url} (not a feed)"
+            except (FetchError, TooManyFeeds) as error:
+                return f"{url} ({error})"
+            return None
+
+    failures = [f for f in await asyncio.gather(*map(follow_one, urls)) if f is not None]
+    parts = [texts.OPML_FOLLOWED.format(count=len(urls) - len(failures), listed=len(urls))]
+    if failures:
+        parts.append("\n".join(f"\u2022 {escape(f)}" for f in failures[:20]))
+    await send_reply(update, parts)
+    if context.job_queue is not None:
+        context.job_queue.run_once(poll_feeds, 0.5, name="poll-feeds-now")
 
 
 @admins_only

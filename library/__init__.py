@@ -18,12 +18,14 @@ from library.feeds import NotAFeed
 from library.fetch import WEB_LINK, is_web_link
 from library.following import Caps, Followed, Polled, TooManyFeeds
 from library.ingestion import Busy
+from library.opml import MAX_OPML_BYTES, NotOpml, read_opml, write_opml
 from library.rows import AddResult, ArticleRow, FeedRow, QuestionTally, Thread, now
 from library.service import KnownUrl, Library, Reply, SingleReply
 from library.store import SqliteStore
 from library.targets import is_postgres, redacted
 
 __all__ = [
+    "MAX_OPML_BYTES",
     "WEB_LINK",
     "AddResult",
     "Admission",
@@ -41,6 +43,7 @@ __all__ = [
     "Library",
     "LibraryError",
     "NotAFeed",
+    "NotOpml",
     "Polled",
     "QuestionTally",
     "Reply",
@@ -54,7 +57,9 @@ __all__ = [
     "is_web_link",
     "now",
     "open_store",
+    "read_opml",
     "redacted",
     "sentence_reference",
     "with_context",
+    "write_opml",
 ]

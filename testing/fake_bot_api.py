@@ -121,6 +121,26 @@ class FakeBotApi:
             with self._lock:
                 self.sent_messages.append(message)
             return {"ok": True, "result": message}
+        if method == "sendDocument":
+            with self._lock:
+                self._message_id += 1
+                message_id = self._message_id
+            upload = params.get("document")
+            name = upload["filename"] if isinstance(upload, dict) else "file"
+            return {
+                "ok": True,
+                "result": {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": {"id": int(params["chat_id"]), "type": "private"},
+                    "from": self._bot_user(),
+                    "document": {
+                        "file_id": f"sent-{message_id}",
+                        "file_unique_id": f"u-sent-{message_id}",
+                        "file_name": name,
+                    },
+                },
+            }
         if method == "getFile":
             file_id = params["file_id"]
             if file_id not in self.files:
@@ -241,11 +261,32 @@ class FakeBotApi:
         return Handler
 
 
+def _decode_multipart(raw: bytes, content_type: str) -> dict[str, Any]:
+    """Fields as strings; a file as ``{"filename": ..., "content": bytes}``."""
+    from email.parser import BytesParser
+    from email.policy import default
+
+    head = f"Content-Type: {content_type}\r\n\r\n".encode()
+    params: dict[str, Any] = {}
+    for part in BytesParser(policy=default).parsebytes(head + raw).iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
+        filename = part.get_filename()
+        if filename:
+            params[str(name)] = {"filename": filename, "content": content}
+        else:
+            params[str(name)] = content.decode()
+    return params
+
+
 def _decode(raw: bytes, content_type: str) -> dict[str, Any]:
     if not raw:
         return {}
     if "json" in content_type:
         return json.loads(raw)
+    if content_type.startswith("multipart/form-data"):  # a file upload (sendDocument)
+        return _decode_multipart(raw, content_type)
     params: dict[str, Any] = {}
     for key, values in parse_qs(raw.decode(), keep_blank_values=True).items():
         value = values[-1]

@@ -168,3 +168,40 @@ def test_a_long_digest_is_split_between_articles_never_inside_one():
     assert all(len(m) <= 4096 for m in messages)
     items = [p for m in messages for p in m.split("\n\n") if p.startswith("<b>") and "." in p[:8]]
     assert len(items) == 40 and all(item.count("\u2022") == 2 for item in items)
+
+
+async def test_feeds_go_out_and_come_in_as_opml(feed_app, api, feeds_site):
+    from library import read_opml
+    from tests.bot.test_library_chat import _document
+
+    for name in ("one", "two"):
+        feeds_site.pages[f"/{name}.xml"] = Page(rss([], title=f"Feed {name}"))
+    await feed(feed_app, message(f"/follow {feeds_site.url('/one.xml')}"))
+    await feed(feed_app, message(f"/follow {feeds_site.url('/two.xml')}"))
+    await feed(feed_app, message("/feeds opml"))
+    (sent,) = api.calls_to("sendDocument")
+    assert sent.params["document"]["filename"] == "feeds.opml"
+    exported = sent.params["document"]["content"]
+    assert read_opml(exported) == [feeds_site.url("/one.xml"), feeds_site.url("/two.xml")]
+    # Another chat imports the file, with one more feed that is not one.
+    other = {"id": 4242, "is_bot": False, "first_name": "Bo"}
+    imported = exported.replace(
+        b"</body>", f'<outline xmlUrl="{feeds_site.url("/nothing")}"/></body>'.encode()
+    )
+    api.files["subs"] = imported
+    api.clear()
+    doc = _document("subs", "feeds.opml", len(imported), caption="/follow")
+    await feed(feed_app, message(None, user=other, **doc))
+    (reply,) = api.sent_texts()
+    assert reply.startswith("Following 2 of the 3 feeds the file lists.")
+    assert f"\u2022 {feeds_site.url('/nothing')} (" in reply
+    followed = await feed_app.bot_data.library.followed(other["id"])
+    assert sorted(f.title for f in followed) == ["Feed one", "Feed two"]  # fetched side by side
+
+
+async def test_a_file_that_is_not_opml_gets_a_plain_reason(feed_app, api):
+    from tests.bot.test_library_chat import _document
+
+    api.files["junk"] = b"<html><body>not a list</body></html>"
+    await feed(feed_app, message(None, **_document("junk", "feeds.opml", 36, caption="/follow")))
+    assert api.sent_texts() == ["I couldn't read that OPML file: the file is not OPML"]

@@ -90,3 +90,31 @@ def test_json_feeds_of_any_shape_are_read_within_bounds(title, items):
 def test_feed_discovery_on_any_page_names_a_web_link_or_nothing(page):
     found = discover(page, BASE)
     assert found is None or found.startswith(("http://", "https://"))
+
+
+@given(st.binary(max_size=3000))
+def test_any_file_sent_as_opml_is_a_list_of_web_links_or_refused(raw):
+    from library.opml import MAX_OUTLINES, NotOpml, read_opml
+
+    try:
+        urls = read_opml(raw)
+    except NotOpml:
+        return
+    assert len(urls) <= MAX_OUTLINES
+    assert all(u.startswith(("http://", "https://")) for u in urls)
+
+
+def test_an_entity_bomb_is_refused_not_expanded():
+    import pytest
+
+    from library.opml import NotOpml, read_opml
+
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(
+            f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">'.encode() for n in range(8)
+        )
+        + b']><opml><body><outline text="&i;"/></body></opml>'
+    )
+    with pytest.raises(NotOpml):
+        read_opml(bomb)

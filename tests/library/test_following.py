@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from library.errors import FetchError
 from library.feeds import FLOOR_SECONDS, NotAFeed
 from library.following import NEW_PER_POLL, Caps, Following, TooManyFeeds
 from library.service import Library
@@ -247,3 +248,58 @@ def test_the_poll_interval_honours_the_feed_within_floor_and_ceiling():
     assert next_poll_seconds(retry_after="7200") == 7200
     assert next_poll_seconds(ttl_seconds=10**8) == CEILING_SECONDS
     assert next_poll_seconds(failures=3) == 15 * 60 * 8
+
+
+async def test_hostile_feeds_cost_a_bounded_effort_and_leave_a_clear_line(library, site):
+    big = rss([("g", site.url("/x"), "T", "word " * 600_000)])
+    site.pages["/huge.xml"] = Page(big)
+    site.pages["/sneaky.xml"] = Page(
+        b"", status=302, headers={"Location": "http://169.254.169.254/"}
+    )
+    following = Following(library)
+    with pytest.raises(FetchError, match="larger than 2 MB"):
+        await following.follow(CHAT, site.url("/huge.xml"))
+    with pytest.raises(FetchError, match=r"169\.254\.169\.254"):
+        await following.follow(CHAT, site.url("/sneaky.xml"))
+    # A feed that turns hostile after it was followed: its line in /feeds says why.
+    site.pages["/feed.xml"] = Page(rss([]))
+    await following.follow(CHAT, site.url("/feed.xml"))
+    site.pages["/feed.xml"] = Page(big)
+    await following.poll_due()
+    (feed,) = following.followed(CHAT)
+    assert "larger than 2 MB" in (feed.error or "") and feed.failures == 1
+
+
+async def test_entries_without_links_or_dates_or_from_the_future_are_read_sensibly(library, site):
+    future = "Mon, 01 Dec 2099 10:00:00 GMT"
+    site.pages["/odd.xml"] = Page(
+        (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Odd</title>'
+            f"<item><title>No link</title><description>{TRAM}</description></item>"
+            f"<item><guid>f</guid><title>Future</title><pubDate>{future}</pubDate>"
+            f"<description>{OTHER_STORY}</description></item>"
+            "<item><guid>same</guid><title>First</title><description>"
+            f"{THIRD_STORY}</description></item>"
+            "<item><guid>same</guid><title>Second</title><description>"
+            "Something else entirely, with other words than the first.</description></item>"
+            "</channel></rss>"
+        ).encode()
+    )
+    following = Following(library)
+    await following.follow(CHAT, site.url("/odd.xml"))
+    await following.poll_due()
+    rows = {r.title: r for r in library.articles(CHAT)}
+    assert set(rows) == {"No link", "Future", "First"}  # a reused guid is the same entry
+    assert rows["No link"].url is None
+    assert rows["Future"].published is not None
+    assert rows["Future"].published <= datetime.now(UTC).isoformat()
+
+
+OTHER_STORY = (
+    "The harbour board met on Monday to discuss dredging. Berth four will be dredged "
+    "before winter, the board said."
+)
+THIRD_STORY = (
+    "A bakery in Dunmore won the national bread award on Saturday. Its sourdough "
+    "impressed the judges, who tasted 300 loaves."
+)
