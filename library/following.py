@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 
 #: Seconds a process holds the feeds it took for polling.
 CLAIM_SECONDS = 120
+#: Feeds fetched at the same time by one process.
+POLLS_AT_ONCE = 8
 #: New entries taken from one feed in one poll (the newest first).
 NEW_PER_POLL = 5
 #: Shortest entry text that stands in for an article whose page cannot be had.
@@ -114,12 +117,26 @@ class Following:
         feed = feeds[number - 1]
         return feed if self.library.store.unfollow(chat_id, feed.id) else None
 
-    async def poll_due(self, limit: int = 20) -> list[Polled]:
-        """Poll the feeds due now that no other process holds; what each brought."""
-        claimed = await asyncio.to_thread(
-            self.library.store.claim_feeds, until=_after(CLAIM_SECONDS), limit=limit
-        )
-        return [await self.poll(feed) for feed in claimed]
+    async def poll_due(self, batch: int = 20, *, budget_seconds: float = 25.0) -> list[Polled]:
+        """Poll the feeds due now that no other process holds, ``POLLS_AT_ONCE`` at a time,
+        claiming ``batch`` after ``batch`` until none is due or ``budget_seconds`` have gone
+        (the job comes back for the rest); what each brought."""
+        deadline = time.monotonic() + budget_seconds
+        gate = asyncio.Semaphore(POLLS_AT_ONCE)
+
+        async def one(feed: FeedRow) -> Polled:
+            async with gate:
+                return await self.poll(feed)
+
+        polled: list[Polled] = []
+        while time.monotonic() < deadline:
+            claimed = await asyncio.to_thread(
+                self.library.store.claim_feeds, until=_after(CLAIM_SECONDS), limit=batch
+            )
+            if not claimed:
+                break
+            polled += await asyncio.gather(*map(one, claimed))
+        return polled
 
     async def poll(self, feed: FeedRow) -> Polled:
         try:
