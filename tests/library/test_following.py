@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -303,3 +304,23 @@ THIRD_STORY = (
     "A bakery in Dunmore won the national bread award on Saturday. Its sourdough "
     "impressed the judges, who tasted 300 loaves."
 )
+
+
+async def test_two_replicas_polling_together_take_each_feed_once(postgres_url, site):
+    """Two processes on one PostgreSQL library poll at the same moment: every feed is
+    polled by one of them, and each entry becomes one article."""
+    replicas = [Library.open(postgres_url, allow_hosts={"127.0.0.1"}) for _ in range(2)]
+    try:
+        first, second = (Following(r, Caps(feeds=50)) for r in replicas)
+        for n in range(12):
+            site.pages[f"/f{n}.xml"] = Page(
+                rss([(f"g{n}", site.url(f"/missing{n}"), f"Story {n}", f"{TRAM} Feed {n}.")])
+            )
+            await first.follow(CHAT, site.url(f"/f{n}.xml"))
+        one, other = await asyncio.gather(first.poll_due(batch=3), second.poll_due(batch=3))
+        polled = [p.feed.id for p in [*one, *other]]
+        assert sorted(polled) == sorted(set(polled)) and len(polled) == 12
+        assert len(replicas[1].articles(CHAT)) == 12
+    finally:
+        for replica in replicas:
+            replica.close()
