@@ -33,7 +33,7 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import feeds, handlers, library_handlers, schedule, shared, texts
+from bot import feeds, handlers, library_handlers, schedule, shared, texts, watch
 from bot.config import Settings
 from bot.errors import on_error
 from bot.heartbeat import HEARTBEAT_SECONDS, beat, stop_beating
@@ -51,6 +51,12 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE  # edits are ignored by design
 #: In groups a file is added only when its caption starts with /add; other files are chatter.
 _CAPTION_ADD = filters.CaptionRegex(r"^/add(@\w+)?(\s|$)")
 _CAPTION_FOLLOW = filters.CaptionRegex(r"^/follow(@\w+)?(\s|$)")
+_HAS_LINK = (
+    filters.Entity("url")
+    | filters.Entity("text_link")
+    | filters.CaptionEntity("url")
+    | filters.CaptionEntity("text_link")
+)
 _BARE_LINK = filters.Regex(rf"^\s*{WEB_LINK.pattern}\s*$")
 
 
@@ -140,6 +146,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]
         "follow": feeds.follow_command,
         "feeds": feeds.feeds_command,
         "unfollow": feeds.unfollow_command,
+        "watch": watch.watch_command,
         "schedule": schedule.schedule_command,
         "unschedule": schedule.unschedule_command,
     }
@@ -182,6 +189,17 @@ def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]
     )
     application.add_handler(
         MessageHandler(NEW_MESSAGES & filters.ChatType.PRIVATE & ~filters.TEXT, handlers.not_text)
+    )
+    # Channels: commands and posts arrive as channel posts, which no handler above takes.
+    channel = filters.UpdateType.CHANNEL_POST
+    application.add_handler(
+        MessageHandler(channel & filters.Regex(watch.WATCH_COMMAND), watch.watch_command)
+    )
+    application.add_handler(MessageHandler(channel & _HAS_LINK, watch.watched_post))
+    # In a group, a message with a link may be watched as well as answered (its own group).
+    application.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.ChatType.GROUPS & _HAS_LINK, watch.watched_post),
+        group=1,
     )
     application.add_handler(InlineQueryHandler(inline_query))
     application.add_handler(

@@ -26,12 +26,15 @@ COMMANDS = (
     Command("follow", "URL", "Follow a news feed: its new stories become articles"),
     Command("feeds", "", "List the feeds this chat follows"),
     Command("unfollow", "N", "Stop following feed N"),
+    Command("watch", "on|off", "Links posted here become articles"),
     Command("schedule", "HH:MM [timezone]", "Post a daily briefing of new articles"),
     Command("unschedule", "", "Stop the daily briefing"),
     Command("help", "", "What I can do"),
     Command("start", "", "Say hello and see what I know"),
 )
-ADMIN_COMMANDS = frozenset({"add", "remove", "follow", "unfollow", "schedule", "unschedule"})
+ADMIN_COMMANDS = frozenset(
+    {"add", "remove", "follow", "unfollow", "watch", "schedule", "unschedule"}
+)
 
 DESCRIPTION = (
     "I answer questions about news articles with the article's own sentences, each cited, "
@@ -116,6 +119,18 @@ FEED_ERROR = "\n   last error: {error}"
 OPML_CAPTION = "This chat's feeds as OPML: any feed reader imports it."
 OPML_FAILED = "I couldn't read that OPML file: {reason}"
 OPML_FOLLOWED = "Following {count} of the {listed} feeds the file lists."
+WATCH_ON = (
+    "Watching this chat: links posted here become articles, without a reply. "
+    "<code>/watch off</code> stops it."
+)
+WATCH_OFF = "No longer watching this chat for links."
+WATCHING = "Links posted here become articles. <code>/watch off</code> stops it."
+NOT_WATCHING = "Links posted here are not added. <code>/watch on</code> adds them as articles."
+WATCH_PRIVATE = (
+    "Here, just send me a link and I'll offer to add it. <code>/watch</code> is for "
+    "groups and channels."
+)
+WATCH_USAGE = "Send <code>/watch on</code> or <code>/watch off</code>."
 UNFOLLOW_USAGE = "Please give a feed number from /feeds."
 UNFOLLOWED = "No longer following <b>{name}</b>. Its articles stay until they age out."
 FEED_FIRST_ITEMS = "From <b>{name}</b>: {count} new articles ({numbers}). Ask away."

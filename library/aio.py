@@ -48,6 +48,12 @@ class AsyncLibrary:
     async def prune_feeds(self) -> int:
         return await asyncio.to_thread(self.following.prune)
 
+    async def watching(self, chat_id: int) -> bool:
+        return await asyncio.to_thread(self._library.watching, chat_id)
+
+    async def set_watching(self, chat_id: int, on: bool) -> None:
+        await asyncio.to_thread(self._library.set_watching, chat_id, on)
+
     # -- reading ----------------------------------------------------------------------
 
     async def ask(self, chat_id: int, question: str) -> Reply:

@@ -143,6 +143,10 @@ MIGRATIONS: tuple[str, ...] = (
     -- Articles a feed brought are pruned after NEWSBOT_FEED_KEEP_DAYS (added by hand: never).
     ALTER TABLE articles ADD COLUMN feed_id INTEGER;
     """,
+    # 10: /watch: links posted in the chat (a channel, or a group) become its articles.
+    """
+    ALTER TABLE chat_settings ADD COLUMN watch_links INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 

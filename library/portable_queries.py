@@ -456,6 +456,18 @@ class PortableQueries:
         rows = self._read("SELECT active_article FROM chat_settings WHERE chat_id = ?", (chat_id,))
         return int(rows[0][0]) if rows and rows[0][0] is not None else None
 
+    def watching(self, chat_id: int) -> bool:
+        """Whether links posted in the chat become its articles (/watch)."""
+        rows = self._read("SELECT watch_links FROM chat_settings WHERE chat_id = ?", (chat_id,))
+        return bool(rows and rows[0][0])
+
+    def set_watching(self, chat_id: int, on: bool) -> None:
+        with self._transaction() as db:
+            self._ensure_chat(db, chat_id)
+            self._run(
+                db, "UPDATE chat_settings SET watch_links = ? WHERE chat_id = ?", (on, chat_id)
+            )
+
     def set_active(self, chat_id: int, article_id: int | None) -> None:
         with self._transaction() as db:
             self._ensure_chat(db, chat_id)

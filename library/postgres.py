@@ -233,6 +233,10 @@ MIGRATIONS: tuple[str, ...] = (
     -- Articles a feed brought are pruned after NEWSBOT_FEED_KEEP_DAYS (added by hand: never).
     ALTER TABLE articles ADD COLUMN feed_id BIGINT;
     """,
+    # 9: as SQLite's 10: /watch.
+    """
+    ALTER TABLE chat_settings ADD COLUMN watch_links BOOLEAN NOT NULL DEFAULT FALSE;
+    """,
 )
 
 

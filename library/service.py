@@ -458,6 +458,13 @@ class Library:
         """The article picked with /use (``None``: questions go to the whole library)."""
         return self.store.active_article(chat_id)
 
+    def watching(self, chat_id: int) -> bool:
+        """Whether links posted in the chat become its articles (/watch)."""
+        return self.store.watching(chat_id)
+
+    def set_watching(self, chat_id: int, on: bool) -> None:
+        self.store.set_watching(chat_id, on)
+
     def use(self, chat_id: int, article_id: int | None) -> None:
         self.store.set_active(chat_id, article_id)
 

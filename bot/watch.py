@@ -1,0 +1,92 @@
+"""/watch: links posted in a chat become its articles, quietly.
+
+Bots see only what Telegram delivers (README, "Watching a channel or group"):
+every post of a channel the bot administers; in a group, every message only
+when the bot's privacy mode is off (or it is an administrator), otherwise just
+commands and replies to it. A watched post is never answered: the articles
+appear in /articles and the daily briefing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Message, MessageEntity, Update
+from telegram.constants import ChatType
+
+from bot import texts
+from bot.admin import admins_only
+from bot.replies import chat_id_of, library, send_reply
+from bot.state import Context
+from library import Busy, KnownUrl, LibraryError, is_web_link
+from retrieval import RetrievalError
+
+log = logging.getLogger("bot.watch")
+
+#: Links taken from one post (a link list is not news to read).
+LINKS_PER_POST = 3
+WATCH_COMMAND = re.compile(r"^/watch(@\w+)?(\s|$)")
+
+
+@admins_only
+async def watch_command(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    if message.chat.type == ChatType.PRIVATE:
+        await send_reply(update, [texts.WATCH_PRIVATE])
+        return
+    words = (message.text or "").split()[1:]
+    shelf, chat_id = library(context), chat_id_of(update)
+    if [w.lower() for w in words] in (["on"], ["off"]):
+        on = words[0].lower() == "on"
+        await shelf.set_watching(chat_id, on)
+        await send_reply(update, [texts.WATCH_ON if on else texts.WATCH_OFF])
+    elif not words:
+        watching = await shelf.watching(chat_id)
+        await send_reply(update, [texts.WATCHING if watching else texts.NOT_WATCHING])
+    else:
+        await send_reply(update, [texts.WATCH_USAGE])
+
+
+async def watched_post(update: Update, context: Context) -> None:
+    """A post or message with links in a chat that may be watched: its links become the
+    chat's articles when it is. Failures are logged, never posted."""
+    message = update.effective_message
+    if message is None or (message.text or message.caption or "").startswith("/"):
+        return
+    links = _links(message)
+    shelf, chat_id = library(context), chat_id_of(update)
+    if not links or not await shelf.watching(chat_id):
+        return
+    try:
+        with shelf.admit(chat_id):
+            for url in links:
+                found = await shelf.fetch_url(chat_id, url)
+                if isinstance(found, KnownUrl):
+                    continue
+                added = await shelf.add(chat_id, found, None)
+                if not added.duplicate:
+                    shelf.embed_soon(added.article_id)
+                    log.info("watched chat %s: added article %d", chat_id, added.article_id)
+    except Busy:
+        log.info("watched chat %s: busy adding; a posted link was skipped", chat_id)
+    except (LibraryError, RetrievalError) as error:
+        log.info("watched chat %s: a posted link was not added (%s)", chat_id, error)
+
+
+def _links(message: Message) -> list[str]:
+    kinds: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
+    try:
+        entities = (
+            message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
+        )
+    except UnicodeDecodeError:  # an offset inside an emoji (no real client sends one)
+        return []
+    found: list[str] = []
+    for entity, value in entities.items():
+        url = entity.url if entity.type == MessageEntity.TEXT_LINK else value
+        if url and is_web_link(url) and url not in found:
+            found.append(url)
+    return found[:LINKS_PER_POST]
