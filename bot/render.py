@@ -101,6 +101,7 @@ def library_line(row: ArticleRow) -> str:
         parts.append(f"\u2014 {escape(row.source)}")
     if row.published:
         parts.append(f"({escape(row.published)})")
+    parts.append(f"\u00b7 {escape(row.language)}")
     return " ".join(parts)
 
 

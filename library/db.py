@@ -147,6 +147,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chat_settings ADD COLUMN watch_links INTEGER NOT NULL DEFAULT 0;
     """,
+    # 11: each article's language (retrieval/language.py); NULL for articles stored
+    # before, whose listing reads it from their opening words.
+    """
+    ALTER TABLE articles ADD COLUMN language TEXT;
+    """,
 )
 
 

@@ -237,6 +237,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chat_settings ADD COLUMN watch_links BOOLEAN NOT NULL DEFAULT FALSE;
     """,
+    # 10: as SQLite's 11: each article's language.
+    """
+    ALTER TABLE articles ADD COLUMN language TEXT;
+    """,
 )
 
 
@@ -341,8 +345,8 @@ class PostgresStore(PortableQueries):
                 return AddResult(existing, duplicate=True)
             row = db.execute(
                 "INSERT INTO articles (chat_id, title, source, url, published, body,"
-                " sentence_spans, content_hash, added_by, added_at, term_count, feed_id)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+                " sentence_spans, content_hash, added_by, added_at, term_count, feed_id,"
+                " language) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
                 " ON CONFLICT (chat_id, content_hash) DO NOTHING RETURNING id",
                 (
                     chat_id,
@@ -357,6 +361,7 @@ class PostgresStore(PortableQueries):
                     now(),
                     len(terms),
                     feed_id,
+                    article.language,
                 ),
             ).fetchone()
             if row is None:  # another replica added the same text a moment ago

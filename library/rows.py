@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from library.errors import MissingArticle
-from retrieval import Article, article_name, rebuild_article
+from retrieval import Article, article_name, detect_language, rebuild_article
 
 #: Chat id of the articles shipped with the product; every chat sees them.
 SHARED = 0
@@ -91,6 +91,13 @@ class ArticleRow:
     published: str | None
     added_at: str
     opening: str  #: the first characters of the text: enough to name an untitled article
+    stored_language: str | None = None  #: NULL for articles stored before schema 11
+
+    @property
+    def language(self) -> str:
+        """The article's language; for an article stored before it was kept, read from
+        its opening words (enough to tell a language apart)."""
+        return self.stored_language or detect_language(self.opening)
 
     @property
     def shared(self) -> bool:
@@ -142,9 +149,12 @@ def hours_ago(hours: float) -> str:
 _OPENING_CHARS = 200  #: more than a name needs (retrieval.citations.NAME_CHARS)
 #: What a listing reads of an article (both backends' SQL); ``article_row`` builds the row.
 ROW_COLUMNS = (
-    f"id, chat_id, title, source, url, published, added_at, substr(body, 1, {_OPENING_CHARS})"
+    "id, chat_id, title, source, url, published, added_at,"
+    f" substr(body, 1, {_OPENING_CHARS}), language"
 )
-_ROW_FIELDS = ("id", "chat_id", "title", "source", "url", "published", "added_at", "opening")
+_ROW_FIELDS = (
+    "id", "chat_id", "title", "source", "url", "published", "added_at", "opening", "stored_language"
+)  # fmt: skip
 #: What ``stored_article`` rebuilds an article from, and its vectors when asked for.
 ARTICLE_COLUMNS = "body, sentence_spans, title, source, url, published"
 

@@ -79,8 +79,8 @@ class SqliteStore(PortableQueries):
             )
             db.execute(
                 "INSERT INTO articles (id, chat_id, title, source, url, published, body,"
-                " sentence_spans, content_hash, added_by, added_at, feed_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " sentence_spans, content_hash, added_by, added_at, feed_id, language)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     chat_id,
@@ -94,6 +94,7 @@ class SqliteStore(PortableQueries):
                     added_by,
                     now(),
                     feed_id,
+                    article.language,
                 ),
             )
             db.execute(

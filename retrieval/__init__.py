@@ -35,6 +35,7 @@ from retrieval.context import ATTRIBUTION
 from retrieval.errors import ArticleError, EmbeddingStopped, QuestionError, RetrievalError
 from retrieval.highlight import Highlight
 from retrieval.index import ArticleIndex
+from retrieval.language import detect as detect_language
 from retrieval.ranking import Models
 from retrieval.seeds import seed_paths
 from retrieval.semantic import shared_encoder
@@ -73,6 +74,7 @@ __all__ = [
     "brief",
     "check_question",
     "decode_article_bytes",
+    "detect_language",
     "load_article",
     "marker",
     "model_id",

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from retrieval.errors import ArticleError
+from retrieval.language import detect
 from retrieval.sentences import covers, split_sentences
 
 #: Largest article accepted, in bytes. News stories are 5-50 kB; a file this big
@@ -49,6 +51,11 @@ class Article:
     source: str | None = None
     url: str | None = None
     published: str | None = None
+
+    @cached_property
+    def language(self) -> str:
+        """The body's language code (retrieval/language.py), read once when first asked."""
+        return detect(self.text)
 
     def sentence(self, number: int) -> Sentence:
         """Sentence by its 1-based number; ``IndexError`` outside ``1..len``."""

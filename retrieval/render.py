@@ -17,6 +17,7 @@ from retrieval.citations import (
     source_fields,
 )
 from retrieval.collection import CollectionAnswer
+from retrieval.language import detect as detect_language
 
 
 def source_line(article: Article) -> str:
@@ -45,6 +46,7 @@ def source_json(article: Article) -> dict[str, Any]:
         "source": article.source,
         "url": article.url,
         "published": article.published,
+        "language": article.language,
     }
 
 
@@ -83,6 +85,7 @@ def highlight_json(answer: Answer) -> dict[str, Any] | None:
 def answer_json(answer: Answer, article: Article) -> dict[str, Any]:
     return {
         "question": answer.question,
+        "question_language": detect_language(answer.question),
         "abstained": answer.abstained,
         "answer": answer_line(answer),
         "near_miss": answer.near_miss,
@@ -158,6 +161,7 @@ def across_json(result: CollectionAnswer) -> dict[str, Any]:
     )
     return {
         "question": result.question,
+        "question_language": detect_language(result.question),
         "abstained": result.abstained,
         "answer": across_answer(result),
         "near_miss": bool(result.answer and result.answer.near_miss),

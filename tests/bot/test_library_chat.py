@@ -70,7 +70,7 @@ async def test_articles_lists_shared_and_own_articles_with_the_target(app, api):
     (listing,) = texts(api)
     assert listing.startswith("<b>Articles here</b> (questions go to all of them):")
     # Untitled articles are named by their lead's first words, cut at a word.
-    assert f"<b>1</b>. {SEED_NAME} — The Hill" in listing
+    assert f"<b>1</b>. {SEED_NAME} — The Hill \u00b7 en" in listing
     assert "<b>2</b>. A bakery in Dunmore won the national bread award on Saturday." in listing
 
 

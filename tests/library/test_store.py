@@ -247,3 +247,15 @@ def test_an_added_article_is_answered_as_stored(library):
     assert fresh.name == stored.name == f"article {added.article_id}"
     assert [s.text for s in fresh.sentences] == [s.text for s in stored.sentences]
     assert fresh.title == stored.title == "Tram line approved"
+
+
+def test_articles_keep_their_language_and_older_ones_read_it_from_their_opening(library):
+    spanish = library.add(
+        CHAT,
+        "El ayuntamiento aprobó el martes una nueva línea de tranvía. Costará 420 millones.",
+    )
+    by_id = {row.id: row for row in library.articles(CHAT)}
+    assert by_id[spanish.article_id].language == "es"
+    assert by_id[spanish.article_id].stored_language == "es"
+    library.store._write("UPDATE articles SET language = NULL")  # as stored before schema 11
+    assert {row.id: row.language for row in library.articles(CHAT)}[spanish.article_id] == "es"

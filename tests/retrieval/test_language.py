@@ -1,0 +1,49 @@
+"""Every article and question has a language, named by its code."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from retrieval import detect_language, parse_article
+from tests.cli import run_retrieval
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("How many troops are in Syria now?", "en"),
+        ("¿Cuánto costará el nuevo tranvía de la ciudad?", "es"),
+        ("Wie viel kostet die neue Straßenbahn der Stadt?", "de"),
+        ("Сколько будет стоить новый трамвай?", "ru"),
+        ("托马斯·戴维斯有多少次迫使掉球？", "zh"),  # py3langid says "wuu": folded into zh
+        ("Quanto custará o novo bonde da cidade?", "pt"),
+        ("12:30 — 4,5 %", "und"),
+    ],
+)
+def test_questions_are_named_their_language(text, code):
+    assert detect_language(text) == code
+
+
+def test_an_article_knows_its_language_from_its_body():
+    article = parse_article(
+        "El ayuntamiento aprobó el martes una nueva línea de tranvía. "
+        "Costará 420 millones de euros, dijo la alcaldesa.",
+        title="Tranvía aprobado",
+    )
+    assert article.language == "es"
+
+
+def test_ask_json_names_the_article_s_and_the_question_s_language():
+    data = json.loads(run_retrieval("ask", "--json", "¿Cuántas tropas hay en Siria?").stdout)
+    assert data["source"]["language"] == "en"
+    assert data["question_language"] == "es"
+
+
+@given(st.text(max_size=300))
+def test_any_text_gets_a_code(text):
+    code = detect_language(text)
+    assert isinstance(code, str) and 2 <= len(code) <= 3 and code.isascii()
