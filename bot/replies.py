@@ -104,23 +104,33 @@ def log_update(
         log.debug("text=%r", update.effective_message.text)
 
 
-def link_or_text(message: Message | None, *, min_text: int = 0) -> str | None:
-    """What a shared message offers to read: its first web link, else its text when it is
-    at least ``min_text`` characters long."""
-    if message is None:
-        return None
-    text = (message.text or message.caption or "").strip()
+def web_links(message: Message) -> list[str]:
+    """The message's web links (marked as links by Telegram, in text or caption), in order,
+    each once."""
     kinds: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
     try:
         entities = (
             message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
         )
     except UnicodeDecodeError:  # an offset inside an emoji (no real client sends one)
-        entities = {}
+        return []
+    found: list[str] = []
     for entity, value in entities.items():
         url = entity.url if entity.type == MessageEntity.TEXT_LINK else value
-        if url and is_web_link(url):
-            return url
+        if url and is_web_link(url) and url not in found:
+            found.append(url)
+    return found
+
+
+def link_or_text(message: Message | None, *, min_text: int = 0) -> str | None:
+    """What a shared message offers to read: its first web link, else its text when it is
+    at least ``min_text`` characters long."""
+    if message is None:
+        return None
+    links = web_links(message)
+    if links:
+        return links[0]
+    text = (message.text or message.caption or "").strip()
     if is_web_link(text):
         return text
     return text if text and len(text) >= max(min_text, 1) else None

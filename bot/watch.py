@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Message, MessageEntity, Update
+from telegram import Update
 from telegram.constants import ChatType
 
 from bot import texts
 from bot.admin import admins_only
-from bot.replies import chat_id_of, library, send_reply
+from bot.replies import chat_id_of, library, send_reply, web_links
 from bot.state import Context
-from library import Busy, KnownUrl, LibraryError, is_web_link
+from library import Busy, KnownUrl, LibraryError
 from retrieval import RetrievalError
 
 log = logging.getLogger("bot.watch")
@@ -56,7 +56,7 @@ async def watched_post(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or (message.text or message.caption or "").startswith("/"):
         return
-    links = _links(message)
+    links = web_links(message)[:LINKS_PER_POST]
     shelf, chat_id = library(context), chat_id_of(update)
     if not links or not await shelf.watching(chat_id):
         return
@@ -74,19 +74,3 @@ async def watched_post(update: Update, context: Context) -> None:
         log.info("watched chat %s: busy adding; a posted link was skipped", chat_id)
     except (LibraryError, RetrievalError) as error:
         log.info("watched chat %s: a posted link was not added (%s)", chat_id, error)
-
-
-def _links(message: Message) -> list[str]:
-    kinds: list[str | None] = [MessageEntity.URL, MessageEntity.TEXT_LINK]
-    try:
-        entities = (
-            message.parse_entities(kinds) if message.text else message.parse_caption_entities(kinds)
-        )
-    except UnicodeDecodeError:  # an offset inside an emoji (no real client sends one)
-        return []
-    found: list[str] = []
-    for entity, value in entities.items():
-        url = entity.url if entity.type == MessageEntity.TEXT_LINK else value
-        if url and is_web_link(url) and url not in found:
-            found.append(url)
-    return found[:LINKS_PER_POST]

@@ -31,6 +31,8 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from library.fetch import is_web_link
+
 #: Entries looked at per fetch (the newest first, where the feed says when).
 MAX_ENTRIES = 200
 #: Longest title and entry text kept, in characters.
@@ -230,7 +232,7 @@ def _iso_date(value: object) -> str | None:
 
 
 def _web_link(value: object) -> str | None:
-    if isinstance(value, str) and re.fullmatch(r"https?://\S{1,2000}", value.strip()):
+    if isinstance(value, str) and len(value) <= 2000 and is_web_link(value.strip()):
         return value.strip()
     return None
 

@@ -225,16 +225,16 @@ class Following:
             if len(entry.content) < FALLBACK_CHARS:
                 return None  # a headline alone is nothing to answer questions from
             extracted = Extracted(entry.content, url=entry.link)
-        metadata = {
-            **extracted.metadata(),
-            "title": entry.title or extracted.title,
-            "source": parsed.title or feed.name,
-            "url": entry.link or extracted.url,
-            "published": entry.published or extracted.published,
-        }
+        as_entry = replace(
+            extracted,
+            title=entry.title or extracted.title,
+            source=parsed.title or feed.name,
+            url=entry.link or extracted.url,
+            published=entry.published or extracted.published,
+        )
         try:
             result = await library.ingestion.run(
-                library.add_from_feed, feed.chat_id, extracted.text, feed.id, metadata
+                library.add_extracted, feed.chat_id, as_entry, None, feed_id=feed.id
             )
         except ArticleError:
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from library.rows import FeedRow
 
@@ -47,7 +47,7 @@ def write_opml(feeds: Sequence[FeedRow], title: str) -> bytes:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',
-        f"  <head><title>{_text(title)}</title></head>",
+        f"  <head><title>{escape(title)}</title></head>",
         "  <body>",
     ]
     for feed in feeds:
@@ -57,7 +57,3 @@ def write_opml(feeds: Sequence[FeedRow], title: str) -> bytes:
         )
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines).encode()
-
-
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -65,6 +65,15 @@ class PortableQueries:
         with self._reading() as db:
             return list(self._run(db, sql, args).fetchall())
 
+    def _read_each(self, sql: str, values: Sequence[Any], before: Sequence[Any] = ()) -> list[Any]:
+        """``sql``'s rows for all ``values``, whose placeholders go where it says
+        ``{marks}``, 500 at a time (SQLite caps a statement's parameters)."""
+        rows: list[Any] = []
+        for start in range(0, len(values), 500):
+            part = list(values[start : start + 500])
+            rows += self._read(sql.format(marks=", ".join("?" * len(part))), (*before, *part))
+        return rows
+
     def _write(self, sql: str, args: Sequence[Any] = ()) -> int:
         """One statement in a transaction of its own; the rows it changed."""
         with self._transaction() as db:
@@ -291,20 +300,12 @@ class PortableQueries:
     def unseen(self, chat_id: int, keys: Sequence[Sequence[str]]) -> list[int]:
         """Which of the entries (each known by its ``keys``) the chat has not seen."""
         flat = sorted({k for entry in keys for k in entry})
-        if not flat:
-            return list(range(len(keys)))
-        seen: set[str] = set()
-        for start in range(0, len(flat), 500):
-            part = flat[start : start + 500]
-            marks = ", ".join("?" * len(part))
-            seen |= {
-                str(r[0])
-                for r in self._read(
-                    "SELECT entry_key FROM feed_entries WHERE chat_id = ?"
-                    f" AND entry_key IN ({marks})",
-                    (chat_id, *part),
-                )
-            }
+        rows = self._read_each(
+            "SELECT entry_key FROM feed_entries WHERE chat_id = ? AND entry_key IN ({marks})",
+            flat,
+            (chat_id,),
+        )
+        seen = {str(r[0]) for r in rows}
         return [n for n, entry in enumerate(keys) if not seen.intersection(entry)]
 
     def seen(self, chat_id: int, feed_id: int, keys: Sequence[str], *, article: bool) -> None:
@@ -326,30 +327,22 @@ class PortableQueries:
 
     def article_dates(self, article_ids: Sequence[int]) -> dict[int, str]:
         """Each article's date: published where known as an ISO date, else added."""
-        found: dict[int, str] = {}
-        for start in range(0, len(article_ids), 500):
-            part = list(article_ids[start : start + 500])
-            marks = ", ".join("?" * len(part))
-            for article_id, published, added_at in self._read(
-                f"SELECT id, published, added_at FROM articles WHERE id IN ({marks})", part
-            ):
-                iso = published if published and _ISO_DATE.match(published) else None
-                found[int(article_id)] = iso or added_at
-        return found
+        rows = self._read_each(
+            "SELECT id, published, added_at FROM articles WHERE id IN ({marks})", article_ids
+        )
+        return {
+            int(article_id): published if published and _ISO_DATE.match(published) else added_at
+            for article_id, published, added_at in rows
+        }
 
     def feed_names(self, article_ids: Sequence[int]) -> dict[int, str]:
         """The name of the feed that brought each of these articles (others are absent)."""
-        found: dict[int, str] = {}
-        for start in range(0, len(article_ids), 500):
-            part = list(article_ids[start : start + 500])
-            marks = ", ".join("?" * len(part))
-            for article_id, title, url in self._read(
-                "SELECT a.id, f.title, f.url FROM articles a JOIN feeds f ON f.id = a.feed_id"
-                f" WHERE a.id IN ({marks})",
-                part,
-            ):
-                found[int(article_id)] = title or url
-        return found
+        rows = self._read_each(
+            "SELECT a.id, f.title, f.url FROM articles a JOIN feeds f ON f.id = a.feed_id"
+            " WHERE a.id IN ({marks})",
+            article_ids,
+        )
+        return {int(article_id): title or url for article_id, title, url in rows}
 
     def added_today(self, chat_id: int, since: str) -> int:
         """Articles feeds brought the chat since ``since`` (the daily cap counts them)."""

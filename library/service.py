@@ -556,16 +556,18 @@ class Library:
             self._indexes.put(result.article_id, ArticleIndex(stored))
         return result
 
-    def add_from_feed(
-        self, chat_id: int, text: str, feed_id: int, metadata: dict[str, str | None]
+    def add_extracted(
+        self,
+        chat_id: int,
+        extracted: Extracted,
+        added_by: int | None,
+        *,
+        feed_id: int | None = None,
     ) -> AddResult:
-        """An entry of a followed feed, as an article the chat's retention may prune."""
-        article = parse_article(text, name="the new article", **metadata)
-        return self.add_article(chat_id, article, feed_id=feed_id)
-
-    def add_extracted(self, chat_id: int, extracted: Extracted, added_by: int | None) -> AddResult:
+        """A fetched page, an upload or a feed's entry (``feed_id``: its feed, which the
+        chat's retention then prunes it with)."""
         article = parse_article(extracted.text, name="the new article", **extracted.metadata())
-        return self.add_article(chat_id, article, added_by)
+        return self.add_article(chat_id, article, added_by, feed_id=feed_id)
 
     async def fetch_url(self, chat_id: int, url: str) -> Extracted | KnownUrl:
         """The page's article, or the chat's copy when the URL is already stored."""
