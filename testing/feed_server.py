@@ -4,9 +4,10 @@ ETag matches, as a well-run feed host does, and records each request's headers."
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from testing.web_server import LoopbackServer
 
 
 @dataclass
@@ -23,29 +24,14 @@ class Request:
     headers: dict[str, str]
 
 
-class FeedServer:
+class FeedServer(LoopbackServer):
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
         self.requests: list[Request] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), daemon=True
-        )
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}{path}"
+        super().__init__()
 
     def asked(self, path: str) -> list[Request]:
         return [r for r in self.requests if r.path == path]
-
-    def __enter__(self) -> FeedServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         site = self

@@ -12,6 +12,7 @@ import contextlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 STORY_TITLE = "Harbour authority approves second ferry terminal"
 STORY_SENTENCES = (
@@ -69,12 +70,11 @@ LONG_TEXT = "\n".join(
 )
 
 
-class WebServer:
-    """Serves the routes below; ``redirect_target`` is where ``/elsewhere`` points."""
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 (a free port) that serves while its ``with`` block runs;
+    subclasses say how it answers (``_handler``)."""
 
     def __init__(self) -> None:
-        self.redirect_target = "http://169.254.169.254/latest/meta-data/"
-        self.requests: list[str] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -88,13 +88,25 @@ class WebServer:
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
 
-    def __enter__(self) -> WebServer:
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        raise NotImplementedError
+
+
+class WebServer(LoopbackServer):
+    """Serves the routes below; ``redirect_target`` is where ``/elsewhere`` points."""
+
+    def __init__(self) -> None:
+        self.redirect_target = "http://169.254.169.254/latest/meta-data/"
+        self.requests: list[str] = []
+        super().__init__()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         site = self
