@@ -9,6 +9,7 @@ silent for ``library.service.TALLY_DAYS`` drop out).
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from statistics import median
 
@@ -18,6 +19,8 @@ from bot import texts
 from bot.replies import library, send_reply
 from bot.state import Context
 
+log = logging.getLogger("bot.stats")
+
 REPORT_SECONDS = 60
 
 
@@ -26,8 +29,8 @@ async def report_tally(context: Context) -> None:
     it must never take the bot down."""
     try:
         await library(context).report_tally(context.bot_data.tally.report())
-    except Exception:  # the next report carries the same counts
-        return
+    except Exception as error:  # the next report carries the same counts
+        log.warning("could not report this process's /stats tally (%s)", type(error).__name__)
 
 
 async def stats_command(update: Update, context: Context) -> None:
