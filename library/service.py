@@ -65,6 +65,7 @@ from retrieval import (
     load_article,
     model_id,
     parse_article,
+    question_terms,
     shared_encoder,
     spans_intact,
     split_body,
@@ -510,7 +511,7 @@ class Library:
 
         Only then: at 100,000 articles the index search took 27 ms a question and, added
         to the word candidates of every question, moved the answers by 0.3 points."""
-        found = self.store.search(chat_id, analyze(question), limit)
+        found = self.store.search(chat_id, question_terms(question), limit)
         if not found:
             found = self.coordination.nearest(
                 chat_id,
@@ -547,7 +548,7 @@ class Library:
         *,
         feed_id: int | None = None,
     ) -> AddResult:
-        terms = analyze(article.text)
+        terms = analyze(article.text, article.language)
         if not terms:
             raise ArticleError(f"{article.name} has no words that questions could match")
         result = self.store.add(chat_id, article, terms, added_by=added_by, feed_id=feed_id)

@@ -6,7 +6,7 @@
 'Currently, there are fewer than 1,000 troops in Syria. [13]'
 """
 
-from retrieval.analysis import analyze
+from retrieval.analysis import analyze, question_terms
 from retrieval.answers import Answer, answer, check_question, search
 from retrieval.article import (
     MAX_ARTICLE_BYTES,
@@ -79,6 +79,7 @@ __all__ = [
     "marker",
     "model_id",
     "parse_article",
+    "question_terms",
     "rebuild_article",
     "search",
     "seed_paths",

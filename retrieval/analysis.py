@@ -25,6 +25,8 @@ from functools import lru_cache
 import Stemmer
 
 from retrieval.irregular_verbs import IRREGULAR_VERBS
+from retrieval.language import detect
+from retrieval.languages import analyze_in
 from retrieval.stopwords import STOP_WORDS
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
@@ -42,8 +44,12 @@ _TOKEN = re.compile(
 _stemmer = Stemmer.Stemmer("english")
 
 
-def analyze(text: str) -> list[str]:
-    """Index terms for ``text`` in order, repeats kept (BM25 counts them)."""
+def analyze(text: str, language: str = "en") -> list[str]:
+    """Index terms for ``text`` in order, repeats kept (BM25 counts them). ``language``
+    is the text's (retrieval/language.py); English gets everything above, other
+    languages their own stop words and stemmer (retrieval/languages.py)."""
+    if language != "en":
+        return analyze_in(text, language)
     text = _fold(text)
     shouting = text.isupper()
     terms: list[str] = []
@@ -59,6 +65,17 @@ def analyze(text: str) -> list[str]:
             if term:
                 terms.append(term)
     return terms
+
+
+def question_terms(question: str) -> list[str]:
+    """The terms to look a question up by among articles of any language (a library's
+    term index): its English terms, and, for a question in another language, that
+    language's too, so that it finds the articles written in it."""
+    terms = analyze(question)
+    language = detect(question)
+    if language == "en":
+        return terms
+    return list(dict.fromkeys([*terms, *analyze(question, language)]))
 
 
 def _is_acronym(token: str) -> bool:

@@ -91,7 +91,7 @@ def answer(
     from the first pass alone (benchmarks compare the two).
     """
     question = check_question(question)
-    terms = analyze(question)
+    terms = analyze(question, index.article.language)
     ranking = ranked_for(index, question, terms, embed=embed, models=models, read=read)
     return compose(index, question, terms, ranking, ranked=ranked)
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.analysis import analyze
+from retrieval.analysis import analyze, question_terms
 from retrieval.answers import MIN_RANKED, Answer, check_question, compose
 from retrieval.article import article_paths, load_article
 from retrieval.errors import ArticleError
@@ -73,8 +73,11 @@ def answer_across(
     one it gives alone (a library question costs about two single ones).
     """
     question = check_question(question)
-    terms = analyze(question)
-    first = [rank(s.index, question, terms, embed=embed, models=models) for s in candidates]
+    terms = {language: analyze(question, language) for language in _languages(candidates)}
+    first = [
+        rank(s.index, question, terms[s.index.article.language], embed=embed, models=models)
+        for s in candidates
+    ]
     if not candidates:
         return CollectionAnswer(question, None, None, ())
     articles = [s.index.article for s in candidates]
@@ -82,7 +85,7 @@ def answer_across(
     winner = max(range(len(candidates)), key=lambda i: _strength(glances[i]))
     glances[winner] = reread(articles[winner], question, first[winner])
     answers = [
-        (shelved, compose(shelved.index, question, terms, ranking))
+        (shelved, compose(shelved.index, question, terms[shelved.index.article.language], ranking))
         for shelved, ranking in zip(candidates, glances, strict=True)
     ]
     answers.sort(key=lambda pair: _strength_of(pair[1]), reverse=True)
@@ -117,7 +120,7 @@ class ArticleShelf:
     def candidates(self, question: str, limit: int = CANDIDATES) -> list[Shelved]:
         if len(self.shelved) <= limit:
             return list(self.shelved)
-        found = self._terms.search((_ONE_SHELF,), analyze(question), limit)
+        found = self._terms.search((_ONE_SHELF,), question_terms(question), limit)
         # Nothing matches at all: the first articles, so tools still get citations.
         return [self.shelved[i] for i in found] or self.shelved[:limit]
 
@@ -143,3 +146,7 @@ __all__ = [
     "answer_across",
     "load_shelf",
 ]
+
+
+def _languages(candidates: Sequence[Shelved]) -> set[str]:
+    return {s.index.article.language for s in candidates}

@@ -65,7 +65,7 @@ class ArticleIndex:
     ) -> None:
         self.article = article
         self.semantic = semantic
-        self.sentence_terms = [analyze(s.text) for s in article.sentences]
+        self.sentence_terms = [analyze(s.text, article.language) for s in article.sentences]
         self.term_sets = [frozenset(terms) for terms in self.sentence_terms]
         self._sentences = BM25Scorer(self.sentence_terms)
         paragraphs: list[list[str]] = [[] for _ in article.paragraph_spans]

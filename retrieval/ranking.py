@@ -158,7 +158,7 @@ def rank(
 ) -> Ranking:
     """Every sentence ranked for ``question``; with ``embed=False`` only stored vectors are used."""
     if terms is None:
-        terms = analyze(question)
+        terms = analyze(question, index.article.language)
     semantic = index.semantic and (embed or index.has_vectors)
     evidence = gather(index, question, terms, semantic=semantic)
     mode = "semantic" if semantic else "lexical"

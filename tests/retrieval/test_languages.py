@@ -1,0 +1,55 @@
+"""Articles in other languages are analysed in their own language: stop words, stems,
+and character pairs for scripts without spaces; English is analysed as it always was."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from retrieval import ArticleIndex, answer, parse_article, question_terms
+from retrieval.analysis import analyze
+
+TRANVIA = (
+    "El ayuntamiento aprobó el martes una nueva línea de tranvía para la ciudad. "
+    "Los tranvías costarán 420 millones de euros, dijo la alcaldesa. "
+    "Las obras empezarán en marzo de 2027 y durarán cuatro años."
+)
+
+
+def test_a_question_s_inflection_finds_the_article_s_in_spanish():
+    # "costará" (will cost) and "costarán" (they will cost) share a stem; "el" is no term.
+    assert analyze("¿Cuánto costará el tranvía?", "es") == ["cost", "tranvi"]
+    assert "cost" in analyze("Los tranvías costarán 420 millones.", "es")
+
+
+def test_russian_function_words_are_stop_words():
+    assert analyze("Где больше не применяют телесные наказания?", "ru") == [
+        "применя",
+        "телесн",
+        "наказан",
+    ]
+
+
+def test_chinese_is_cut_into_character_pairs():
+    assert analyze("多少次迫使掉球", "zh") == ["多少", "少次", "次迫", "迫使", "使掉", "掉球"]
+
+
+def test_a_spanish_article_answers_a_spanish_question_and_declines_another():
+    index = ArticleIndex(parse_article(TRANVIA, title="Tranvía"), semantic=False)
+    assert index.article.language == "es"
+    cost = answer(index, "¿Cuánto costarán los tranvías?")
+    assert cost.ranked[0].text.startswith("Los tranvías costarán 420 millones")
+    assert answer(index, "¿Quién ganó la Super Bowl?").abstained
+
+
+def test_a_question_in_another_language_is_looked_up_in_english_and_in_its_own():
+    terms = question_terms("¿Cuánto costarán los tranvías?")
+    assert "cost" in terms and "tranvi" in terms
+    assert question_terms("How much will the trams cost?") == analyze(
+        "How much will the trams cost?"
+    )
+
+
+@given(st.text(max_size=200), st.sampled_from(["es", "de", "ru", "zh", "ja", "xx"]))
+def test_any_text_in_any_language_gives_terms_without_spaces(text, language):
+    assert all(term and not any(c.isspace() for c in term) for term in analyze(text, language))
