@@ -20,6 +20,9 @@ import socket
 import stat
 import subprocess
 import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 USER = "embedded_postgres"  #: the system user the server runs as when we are root
@@ -110,3 +113,20 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+@contextmanager
+def throwaway_database(server: str, template: str | None = None) -> Iterator[str]:
+    """A new database on ``server`` (a copy of ``template``, else empty), dropped after
+    the block; its URL."""
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    copy = f" TEMPLATE {template}" if template else ""
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}{copy}")
+    try:
+        yield server.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

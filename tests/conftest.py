@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -110,26 +109,20 @@ def _with_database(server: str, name: str) -> str:
 @pytest.fixture
 def postgres_url(postgres_template: str) -> Iterator[str]:
     """This test's own PostgreSQL database (migrated, empty), dropped afterwards."""
-    server = os.environ[_POSTGRES_ENV]
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    with _admin(server) as admin:
-        admin.execute(f"CREATE DATABASE {name} TEMPLATE {postgres_template}")
-    yield _with_database(server, name)
-    with _admin(server) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    from testing.postgres_server import throwaway_database
+
+    with throwaway_database(os.environ[_POSTGRES_ENV], postgres_template) as url:
+        yield url
 
 
 @pytest.fixture
 def bare_postgres_url() -> Iterator[str]:
     """An empty PostgreSQL database (no schema at all), dropped afterwards: for building
     databases as older versions left them."""
-    server = os.environ[_POSTGRES_ENV]
-    name = f"b_{uuid.uuid4().hex[:16]}"
-    with _admin(server) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    yield _with_database(server, name)
-    with _admin(server) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    from testing.postgres_server import throwaway_database
+
+    with throwaway_database(os.environ[_POSTGRES_ENV]) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -8,7 +8,6 @@ its own; two ``Library`` objects on one database stand for two bot replicas.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -49,14 +48,11 @@ def lone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def lone_postgres_url(lone_server: str) -> Iterator[str]:
     """A fresh, migrated database on ``lone_server``."""
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(lone_server, autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    url = lone_server.rsplit("/", 1)[0] + "/" + name
-    PostgresStore.open(url).close()
-    yield url
-    with psycopg.connect(lone_server, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    from testing.postgres_server import throwaway_database
+
+    with throwaway_database(lone_server) as url:
+        PostgresStore.open(url).close()
+        yield url
 
 
 @pytest.fixture
