@@ -40,7 +40,6 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
@@ -373,23 +372,14 @@ def _kill_mid_add(
 @contextmanager
 def fresh_database(server: str | None):
     """A new database on ``server`` (or on a temporary embedded server), dropped after."""
-    import psycopg
+    from testing.postgres_server import start, stop, throwaway_database
 
     with ExitStack() as stack:
         if server is None:
-            from testing.postgres_server import start, stop
-
             data = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "pg"
             server = start(data)
             stack.callback(stop, data)
-        name = f"replicas_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f"CREATE DATABASE {name}")
-        try:
-            yield server.rsplit("/", 1)[0] + "/" + name
-        finally:
-            with psycopg.connect(server, autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        yield stack.enter_context(throwaway_database(server))
 
 
 def main(argv: list[str] | None = None) -> int:

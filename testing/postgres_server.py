@@ -100,21 +100,6 @@ def _has_user() -> bool:
     return True
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in ("start", "stop"):
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        return 2
-    if argv[0] == "start":
-        print(start(Path(argv[1])))
-    else:
-        stop(Path(argv[1]))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
-
-
 @contextmanager
 def throwaway_database(server: str, template: str | None = None) -> Iterator[str]:
     """A new database on ``server`` (a copy of ``template``, else empty), dropped after
@@ -130,3 +115,18 @@ def throwaway_database(server: str, template: str | None = None) -> Iterator[str
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] not in ("start", "stop"):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    if argv[0] == "start":
+        print(start(Path(argv[1])))
+    else:
+        stop(Path(argv[1]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
