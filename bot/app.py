@@ -15,9 +15,10 @@ from telegram import (
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
     LinkPreviewOptions,
+    Message,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -215,6 +216,8 @@ async def _ignore_bots(update: Update, context: Context) -> None:
     mentioning the bot would otherwise answer itself); comments under such a post are
     people, and are handled."""
     message = update.effective_message
+    if message is not None and message.chat is not None and message.is_automatic_forward:
+        await _share_channel_library(message, context)
     if message is not None and (message.is_automatic_forward or message.chat is None):
         # A message without a chat is no update Telegram sends: a forged one, dropped
         # here before any handler's filter reads ``message.chat``.
@@ -223,6 +226,19 @@ async def _ignore_bots(update: Update, context: Context) -> None:
     if user is None or not user.is_bot or _anonymous_admin(update):
         return
     raise ApplicationHandlerStop
+
+
+async def _share_channel_library(message: Message, context: Context) -> None:
+    """Only Telegram forwards a channel's posts into its discussion group by itself, so
+    such a post says which channel the group discusses: from then on the group reads
+    and adds to the channel's library, and its comments are answered from it."""
+    channel = message.sender_chat
+    if channel is None or channel.type != ChatType.CHANNEL:
+        return
+    if message.chat.type != ChatType.SUPERGROUP:
+        return
+    if await context.bot_data.library.share_library(message.chat.id, channel.id):
+        log.info("chat %s now shares the library of channel %s", message.chat.id, channel.id)
 
 
 def _anonymous_admin(update: Update) -> bool:

@@ -17,7 +17,13 @@ from telegram.error import Forbidden, TelegramError
 
 from bot import texts
 from bot.admin import admins_only
-from bot.replies import chat_id_of, library, log_update, positive_number, send_reply
+from bot.replies import (
+    library,
+    library_chat_of,
+    log_update,
+    positive_number,
+    send_reply,
+)
 from bot.state import Context
 from library import (
     MAX_OPML_BYTES,
@@ -49,7 +55,9 @@ async def follow_command(update: Update, context: Context) -> None:
         await send_reply(update, [texts.FOLLOW_USAGE])
         return
     try:
-        followed = await library(context).following.follow(chat_id_of(update), args[0])
+        followed = await library(context).following.follow(
+            await library_chat_of(update, context), args[0]
+        )
     except NotAFeed:
         await send_reply(update, [texts.NOT_A_FEED])
         return
@@ -67,7 +75,7 @@ async def follow_command(update: Update, context: Context) -> None:
 
 
 async def feeds_command(update: Update, context: Context) -> None:
-    feeds = await library(context).followed(chat_id_of(update))
+    feeds = await library(context).followed(await library_chat_of(update, context))
     if [a.lower() for a in context.args or []] == ["opml"]:
         await _send_opml(update, feeds)
         return
@@ -122,7 +130,7 @@ async def follow_file(update: Update, context: Context) -> None:
         await send_reply(update, [texts.OPML_FAILED.format(reason=escape(str(error)))])
         return
     following = library(context).following
-    chat_id = chat_id_of(update)
+    chat_id = await library_chat_of(update, context)
     gate = asyncio.Semaphore(OPML_AT_ONCE)
 
     async def follow_one(url: str) -> str | None:
@@ -148,7 +156,8 @@ async def follow_file(update: Update, context: Context) -> None:
 async def unfollow_command(update: Update, context: Context) -> None:
     args = context.args or []
     number = positive_number(args[0]) if len(args) == 1 else 0
-    gone = await library(context).unfollow(chat_id_of(update), number) if number else None
+    chat_id = await library_chat_of(update, context)
+    gone = await library(context).unfollow(chat_id, number) if number else None
     if gone is None:
         await send_reply(update, [texts.UNFOLLOW_USAGE])
         return

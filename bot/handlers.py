@@ -24,6 +24,7 @@ from bot.replies import (
     TypingIfSlow,
     chat_id_of,
     library,
+    library_chat_of,
     link_or_text,
     log_update,
     positive_number,
@@ -40,7 +41,7 @@ EXAMPLES = ("How many troops are in Syria?", "Who declined to comment?")
 
 async def start(update: Update, context: Context) -> None:
     shelf = library(context)
-    row = await shelf.current(chat_id_of(update))
+    row = await shelf.current(await library_chat_of(update, context))
     about = render.about(await shelf.article(row.id)) if row else texts.ABOUT_UNKNOWN
     text = texts.START.format(
         about=escape(about),
@@ -111,7 +112,7 @@ async def group_text(update: Update, context: Context) -> None:
 async def brief_command(update: Update, context: Context) -> None:
     started = time.perf_counter()
     shelf = library(context)
-    row = await shelf.current(chat_id_of(update))
+    row = await shelf.current(await library_chat_of(update, context))
     if row is None:
         await send_reply(update, [texts.LIBRARY_EMPTY])
         return
@@ -123,7 +124,7 @@ async def brief_command(update: Update, context: Context) -> None:
 async def source_command(update: Update, context: Context) -> None:
     """``/source N`` in the current article, or ``/source A:N`` in article A."""
     shelf = library(context)
-    chat_id = chat_id_of(update)
+    chat_id = await library_chat_of(update, context)
     args = context.args or []
     article_id, _, sentence = (args[0] if len(args) == 1 else "").rpartition(":")
     if article_id:
@@ -198,7 +199,7 @@ async def answer_question(update: Update, context: Context, question: str, kind:
             reply: Reply = await shelf.ask_in_thread(chat_id, thread, question)
             kind = f"{kind} follow-up"
         else:
-            reply = await shelf.ask(chat_id, question)
+            reply = await shelf.ask(await library_chat_of(update, context), question)
     except QuestionError:
         await send_reply(update, [texts.TOO_LONG])
         return

@@ -16,6 +16,7 @@ from bot.admin import admins_only
 from bot.replies import (
     chat_id_of,
     library,
+    library_chat_of,
     log_update,
     positive_number,
     pressed_payload,
@@ -92,7 +93,7 @@ async def document_message(update: Update, context: Context) -> None:
 
 async def articles_command(update: Update, context: Context) -> None:
     shelf = library(context)
-    chat_id = chat_id_of(update)
+    chat_id = await library_chat_of(update, context)
     rows = await shelf.articles(chat_id)
     if not rows:
         await send_reply(update, [texts.LIBRARY_EMPTY])
@@ -106,7 +107,7 @@ async def articles_command(update: Update, context: Context) -> None:
 
 async def use_command(update: Update, context: Context) -> None:
     shelf = library(context)
-    chat_id = chat_id_of(update)
+    chat_id = await library_chat_of(update, context)
     args = context.args or []
     if len(args) == 1 and args[0].lower() == "all":
         await shelf.use(chat_id, None)
@@ -130,7 +131,7 @@ async def remove_command(update: Update, context: Context) -> None:
     if not number:
         await send_reply(update, [texts.REMOVE_USAGE])
         return
-    removed = await shelf.remove(chat_id_of(update), number)
+    removed = await shelf.remove(await library_chat_of(update, context), number)
     text = texts.REMOVED if removed else texts.CANNOT_REMOVE
     await send_reply(update, [text.format(number=number)])
 
@@ -145,7 +146,7 @@ async def _add_url(update: Update, context: Context, url: str) -> None:
     await show_typing(update)
     shelf = library(context)
     try:
-        found = await shelf.fetch_url(chat_id_of(update), url)
+        found = await shelf.fetch_url(await library_chat_of(update, context), url)
     except (LibraryError, RetrievalError) as error:
         await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
         return
@@ -185,7 +186,8 @@ async def _store(update: Update, context: Context, extracted: Extracted) -> None
     shelf = library(context)
     user = update.effective_user
     try:
-        result = await shelf.add(chat_id_of(update), extracted, user.id if user else None)
+        chat_id = await library_chat_of(update, context)
+        result = await shelf.add(chat_id, extracted, user.id if user else None)
     except (LibraryError, RetrievalError) as error:
         await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
         return

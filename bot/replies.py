@@ -32,6 +32,18 @@ def chat_id_of(update: Update) -> int:
     return update.effective_chat.id if update.effective_chat else 0
 
 
+async def library_chat_of(update: Update, context: Context) -> int:
+    """The chat whose articles this update's chat reads and adds to: its own, or, for a
+    channel's discussion group, the channel's (``bot.app`` learns the link from the posts
+    Telegram forwards into the group). Replies still go to the update's own chat."""
+    chat = update.effective_chat
+    if chat is None:
+        return 0
+    if chat.type != ChatType.SUPERGROUP:
+        return chat.id  # only a supergroup can be a channel's discussion group
+    return await library(context).library_of(chat.id)
+
+
 def positive_number(text: str) -> int:
     """A positive whole number from user text, or 0.
 

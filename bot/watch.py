@@ -17,7 +17,7 @@ from telegram.constants import ChatType
 
 from bot import texts
 from bot.admin import admins_only
-from bot.replies import chat_id_of, library, send_reply, web_links
+from bot.replies import chat_id_of, library, library_chat_of, send_reply, web_links
 from bot.state import Context
 from library import Busy, KnownUrl, LibraryError
 from retrieval import RetrievalError
@@ -60,13 +60,14 @@ async def watched_post(update: Update, context: Context) -> None:
     shelf, chat_id = library(context), chat_id_of(update)
     if not links or not await shelf.watching(chat_id):
         return
+    library_chat = await library_chat_of(update, context)
     try:
         with shelf.admit(chat_id):
             for url in links:
-                found = await shelf.fetch_url(chat_id, url)
+                found = await shelf.fetch_url(library_chat, url)
                 if isinstance(found, KnownUrl):
                     continue
-                added = await shelf.add(chat_id, found, None)
+                added = await shelf.add(library_chat, found, None)
                 if not added.duplicate:
                     shelf.embed_soon(added.article_id)
                     log.info("watched chat %s: added article %d", chat_id, added.article_id)

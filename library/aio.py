@@ -54,6 +54,12 @@ class AsyncLibrary:
     async def set_watching(self, chat_id: int, on: bool) -> None:
         await asyncio.to_thread(self._library.set_watching, chat_id, on)
 
+    async def library_of(self, chat_id: int) -> int:
+        return await asyncio.to_thread(self._library.library_of, chat_id)
+
+    async def share_library(self, chat_id: int, library_chat: int) -> bool:
+        return await asyncio.to_thread(self._library.share_library, chat_id, library_chat)
+
     # -- reading ----------------------------------------------------------------------
 
     async def ask(self, chat_id: int, question: str) -> Reply:

@@ -152,6 +152,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN language TEXT;
     """,
+    # 12: a channel's discussion group reads and adds to the channel's library: the
+    # chat whose library this chat shares (NULL: its own).
+    """
+    ALTER TABLE chat_settings ADD COLUMN library_chat INTEGER;
+    """,
 )
 
 

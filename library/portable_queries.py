@@ -461,6 +461,21 @@ class PortableQueries:
                 db, "UPDATE chat_settings SET watch_links = ? WHERE chat_id = ?", (on, chat_id)
             )
 
+    def library_of(self, chat_id: int) -> int:
+        """The chat whose library ``chat_id`` reads and adds to: its own, or the channel's
+        when it is that channel's discussion group."""
+        rows = self._read("SELECT library_chat FROM chat_settings WHERE chat_id = ?", (chat_id,))
+        return int(rows[0][0]) if rows and rows[0][0] is not None else chat_id
+
+    def share_library(self, chat_id: int, library_chat: int) -> None:
+        with self._transaction() as db:
+            self._ensure_chat(db, chat_id)
+            self._run(
+                db,
+                "UPDATE chat_settings SET library_chat = ? WHERE chat_id = ?",
+                (None if library_chat == chat_id else library_chat, chat_id),
+            )
+
     def set_active(self, chat_id: int, article_id: int | None) -> None:
         with self._transaction() as db:
             self._ensure_chat(db, chat_id)

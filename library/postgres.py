@@ -241,6 +241,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN language TEXT;
     """,
+    # 11: as SQLite's 12: the chat whose library a discussion group shares.
+    """
+    ALTER TABLE chat_settings ADD COLUMN library_chat BIGINT;
+    """,
 )
 
 

@@ -466,6 +466,19 @@ class Library:
     def set_watching(self, chat_id: int, on: bool) -> None:
         self.store.set_watching(chat_id, on)
 
+    def library_of(self, chat_id: int) -> int:
+        """The chat whose articles ``chat_id`` reads and adds to: a channel's discussion
+        group shares the channel's library; every other chat has its own."""
+        return self.store.library_of(chat_id)
+
+    def share_library(self, chat_id: int, library_chat: int) -> bool:
+        """Let ``chat_id`` share ``library_chat``'s library; whether that changed anything
+        (a discussion group hears of its channel on every post, and writes once)."""
+        if self.store.library_of(chat_id) == library_chat:
+            return False
+        self.store.share_library(chat_id, library_chat)
+        return True
+
     def use(self, chat_id: int, article_id: int | None) -> None:
         self.store.set_active(chat_id, article_id)
 
@@ -648,7 +661,10 @@ class Library:
         schedule = self.store.schedule(chat_id)
         if schedule is None:
             return DueBriefing(until, scheduled=False, quiet=True)
-        rows = self.store.added_between(chat_id, schedule.last_briefed_at, until)
+        # A discussion group's briefing tells of its channel's articles.
+        rows = self.store.added_between(
+            self.store.library_of(chat_id), schedule.last_briefed_at, until
+        )
         ids = tuple(row.id for row in rows)
         feeds = self.store.feed_names(ids) if ids else {}
         return DueBriefing(until, ids, quiet=not ids and schedule.told_nothing_new, feeds=feeds)

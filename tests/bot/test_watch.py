@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 from bot import texts
-from testing.web_server import STORY_TITLE
-from tests.bot.updates import GROUP, USER, feed, group_message, message
+from testing.web_server import STORY_SENTENCES, STORY_TITLE
+from tests.bot.updates import GROUP, USER, feed, group_message, mention, message
 
 CHANNEL = {"id": -100999888, "type": "channel", "title": "Harbour News"}
 _posts = itertools.count(500)
@@ -85,3 +85,53 @@ async def test_a_watched_channel_s_linked_posts_become_its_articles(web_app, api
 async def test_watching_is_for_groups_and_channels(web_app, api):
     await feed(web_app, message("/watch on"))
     assert api.sent_texts() == [texts.WATCH_PRIVATE]
+
+
+def _forwarded_into_the_group(post: dict[str, Any]) -> dict[str, Any]:
+    """The copy of a channel post Telegram itself puts in the channel's discussion group."""
+    body = {
+        **post["channel_post"],
+        "message_id": next(_posts),
+        "chat": GROUP,
+        "is_automatic_forward": True,
+        "forward_origin": {
+            "type": "channel",
+            "date": int(time.time()),
+            "chat": CHANNEL,
+            "message_id": post["channel_post"]["message_id"],
+        },
+    }
+    return {"update_id": next(_posts), "message": body}
+
+
+async def test_a_channel_s_discussion_group_shares_the_channel_s_library(web_app, api, site):
+    await feed(web_app, _channel_post("/watch on"))
+    story = site.url("/news/ferry-terminal")
+    post = _channel_post(
+        "Read the full story", [{"type": "text_link", "offset": 9, "length": 10, "url": story}]
+    )
+    await feed(web_app, post)
+    api.clear()
+    await feed(web_app, mention("How much will construction cost?"))
+    (before,) = api.sent_texts()
+    assert "85 million" not in before  # the group does not know the channel yet
+    api.clear()
+
+    await feed(web_app, _forwarded_into_the_group(post))
+    assert api.sent_texts() == []  # Telegram's own copy of the post is never answered
+    await feed(web_app, group_message("/articles"))
+    (listing,) = api.sent_texts()
+    assert STORY_TITLE in listing
+    api.clear()
+    await feed(web_app, mention("How much will construction cost?"))
+    (answer,) = api.sent_texts()
+    assert STORY_SENTENCES[2].split(" and ")[0] in answer
+    # The channel's own library is what the group added to: one library, two chats.
+    rows = await web_app.bot_data.library.articles(CHANNEL["id"])
+    assert [r.title for r in rows if not r.shared] == [STORY_TITLE]
+
+
+async def test_a_forward_from_a_non_channel_does_not_link_a_group(web_app, api):
+    forged = group_message("copied", is_automatic_forward=True, sender_chat=GROUP)
+    await feed(web_app, forged)
+    assert await web_app.bot_data.library.library_of(GROUP["id"]) == GROUP["id"]

@@ -168,6 +168,20 @@ def test_daily_briefing_window_takes_each_article_once(library):
     assert not library.due_briefing(CHAT, now()).scheduled
 
 
+def test_a_discussion_group_shares_its_channel_s_library_and_briefs_from_it(library):
+    channel, group = CHAT, OTHER
+    assert library.library_of(group) == group
+    story = library.add(channel, STORY)
+    library.set_schedule(group, "08:00", "UTC")  # the group keeps its own settings
+    assert library.share_library(group, channel)
+    assert not library.share_library(group, channel)  # told again: nothing to write
+    assert library.library_of(group) == channel
+    assert library.due_briefing(group, now()).article_ids == (story.article_id,)
+    assert library.store.schedule(channel) is None
+    assert library.share_library(group, group)  # back to a library of its own
+    assert library.library_of(group) == group
+
+
 def test_article_numbers_are_never_reused_after_a_remove(library):
     first = library.add(CHAT, STORY)
     library.store.remove(CHAT, first.article_id)
