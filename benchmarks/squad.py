@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval import Article, ArticleIndex, parse_article
+from retrieval.multilingual import MODEL_SHA256, MeaningVectors, embed_meaning
 from retrieval.vectors import ArticleVectors, model_id
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1].parent / "shared/bench/squad-v1.1-dev-half.json"
@@ -84,3 +85,19 @@ def indexed(article: Article) -> ArticleIndex:
     CACHE.mkdir(exist_ok=True)
     path.write_bytes(vectors.to_bytes())
     return index
+
+
+def meaning_indexed(article: Article) -> ArticleIndex:
+    """The article's index with the multilingual model's vectors (and no English ones),
+    kept on disk between runs like ``indexed``'s."""
+    key = hashlib.sha256(f"{MODEL_SHA256}\n{article.text}".encode()).hexdigest()[:24]
+    path = CACHE / f"meaning-{key}.bin"
+    sentences, paragraphs = len(article.sentences), len(article.paragraph_spans)
+    if path.is_file():
+        stored = MeaningVectors.from_bytes(path.read_bytes(), sentences, paragraphs)
+        if stored is not None:
+            return ArticleIndex(article, meaning=stored)
+    meaning = embed_meaning(article)
+    CACHE.mkdir(exist_ok=True)
+    path.write_bytes(meaning.to_bytes())
+    return ArticleIndex(article, meaning=meaning)

@@ -1,4 +1,4 @@
-"""Answers in other languages: XQuAD, scored as the SQuAD file is, per language.
+"""Answers in other languages: XQuAD, scored as the SQuAD file is, per language and across.
 
     python -m benchmarks.xquad_quality [--bench ../shared/bench] [--languages es,de,ru,zh]
 
@@ -10,26 +10,111 @@ a miss. Off-topic: 20 questions of other articles (seeded) asked of each
 article; declined when the product abstains. Baseline in the same run:
 ``BM25Okapi`` over whitespace tokens of the same sentences.
 
-Measuring only: nothing is ever fitted on XQuAD. Its paragraphs are SQuAD dev
-paragraphs, some of them from articles of the dev half the first pass was
-fitted on (in English), so a language's figures may flatter it a little.
+Across languages: XQuAD's question ids are SQuAD's, and 12 of its articles are
+in the dev half, so those articles' questions are asked again in their English
+original (and 20 English questions of other articles, off-topic). The same
+paragraphs in English, put together as the translations are, give English's
+figures and ``answer()``'s time on articles of the same size.
+
+Measuring only: nothing is ever fitted on XQuAD (the multilingual modes were
+fitted on SQuAD training articles: ``python -m training.multilingual``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
+import statistics
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from benchmarks.squad import hits, indexed, load_squad, normalise
-from retrieval import answer
+from benchmarks.squad import Question, hits, indexed, meaning_indexed, normalise
+from retrieval import Answer, ArticleIndex, answer, parse_article
+from retrieval.multilingual import multilingual_available
 
 DEFAULT_BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 OFF_TOPIC = 20
+
+
+@dataclass(frozen=True)
+class Parallel:
+    """One XQuAD article in a language, with its English original where the dev half has it."""
+
+    title: str
+    text: str
+    #: Each question, with its English original (its gold answers in English) where known.
+    questions: tuple[tuple[Question, Question | None], ...]
+    english: str | None  #: the same paragraphs in English
+
+
+def load(path: Path, dev: Path) -> list[Parallel] | None:
+    if not path.is_file():
+        print(f"skipped: {path} not found (it lives in ../shared/bench/xquad/)", file=sys.stderr)
+        return None
+    originals: dict[str, tuple[Question, str]] = {}  # question id -> (it, its paragraph)
+    if dev.is_file():
+        for entry in json.loads(dev.read_text(encoding="utf-8"))["data"]:
+            for p in entry["paragraphs"]:
+                for qa in p["qas"]:
+                    gold = tuple(normalise(a["text"]) for a in qa["answers"])
+                    originals[qa["id"]] = (Question(qa["question"], gold), p["context"])
+    found = []
+    for entry in json.loads(path.read_text(encoding="utf-8"))["data"]:
+        questions, english = [], []
+        for p in entry["paragraphs"]:
+            paragraph = None
+            for qa in p["qas"]:
+                gold = tuple(normalise(a["text"]) for a in qa["answers"])
+                original = originals.get(qa["id"])
+                questions.append((Question(qa["question"], gold), original and original[0]))
+                paragraph = paragraph or (original and original[1])
+            english.append(paragraph)
+        text = "\n\n".join(p["context"] for p in entry["paragraphs"])
+        whole = "\n\n".join(e for e in english if e) if all(english) else None
+        found.append(Parallel(entry["title"], text, tuple(questions), whole))
+    return found
+
+
+@dataclass
+class Tally:
+    asked: int = 0
+    right: int = 0
+    abstained: int = 0
+    declined: int = 0
+    strangers: int = 0
+
+    def add(self, result: Answer, sentences: list[str], question: Question) -> None:
+        self.asked += 1
+        self.abstained += result.abstained
+        if not result.abstained:
+            self.right += hits(question, [sentences[result.ranked[0].sentence - 1]])[0]
+
+    def line(self) -> str:
+        return (
+            f"top-1 {self.right / max(self.asked, 1):.3f} | answerable abstained"
+            f" {self.abstained / max(self.asked, 1):.3f} | off-topic declined"
+            f" {self.declined / max(self.strangers, 1):.3f} (n={self.strangers})"
+        )
+
+
+def _index(text: str, name: str) -> ArticleIndex:
+    article = parse_article(text, name=name)
+    if article.language == "en":
+        return indexed(article)
+    return meaning_indexed(article) if multilingual_available() else ArticleIndex(article)
+
+
+def _timed(index: ArticleIndex, question: str, times: list[float]) -> Answer:
+    started = time.perf_counter()
+    result = answer(index, question, embed=False)
+    times.append((time.perf_counter() - started) * 1000)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,36 +122,71 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bench", type=Path, default=DEFAULT_BENCH)
     parser.add_argument("--languages", default="es,de,ru,zh")
     args = parser.parse_args(argv)
+    dev = args.bench / "squad-v1.1-dev-half.json"
+    english_done = False
+    english = Tally()
+    english_times: list[float] = []
     for language in args.languages.split(","):
-        articles = load_squad(args.bench / "xquad" / f"xquad.{language}.json")
+        articles = load(args.bench / "xquad" / f"xquad.{language}.json", dev)
         if articles is None:
             continue
         rng = random.Random(0)
-        baseline = right = asked = abstained = 0
-        declined: list[bool] = []
+        own, across, baseline = Tally(), Tally(), 0
+        own_times: list[float] = []
+        parallel_times: list[float] = []
         for n, entry in enumerate(articles):
-            print(f"  {language}: {entry.article.name}", file=sys.stderr, flush=True)
-            sentences = [normalise(s.text) for s in entry.article.sentences]
+            print(f"  {language}: {entry.title}", file=sys.stderr, flush=True)
+            index = _index(entry.text, entry.title)
+            sentences = [normalise(s.text) for s in index.article.sentences]
             bm25 = BM25Okapi([s.lower().split() for s in sentences])
-            index = indexed(entry.article)
-            for question in entry.questions:
-                asked += 1
+            for question, _ in entry.questions:
                 scores = bm25.get_scores(question.text.lower().split())
-                best = int(np.argmax(scores))
-                baseline += hits(question, [sentences[best]])[0]
-                result = answer(index, question.text, embed=False)
-                abstained += result.abstained
-                if not result.abstained:
-                    right += hits(question, [sentences[result.ranked[0].sentence - 1]])[0]
-            others = [q for j, o in enumerate(articles) if j != n for q in o.questions]
+                baseline += hits(question, [sentences[int(np.argmax(scores))]])[0]
+                times = parallel_times if entry.english else own_times
+                own.add(_timed(index, question.text, times), sentences, question)
+            others = [q for j, o in enumerate(articles) if j != n for q, _ in o.questions]
             for question in rng.sample(others, min(OFF_TOPIC, len(others))):
-                declined.append(answer(index, question.text, embed=False).abstained)
+                own.strangers += 1
+                own.declined += answer(index, question.text, embed=False).abstained
+            if entry.english is None:
+                continue
+            for question, original in entry.questions:
+                if original is not None:
+                    across.add(answer(index, original.text, embed=False), sentences, question)
+            strangers = [
+                e.text for j, o in enumerate(articles) if j != n for _, e in o.questions if e
+            ]
+            for text in rng.sample(strangers, min(OFF_TOPIC, len(strangers))):
+                across.strangers += 1
+                across.declined += answer(index, text, embed=False).abstained
+            if not english_done:
+                english_index = _index(entry.english, f"{entry.title} (English)")
+                english_sentences = [normalise(s.text) for s in english_index.article.sentences]
+                for _, original in entry.questions:
+                    if original is not None:
+                        result = _timed(english_index, original.text, english_times)
+                        english.add(result, english_sentences, original)
+                for text in rng.sample(strangers, min(OFF_TOPIC, len(strangers))):
+                    english.strangers += 1
+                    english.declined += answer(english_index, text, embed=False).abstained
+        english_done = english_done or english.asked > 0
         print(
-            f"{language}: {len(articles)} articles, {asked} questions | top-1 {right / asked:.3f}"
-            f" (baseline BM25Okapi whitespace {baseline / asked:.3f}) | answerable abstained"
-            f" {abstained / asked:.3f} | off-topic declined {np.mean(declined):.3f}"
-            f" (n={len(declined)})",
+            f"{language}: {len(articles)} articles, {own.asked} questions | {own.line()}"
+            f" | baseline BM25Okapi whitespace {baseline / own.asked:.3f}",
             flush=True,
+        )
+        print(f"  English questions of the {language} articles: {across.asked} | {across.line()}")
+        if parallel_times and english_times:
+            p50, reference = statistics.median(parallel_times), statistics.median(english_times)
+            print(
+                f"  answer() p50 {p50:.1f} ms on the 12 articles English has too;"
+                f" English {reference:.1f} ms there ({p50 / reference:.2f}x)",
+                flush=True,
+            )
+    if english.asked:
+        print(
+            f"English, the same 12 articles' paragraphs: {english.asked} questions | "
+            f"{english.line()}"
         )
     return 0
 

@@ -12,6 +12,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.i18n import _
 from bot.replies import send_reply
 from bot.state import Context
 
@@ -52,9 +53,9 @@ def admins_only(handler: Handler) -> Handler:
     async def guarded(update: Update, context: Context) -> None:
         if not await may_manage(update, context):
             if update.callback_query is not None:  # a button: the answer shows as an alert
-                await update.callback_query.answer(texts.ADMINS_ONLY, show_alert=True)
+                await update.callback_query.answer(_(texts.ADMINS_ONLY), show_alert=True)
             else:
-                await send_reply(update, [texts.ADMINS_ONLY])
+                await send_reply(update, [_(texts.ADMINS_ONLY)])
             return
         await handler(update, context)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import logging
 import ssl
+from collections.abc import Coroutine
 from typing import Any
 
 import httpx
@@ -34,10 +36,11 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
-from bot import feeds, handlers, library_handlers, schedule, shared, texts, watch
+from bot import feeds, handlers, i18n, language, library_handlers, schedule, shared, texts, watch
 from bot.config import Settings
 from bot.errors import on_error
 from bot.heartbeat import HEARTBEAT_SECONDS, beat, stop_beating
+from bot.i18n import _
 from bot.inline import inline_query
 from bot.polling import PollingPulse
 from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context
@@ -131,6 +134,8 @@ def build_application(
 
 
 def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]) -> None:
+    # group -3 runs first: the language the rest of the update speaks (bot/language.py).
+    application.add_handler(TypeHandler(Update, language.choose_language), group=-3)
     # group -1 runs before everything else: drop other bots' messages outright.
     application.add_handler(TypeHandler(Update, _ignore_bots), group=-1)
 
@@ -150,6 +155,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, BotData, Any]
         "watch": watch.watch_command,
         "schedule": schedule.schedule_command,
         "unschedule": schedule.unschedule_command,
+        "language": language.language_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
@@ -254,9 +260,10 @@ def _anonymous_admin(update: Update) -> bool:
 
 def bot_commands(*, managing: bool = True) -> list[BotCommand]:
     """One source of truth for the menus and /help; ``managing=False`` leaves out what
-    only administrators may do (the menu group members who are not admins see)."""
+    only administrators may do (the menu group members who are not admins see). The
+    descriptions are in the current language (bot/i18n.py)."""
     return [
-        BotCommand(c.name, c.description)
+        BotCommand(c.name, _(c.description))
         for c in texts.COMMANDS
         if managing or c.name not in texts.ADMIN_COMMANDS
     ]
@@ -290,24 +297,47 @@ async def _shut_down(application: BotApplication) -> None:
 
 
 async def _polish(application: BotApplication) -> None:
-    """Menus and descriptions are niceties: a server that refuses them must not stop the bot."""
+    """Menus and descriptions, in every language the bot speaks (Telegram shows each
+    person those of their app's language); they are niceties: a server that refuses
+    them must not stop the bot. Sent all at once: one after another, the 60 calls held
+    start-up back by seconds."""
     bot = application.bot
     everyone_manages = not application.bot_data.settings.admins_only
-    calls = [
-        ("the private command menu", bot.set_my_commands(bot_commands(), scope=_PRIVATE)),
-        (
-            "the group command menu",
-            bot.set_my_commands(bot_commands(managing=everyone_manages), scope=_GROUPS),
-        ),
-        ("the group administrators' menu", bot.set_my_commands(bot_commands(), scope=_ADMINS)),
-        ("the description", bot.set_my_description(texts.DESCRIPTION)),
-        ("the short description", bot.set_my_short_description(texts.SHORT_DESCRIPTION)),
-    ]
-    for what, call in calls:
+    calls: list[tuple[str, str, Coroutine[Any, Any, bool]]] = []
+    for code in i18n.LANGUAGES:
+        language = None if code == i18n.DEFAULT else code
+        with i18n.speaking(code):
+            menus = (
+                ("the private command menu", bot_commands(), _PRIVATE),
+                ("the group command menu", bot_commands(managing=everyone_manages), _GROUPS),
+                ("the group administrators' menu", bot_commands(), _ADMINS),
+            )
+            calls += [
+                (what, code, bot.set_my_commands(commands, scope=scope, language_code=language))
+                for what, commands, scope in menus
+            ]
+            calls += [
+                (
+                    "the description",
+                    code,
+                    bot.set_my_description(_(texts.DESCRIPTION), language_code=language),
+                ),
+                (
+                    "the short description",
+                    code,
+                    bot.set_my_short_description(
+                        _(texts.SHORT_DESCRIPTION), language_code=language
+                    ),
+                ),
+            ]
+
+    async def attempt(what: str, code: str, call: Coroutine[Any, Any, bool]) -> None:
         try:
             await call
         except TelegramError as error:
-            log.warning("could not set %s (%s); carrying on", what, error)
+            log.warning("could not set %s in %s (%s); carrying on", what, code, error)
+
+    await asyncio.gather(*(attempt(*call) for call in calls))
 
 
 _PRIVATE = BotCommandScopeAllPrivateChats()

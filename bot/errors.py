@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot import texts
+from bot.i18n import _
 from bot.state import Context
 
 log = logging.getLogger("bot.errors")
@@ -28,7 +29,7 @@ async def on_error(update: object, context: Context) -> None:
     if message is None or message.chat is None:
         return  # nowhere to say it (an inline query, or a forged update)
     try:
-        await message.reply_text(texts.SOMETHING_WENT_WRONG)
+        await message.reply_text(_(texts.SOMETHING_WENT_WRONG))
     except TelegramError as error:
         log.warning("could not tell the user about the failure: %s", type(error).__name__)
 

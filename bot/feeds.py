@@ -15,8 +15,9 @@ from html import escape
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from bot import texts
+from bot import i18n, texts
 from bot.admin import admins_only
+from bot.i18n import _
 from bot.replies import (
     library,
     library_chat_of,
@@ -52,22 +53,22 @@ OPML_AT_ONCE = 4
 async def follow_command(update: Update, context: Context) -> None:
     args = context.args or []
     if len(args) != 1 or not is_web_link(args[0]):
-        await send_reply(update, [texts.FOLLOW_USAGE])
+        await send_reply(update, [_(texts.FOLLOW_USAGE)])
         return
     try:
         followed = await library(context).following.follow(
             await library_chat_of(update, context), args[0]
         )
     except NotAFeed:
-        await send_reply(update, [texts.NOT_A_FEED])
+        await send_reply(update, [_(texts.NOT_A_FEED)])
         return
     except (FetchError, TooManyFeeds) as error:
-        await send_reply(update, [texts.FOLLOW_FAILED.format(reason=escape(str(error)))])
+        await send_reply(update, [_(texts.FOLLOW_FAILED).format(reason=escape(str(error)))])
         return
     feed = followed.feed
     await send_reply(
         update,
-        [texts.FOLLOWING.format(name=escape(feed.name), entries=followed.entries)],
+        [_(texts.FOLLOWING).format(name=escape(feed.name), entries=followed.entries)],
     )
     log_update(update, "follow")
     if context.job_queue is not None:  # its current items arrive now, not at the next round
@@ -80,32 +81,32 @@ async def feeds_command(update: Update, context: Context) -> None:
         await _send_opml(update, feeds)
         return
     if not feeds:
-        await send_reply(update, [texts.NO_FEEDS])
+        await send_reply(update, [_(texts.NO_FEEDS)])
         return
     lines = []
     for number, feed in enumerate(feeds, start=1):
-        state = texts.FEED_PAUSED if feed.paused else ""
+        state = _(texts.FEED_PAUSED) if feed.paused else ""
         if feed.error:
-            state += texts.FEED_ERROR.format(error=escape(feed.error))
+            state += _(texts.FEED_ERROR).format(error=escape(feed.error))
         last = feed.last_item_at[:16].replace("T", " ") if feed.last_item_at else "\u2013"
         lines.append(
-            texts.FEED_LINE.format(
+            _(texts.FEED_LINE).format(
                 number=number, name=escape(feed.name), items=feed.items, last=last, state=state
             )
         )
-    await send_reply(update, [texts.FEEDS_HEADING, "\n".join(lines)])
+    await send_reply(update, [_(texts.FEEDS_HEADING), "\n".join(lines)])
 
 
 async def _send_opml(update: Update, feeds: list[FeedRow]) -> None:
     message = update.effective_message
     if not feeds or message is None:
-        await send_reply(update, [texts.NO_FEEDS])
+        await send_reply(update, [_(texts.NO_FEEDS)])
         return
     title = (
         f"Feeds of {update.effective_chat.title or 'this chat'}" if update.effective_chat else ""
     )
     await message.reply_document(
-        write_opml(feeds, title), filename="feeds.opml", caption=texts.OPML_CAPTION
+        write_opml(feeds, title), filename="feeds.opml", caption=_(texts.OPML_CAPTION)
     )
 
 
@@ -118,16 +119,16 @@ async def follow_file(update: Update, context: Context) -> None:
         return
     document = message.document
     if document.file_size and document.file_size > MAX_OPML_BYTES:
-        await send_reply(update, [texts.OPML_FAILED.format(reason="the file is over 1 MB")])
+        await send_reply(update, [_(texts.OPML_FAILED).format(reason="the file is over 1 MB")])
         return
     try:
         raw = bytes(await (await document.get_file()).download_as_bytearray())
         urls = read_opml(raw)
     except TelegramError:
-        await send_reply(update, [texts.FILE_UNAVAILABLE])
+        await send_reply(update, [_(texts.FILE_UNAVAILABLE)])
         return
     except NotOpml as error:
-        await send_reply(update, [texts.OPML_FAILED.format(reason=escape(str(error)))])
+        await send_reply(update, [_(texts.OPML_FAILED).format(reason=escape(str(error)))])
         return
     following = library(context).following
     chat_id = await library_chat_of(update, context)
@@ -144,7 +145,7 @@ async def follow_file(update: Update, context: Context) -> None:
             return None
 
     failures = [f for f in await asyncio.gather(*map(follow_one, urls)) if f is not None]
-    parts = [texts.OPML_FOLLOWED.format(count=len(urls) - len(failures), listed=len(urls))]
+    parts = [_(texts.OPML_FOLLOWED).format(count=len(urls) - len(failures), listed=len(urls))]
     if failures:
         parts.append("\n".join(f"\u2022 {escape(f)}" for f in failures[:20]))
     await send_reply(update, parts)
@@ -159,9 +160,9 @@ async def unfollow_command(update: Update, context: Context) -> None:
     chat_id = await library_chat_of(update, context)
     gone = await library(context).unfollow(chat_id, number) if number else None
     if gone is None:
-        await send_reply(update, [texts.UNFOLLOW_USAGE])
+        await send_reply(update, [_(texts.UNFOLLOW_USAGE)])
         return
-    await send_reply(update, [texts.UNFOLLOWED.format(name=escape(gone.name))])
+    await send_reply(update, [_(texts.UNFOLLOWED).format(name=escape(gone.name))])
 
 
 async def poll_feeds(context: Context) -> None:
@@ -173,7 +174,10 @@ async def poll_feeds(context: Context) -> None:
         log.exception("polling feeds failed; trying again in %.0f s", POLL_SECONDS)
         return
     for poll in polled:
-        notice = _notice(poll)
+        if _notice(poll) is None:
+            continue
+        with i18n.speaking(await library(context).chat_language(poll.feed.chat_id)):
+            notice = _notice(poll)
         if notice is None:
             continue
         try:
@@ -187,10 +191,10 @@ async def poll_feeds(context: Context) -> None:
 def _notice(poll: Polled) -> str | None:
     name = escape(poll.feed.name)
     if poll.paused_now:
-        return texts.FEED_PAUSED_NOTICE.format(name=name, error=escape(poll.feed.error or ""))
+        return _(texts.FEED_PAUSED_NOTICE).format(name=name, error=escape(poll.feed.error or ""))
     if poll.added and poll.feed.items == 0:  # the feed's first items
         numbers = ", ".join(str(n) for n in poll.added)
-        return texts.FEED_FIRST_ITEMS.format(name=name, count=len(poll.added), numbers=numbers)
+        return _(texts.FEED_FIRST_ITEMS).format(name=name, count=len(poll.added), numbers=numbers)
     return None
 
 

@@ -17,6 +17,7 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 
 from bot import render, texts
+from bot.i18n import _, every_translation
 from bot.ratelimit import admit
 from bot.replies import (
     BRIEF_SENTENCES,
@@ -42,8 +43,8 @@ EXAMPLES = ("How many troops are in Syria?", "Who declined to comment?")
 async def start(update: Update, context: Context) -> None:
     shelf = library(context)
     row = await shelf.current(await library_chat_of(update, context))
-    about = render.about(await shelf.article(row.id)) if row else texts.ABOUT_UNKNOWN
-    text = texts.START.format(
+    about = render.about(await shelf.article(row.id)) if row else _(texts.ABOUT_UNKNOWN)
+    text = _(texts.START).format(
         about=escape(about),
         example1=escape(EXAMPLES[0]),
         example2=escape(EXAMPLES[1]),
@@ -56,9 +57,9 @@ async def help_command(update: Update, context: Context) -> None:
     username = escape(context.bot.username or "")
     text = "\n\n".join(
         [
-            texts.HELP_INTRO.format(username=username),
+            _(texts.HELP_INTRO).format(username=username),
             escape(texts.command_list()),
-            texts.HELP_INLINE.format(username=username),
+            _(texts.HELP_INLINE).format(username=username),
         ]
     )
     await send_reply(update, [text])
@@ -68,7 +69,7 @@ async def help_command(update: Update, context: Context) -> None:
 async def ask_command(update: Update, context: Context) -> None:
     question = " ".join(context.args or [])
     if not question.strip():
-        await send_reply(update, [texts.ASK_USAGE.format(example=escape(EXAMPLES[0]))])
+        await send_reply(update, [_(texts.ASK_USAGE).format(example=escape(EXAMPLES[0]))])
         return
     await answer_question(update, context, question, "ask")
 
@@ -104,7 +105,7 @@ async def group_text(update: Update, context: Context) -> None:
     if question is None:
         return  # chatter between people: stay silent
     if not question.strip():
-        await send_reply(update, [texts.EMPTY_MENTION.format(example=escape(EXAMPLES[0]))])
+        await send_reply(update, [_(texts.EMPTY_MENTION).format(example=escape(EXAMPLES[0]))])
         return
     await answer_question(update, context, question, "mention")
 
@@ -114,7 +115,7 @@ async def brief_command(update: Update, context: Context) -> None:
     shelf = library(context)
     row = await shelf.current(await library_chat_of(update, context))
     if row is None:
-        await send_reply(update, [texts.LIBRARY_EMPTY])
+        await send_reply(update, [_(texts.LIBRARY_EMPTY)])
         return
     briefed = await shelf.brief(row.id, BRIEF_SENTENCES)
     await send_reply(update, render.briefing_parts(briefed.citations, briefed.article))
@@ -126,19 +127,21 @@ async def source_command(update: Update, context: Context) -> None:
     shelf = library(context)
     chat_id = await library_chat_of(update, context)
     args = context.args or []
-    article_id, _, sentence = (args[0] if len(args) == 1 else "").rpartition(":")
+    article_id, _colon, sentence = (args[0] if len(args) == 1 else "").rpartition(":")
     if article_id:
         row = await shelf.row(chat_id, positive_number(article_id))
     else:
         row = await shelf.current(chat_id)
     if row is None:
-        await send_reply(update, [texts.NO_SUCH_ARTICLE.format(number=escape(article_id or "?"))])
+        await send_reply(
+            update, [_(texts.NO_SUCH_ARTICLE).format(number=escape(article_id or "?"))]
+        )
         return
     article = await shelf.article(row.id)
     count = len(article.sentences)
     number = positive_number(sentence)
     if not 1 <= number <= count:
-        await send_reply(update, [texts.SOURCE_USAGE.format(count=count)])
+        await send_reply(update, [_(texts.SOURCE_USAGE).format(count=count)])
         return
     await send_reply(update, render.source_parts(article, number))
     log_update(update, "source")
@@ -155,12 +158,12 @@ async def unknown_command(update: Update, context: Context) -> None:
         "@" in command and command.split("@", 1)[1].lower() == (context.bot.username or "").lower()
     )
     if chat.type == ChatType.PRIVATE or addressed:
-        await send_reply(update, [texts.UNKNOWN_COMMAND])
+        await send_reply(update, [_(texts.UNKNOWN_COMMAND)])
 
 
 async def not_text(update: Update, context: Context) -> None:
     """Stickers, photos, voice notes in a private chat: say what the bot can read."""
-    await send_reply(update, [texts.TEXT_ONLY])
+    await send_reply(update, [_(texts.TEXT_ONLY)])
 
 
 async def answer_question(update: Update, context: Context, question: str, kind: str) -> None:
@@ -172,14 +175,14 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     if verdict is Admission.DROP:
         return
     if verdict is Admission.NOTIFY:
-        await send_reply(update, [texts.RATE_LIMITED])
+        await send_reply(update, [_(texts.RATE_LIMITED)])
         return
     shelf = library(context)
     chat_id = chat_id_of(update)
     message = update.effective_message
     shared = await _asked_about(message, context) if message is not None else None
     if shared is _EXPIRED:
-        await send_reply(update, [texts.SHARED_PROMPT_EXPIRED])
+        await send_reply(update, [_(texts.SHARED_PROMPT_EXPIRED)])
         return
     thread = await _thread_of(message, context) if message is not None and shared is None else None
     if thread is not None and await _show_referenced_sentence(update, context, thread, question):
@@ -187,7 +190,7 @@ async def answer_question(update: Update, context: Context, question: str, kind:
         return
     # "and where?" has no words to look up alone; in a thread it borrows the last question's.
     if not analyze(with_context(question, thread.question) if thread else question):
-        await send_reply(update, [texts.NO_TERMS.format(example=escape(EXAMPLES[0]))])
+        await send_reply(update, [_(texts.NO_TERMS).format(example=escape(EXAMPLES[0]))])
         log_update(update, kind, started, abstained=True)
         return
     if shared is not None:
@@ -201,7 +204,7 @@ async def answer_question(update: Update, context: Context, question: str, kind:
         else:
             reply = await shelf.ask(await library_chat_of(update, context), question)
     except QuestionError:
-        await send_reply(update, [texts.TOO_LONG])
+        await send_reply(update, [_(texts.TOO_LONG)])
         return
     finally:
         await typing.finish()
@@ -225,7 +228,7 @@ async def _asked_about(message: Message, context: Context) -> str | None:
     prompt = _bots_message_replied_to(message, context)
     if prompt is not None:
         pending = await library(context).prompt(message.chat.id, prompt.message_id)
-        if pending is None and prompt.text == texts.SHARED_ASK_PROMPT:
+        if pending is None and prompt.text in every_translation(texts.SHARED_ASK_PROMPT):
             return _EXPIRED
         return pending
     if message.chat.type == ChatType.PRIVATE:
@@ -246,16 +249,16 @@ async def _answer_about(
     try:
         reply = await shelf.ask_about(chat_id_of(update), payload, question)
     except QuestionError:
-        await send_reply(update, [texts.TOO_LONG])
+        await send_reply(update, [_(texts.TOO_LONG)])
         return
     except Busy as busy:
-        await send_reply(update, [texts.BUSY.format(reason=escape(str(busy)))])
+        await send_reply(update, [_(texts.BUSY).format(reason=escape(str(busy)))])
         return
     except EmbeddingStopped:
-        await send_reply(update, [texts.RESTARTING])
+        await send_reply(update, [_(texts.RESTARTING)])
         return
     except (LibraryError, RetrievalError) as error:
-        await send_reply(update, [texts.SHARED_FAILED.format(reason=escape(str(error)))])
+        await send_reply(update, [_(texts.SHARED_FAILED).format(reason=escape(str(error)))])
         return
     finally:
         await typing.finish()

@@ -9,6 +9,7 @@ import time
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
 from bot import render, texts
+from bot.i18n import _
 from bot.ratelimit import admit
 from bot.replies import BRIEF_SENTENCES, library
 from bot.state import Context
@@ -44,7 +45,7 @@ async def inline_query(update: Update, context: Context) -> None:
             return
         briefed = await shelf.brief(row.id, BRIEF_SENTENCES)
         parts = render.briefing_parts(briefed.citations, briefed.article)
-        title = texts.INLINE_BRIEF_TITLE.format(about=render.about(briefed.article))
+        title = _(texts.INLINE_BRIEF_TITLE).format(about=render.about(briefed.article))
         description = parts[1] if len(parts) > 1 else ""
     elif len(question) > MAX_QUERY_CHARS or not analyze(question):
         await query.answer([], cache_time=CACHE_SECONDS)
@@ -54,12 +55,14 @@ async def inline_query(update: Update, context: Context) -> None:
         abstained = reply.abstained
         parts = render.reply_parts(reply)
         about = (
-            render.about(reply.article) if isinstance(reply, SingleReply) else texts.ABOUT_LIBRARY
+            render.about(reply.article)
+            if isinstance(reply, SingleReply)
+            else _(texts.ABOUT_LIBRARY)
         )
         title = (
-            texts.INLINE_NO_ANSWER
+            _(texts.INLINE_NO_ANSWER)
             if reply.abstained
-            else texts.INLINE_ANSWER_TITLE.format(about=about)
+            else _(texts.INLINE_ANSWER_TITLE).format(about=about)
         )
         description = parts[0]
     message = render.pack(parts)[0]  # an inline result is one message

@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 
 from bot import render, texts
 from bot.admin import admins_only
+from bot.i18n import _
 from bot.replies import (
     chat_id_of,
     library,
@@ -50,7 +51,7 @@ async def add_command(update: Update, context: Context) -> None:
             return
         payload = (replied.text or replied.caption or "").strip()
     if not payload:
-        await send_reply(update, [texts.ADD_USAGE])
+        await send_reply(update, [_(texts.ADD_USAGE)])
         return
     await add_payload(update, context, payload)
 
@@ -59,7 +60,7 @@ async def add_payload(update: Update, context: Context, payload: str) -> None:
     """Add a link or a text to the chat's library (from /add, or the "Add it" button)."""
     is_url = is_web_link(payload)
     if not is_url and _OTHER_LINK.match(payload):
-        await send_reply(update, [texts.WEB_LINKS_ONLY])
+        await send_reply(update, [_(texts.WEB_LINKS_ONLY)])
         return
     async with _admitted(update, context) as admitted:
         if not admitted:
@@ -96,12 +97,12 @@ async def articles_command(update: Update, context: Context) -> None:
     chat_id = await library_chat_of(update, context)
     rows = await shelf.articles(chat_id)
     if not rows:
-        await send_reply(update, [texts.LIBRARY_EMPTY])
+        await send_reply(update, [_(texts.LIBRARY_EMPTY)])
         return
     active = await shelf.active_id(chat_id)
-    target = texts.TARGET_ONE.format(number=active) if active else texts.TARGET_ALL
+    target = _(texts.TARGET_ONE).format(number=active) if active else _(texts.TARGET_ALL)
     lines = [render.library_line(row) for row in rows]
-    await send_reply(update, [texts.ARTICLES_HEADING.format(target=target), "\n".join(lines)])
+    await send_reply(update, [_(texts.ARTICLES_HEADING).format(target=target), "\n".join(lines)])
     log_update(update, "articles")
 
 
@@ -111,16 +112,16 @@ async def use_command(update: Update, context: Context) -> None:
     args = context.args or []
     if len(args) == 1 and args[0].lower() == "all":
         await shelf.use(chat_id, None)
-        await send_reply(update, [texts.USING_ALL])
+        await send_reply(update, [_(texts.USING_ALL)])
         return
     number = positive_number(args[0]) if len(args) == 1 else 0
     row = await shelf.row(chat_id, number) if number else None
     if row is None:
-        await send_reply(update, [texts.USE_USAGE])
+        await send_reply(update, [_(texts.USE_USAGE)])
         return
     await shelf.use(chat_id, row.id)
     about = render.about(await shelf.article(row.id))
-    await send_reply(update, [texts.USING.format(number=row.id, about=escape(about))])
+    await send_reply(update, [_(texts.USING).format(number=row.id, about=escape(about))])
 
 
 @admins_only
@@ -129,10 +130,10 @@ async def remove_command(update: Update, context: Context) -> None:
     args = context.args or []
     number = positive_number(args[0]) if len(args) == 1 else 0
     if not number:
-        await send_reply(update, [texts.REMOVE_USAGE])
+        await send_reply(update, [_(texts.REMOVE_USAGE)])
         return
     removed = await shelf.remove(await library_chat_of(update, context), number)
-    text = texts.REMOVED if removed else texts.CANNOT_REMOVE
+    text = _(texts.REMOVED) if removed else _(texts.CANNOT_REMOVE)
     await send_reply(update, [text.format(number=number)])
 
 
@@ -148,10 +149,10 @@ async def _add_url(update: Update, context: Context, url: str) -> None:
     try:
         found = await shelf.fetch_url(await library_chat_of(update, context), url)
     except (LibraryError, RetrievalError) as error:
-        await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
+        await send_reply(update, [_(texts.ADD_FAILED).format(reason=escape(str(error)))])
         return
     if isinstance(found, KnownUrl):
-        await send_reply(update, [texts.ALREADY_THERE.format(number=found.article_id)])
+        await send_reply(update, [_(texts.ALREADY_THERE).format(number=found.article_id)])
         return
     await _store(update, context, found)
 
@@ -161,10 +162,10 @@ async def _add_document(update: Update, context: Context, holder: Message) -> No
     assert document is not None
     name = document.file_name or "upload.txt"
     if not name.lower().endswith(_FILE_TYPES):
-        await send_reply(update, [texts.FILE_TYPES])
+        await send_reply(update, [_(texts.FILE_TYPES)])
         return
     if document.file_size and document.file_size > MAX_ARTICLE_BYTES:
-        await send_reply(update, [texts.FILE_TOO_BIG])
+        await send_reply(update, [_(texts.FILE_TOO_BIG)])
         return
     await show_typing(update)
     try:
@@ -172,12 +173,12 @@ async def _add_document(update: Update, context: Context, holder: Message) -> No
         raw = bytes(await telegram_file.download_as_bytearray())
     except TelegramError as error:  # a file Telegram will not hand out (too big, gone)
         log.warning("could not download a document: %s", type(error).__name__)
-        await send_reply(update, [texts.FILE_UNAVAILABLE])
+        await send_reply(update, [_(texts.FILE_UNAVAILABLE)])
         return
     try:
         extracted = await library(context).extract_upload(raw, name)
     except (LibraryError, RetrievalError) as error:
-        await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
+        await send_reply(update, [_(texts.ADD_FAILED).format(reason=escape(str(error)))])
         return
     await _store(update, context, extracted)
 
@@ -189,14 +190,14 @@ async def _store(update: Update, context: Context, extracted: Extracted) -> None
         chat_id = await library_chat_of(update, context)
         result = await shelf.add(chat_id, extracted, user.id if user else None)
     except (LibraryError, RetrievalError) as error:
-        await send_reply(update, [texts.ADD_FAILED.format(reason=escape(str(error)))])
+        await send_reply(update, [_(texts.ADD_FAILED).format(reason=escape(str(error)))])
         return
     if result.duplicate:
-        await send_reply(update, [texts.ALREADY_THERE.format(number=result.article_id)])
+        await send_reply(update, [_(texts.ALREADY_THERE).format(number=result.article_id)])
         return
     briefed = await shelf.brief_new(result.article_id, ADD_BRIEF_SENTENCES)
     about = escape(render.about(briefed.article))
-    heading = texts.ADDED.format(number=result.article_id, about=about)
+    heading = _(texts.ADDED).format(number=result.article_id, about=about)
     await send_reply(
         update, render.briefing_parts(briefed.citations, briefed.article, heading=heading)
     )
@@ -212,7 +213,7 @@ async def _admitted(update: Update, context: Context) -> AsyncIterator[bool]:
     try:
         place = library(context).admit(chat_id_of(update))
     except Busy as busy:
-        await send_reply(update, [texts.BUSY.format(reason=escape(str(busy)))])
+        await send_reply(update, [_(texts.BUSY).format(reason=escape(str(busy)))])
         yield False
         return
     with place:

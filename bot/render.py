@@ -11,11 +11,10 @@ import re
 from html import escape
 
 from bot import texts
+from bot.i18n import _
 from library import ArticleRow, Briefed, Reply, SingleReply
 from retrieval import (
     ATTRIBUTION,
-    DOESNT_SAY,
-    NEAR_MISS,
     Answer,
     Article,
     Citation,
@@ -38,9 +37,10 @@ def about(article: Article) -> str:
 
 
 def source_line(article: Article) -> str:
-    line = "<i>Source: " + escape(" ".join(source_fields(article))) + "</i>"
+    source = escape(" ".join(source_fields(article)))
+    line = "<i>" + _(texts.SOURCE).format(source=source) + "</i>"
     if article.url:
-        line += f' <a href="{escape(article.url, quote=True)}">link</a>'
+        line += f' <a href="{escape(article.url, quote=True)}">{_(texts.LINK)}</a>'
     return line
 
 
@@ -64,32 +64,32 @@ def cited(
 def answer_parts(answer: Answer, article: Article) -> list[str]:
     """HTML pieces of an answer (quoted sentences, then the source line), in order."""
     if answer.abstained:
-        parts = [DOESNT_SAY]
+        parts = [_(texts.DOESNT_SAY)]
         closest = answer.closest
         if closest is not None:
-            parts.append(f"{texts.CLOSEST} <i>{cited(closest)}</i>")
+            parts.append(f"{_(texts.CLOSEST)} <i>{cited(closest)}</i>")
     else:
         parts = [cited(c, answer.highlight) for c in answer.quoted]
         if answer.near_miss:
-            parts = [f"<i>{NEAR_MISS}</i>", *parts]
+            parts = [f"<i>{_(texts.NEAR_MISS)}</i>", *parts]
     return [*parts, source_line(article)]
 
 
 def across_parts(result: CollectionAnswer) -> list[str]:
     """An answer drawn from several articles: ``[article:sentence]`` markers, one source each."""
     if result.abstained or result.best is None or result.answer is None:
-        parts = [DOESNT_SAY]
+        parts = [_(texts.DOESNT_SAY)]
         if result.answer is not None and result.best is not None:
             closest = result.answer.closest
             if closest is not None:
                 near = cited(closest, article=result.best.key)
-                parts.append(f"{texts.CLOSEST} <i>{near}</i>")
+                parts.append(f"{_(texts.CLOSEST)} <i>{near}</i>")
         return parts
     key = result.best.key
     article = result.best.index.article
     quoted = [cited(c, result.answer.highlight, key) for c in result.answer.quoted]
     if result.answer.near_miss:
-        quoted = [f"<i>{NEAR_MISS}</i>", *quoted]
+        quoted = [f"<i>{_(texts.NEAR_MISS)}</i>", *quoted]
     named = f"{article_marker(key)} \u2014 {escape(about(article))}"
     return [*quoted, named, source_line(article)]
 
@@ -110,7 +110,7 @@ def briefing_parts(
 ) -> list[str]:
     """A heading (``/brief``'s by default; ``/add`` has its own), bullets, the source."""
     if heading is None:
-        heading = texts.BRIEF_HEADING.format(about=escape(about(article)))
+        heading = _(texts.BRIEF_HEADING).format(about=escape(about(article)))
     return [heading, *(_bullet(c) for c in citations), source_line(article)]
 
 
@@ -121,13 +121,13 @@ def _bullet(citation: Citation, article: int | None = None) -> str:
 def daily_parts(briefs: list[Briefed], count: int) -> list[str]:
     """A heading, then per article its title line and cited bullets ``[A:N]``; ``count``
     articles are new, of which ``briefs`` are shown."""
-    parts = [texts.DAILY_HEADING.format(count=count)]
+    parts = [_(texts.DAILY_HEADING).format(count=count)]
     for briefed in briefs:
         lines = [f"<b>{briefed.article_id}.</b> {escape(about(briefed.article))}"]
         lines += [_bullet(c, briefed.article_id) for c in briefed.citations]
         parts.append("\n".join(lines))
     if count > len(briefs):
-        parts.append(texts.DAILY_MORE.format(count=count - len(briefs)))
+        parts.append(_(texts.DAILY_MORE).format(count=count - len(briefs)))
     return parts
 
 
@@ -138,13 +138,13 @@ def digest_parts(briefs: list[Briefed], feeds: dict[int, str], count: int) -> li
     groups: dict[str, list[Briefed]] = {}
     for briefed in briefs:
         groups.setdefault(feeds.get(briefed.article_id, ""), []).append(briefed)
-    parts = [texts.DIGEST_HEADING.format(count=count, feeds=len([g for g in groups if g]))]
+    parts = [_(texts.DIGEST_HEADING).format(count=count, feeds=len([g for g in groups if g]))]
     for name in sorted(groups, key=lambda g: (g == "", list(groups).index(g))):
-        parts.append(f"<b>{escape(name or texts.DIGEST_ADDED_HERE)}</b>")
+        parts.append(f"<b>{escape(name or _(texts.DIGEST_ADDED_HERE))}</b>")
         for briefed in groups[name]:
             parts.append(_digest_item(briefed))
     if count > len(briefs):
-        parts.append(texts.DAILY_MORE.format(count=count - len(briefs)))
+        parts.append(_(texts.DAILY_MORE).format(count=count - len(briefs)))
     return parts
 
 
@@ -161,7 +161,7 @@ def _digest_item(briefed: Briefed) -> str:
 
 def source_parts(article: Article, number: int) -> list[str]:
     sentence = article.sentence(number)
-    start, _ = article.paragraph_spans[sentence.paragraph - 1]
+    start, _end = article.paragraph_spans[sentence.paragraph - 1]
     paragraph = article.paragraph_text(sentence.paragraph)
     local = sentence.start - start, sentence.end - start
     marked = (
@@ -169,7 +169,7 @@ def source_parts(article: Article, number: int) -> list[str]:
         + f"<b>{escape(sentence.text)}</b> {marker(number)}"
         + escape(paragraph[local[1] :])
     )
-    heading = texts.SOURCE_HEADING.format(
+    heading = _(texts.SOURCE_HEADING).format(
         number=number, count=len(article.sentences), paragraph=sentence.paragraph
     )
     return [heading, marked, source_line(article)]

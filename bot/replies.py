@@ -12,6 +12,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
 from bot import render, texts
+from bot.i18n import _
 from bot.state import Context
 from library import AsyncLibrary, is_web_link
 
@@ -164,5 +165,5 @@ async def pressed_payload(update: Update) -> str | None:
     await query.answer()
     payload = shared_payload(query.message)
     if payload is None:
-        await send_reply(update, [texts.SHARED_GONE])
+        await send_reply(update, [_(texts.SHARED_GONE)])
     return payload

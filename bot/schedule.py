@@ -25,8 +25,9 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import JobQueue
 
-from bot import render, texts
+from bot import i18n, render, texts
 from bot.admin import admins_only
+from bot.i18n import _
 from bot.replies import chat_id_of, library, send_reply
 from bot.state import BotApplication, Context
 from library import AsyncLibrary, now
@@ -113,19 +114,19 @@ def install(job_queue: JobQueue, chat_id: int, time: str, tz: str) -> None:
 async def schedule_command(update: Update, context: Context) -> None:
     parsed = parse_schedule(context.args or [])
     if parsed is None:
-        await send_reply(update, [texts.SCHEDULE_USAGE])
+        await send_reply(update, [_(texts.SCHEDULE_USAGE)])
         return
     time, asked = parsed
     found = zone(asked)
     if found is None:
-        await send_reply(update, [texts.BAD_TIMEZONE.format(tz=escape(asked[:_LONGEST_ZONE]))])
+        await send_reply(update, [_(texts.BAD_TIMEZONE).format(tz=escape(asked[:_LONGEST_ZONE]))])
         return
     tz = found.key  # the listed spelling: "europe/berlin" is stored as Europe/Berlin
     chat_id = chat_id_of(update)
     await library(context).set_schedule(chat_id, time, tz)
     assert context.job_queue is not None
     install(context.job_queue, chat_id, time, tz)
-    await send_reply(update, [texts.SCHEDULED.format(time=time, tz=escape(tz))])
+    await send_reply(update, [_(texts.SCHEDULED).format(time=time, tz=escape(tz))])
 
 
 @admins_only
@@ -135,7 +136,7 @@ async def unschedule_command(update: Update, context: Context) -> None:
     assert context.job_queue is not None
     for job in context.job_queue.get_jobs_by_name(job_name(chat_id)):
         job.schedule_removal()
-    await send_reply(update, [texts.UNSCHEDULED if had else texts.NOT_SCHEDULED])
+    await send_reply(update, [_(texts.UNSCHEDULED) if had else _(texts.NOT_SCHEDULED)])
 
 
 async def daily_briefing(context: Context) -> None:
@@ -145,6 +146,8 @@ async def daily_briefing(context: Context) -> None:
         return
     chat_id = job.chat_id
     shelf = library(context)
+    # A job belongs to no update: it speaks the chat's chosen language (else English).
+    i18n.activate(await shelf.chat_language(chat_id) or i18n.DEFAULT)
     if not await shelf.claim_briefing(chat_id, dt.datetime.now(dt.UTC)):
         # Today's is taken: another replica sharing the database (or a second job) has it,
         # or the chat unscheduled meanwhile (due_briefing below would then say so).
@@ -166,7 +169,7 @@ async def daily_briefing(context: Context) -> None:
         briefs = await shelf.briefs(shown, DAILY_SENTENCES)
         parts = render.daily_parts(briefs, len(due.article_ids))
     else:
-        parts = [texts.NOTHING_NEW]
+        parts = [_(texts.NOTHING_NEW)]
     try:
         for chunk in render.pack(parts):
             await context.bot.send_message(chat_id, chunk)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot import texts
+from bot.i18n import _
 from bot.replies import library, link_or_text, pressed_payload
 from bot.state import Context
 
@@ -22,8 +23,8 @@ ASK = "shared:ask"
 CHOICES = InlineKeyboardMarkup(
     [
         [
-            InlineKeyboardButton(texts.ADD_IT, callback_data=ADD),
-            InlineKeyboardButton(texts.ASK_ABOUT_IT, callback_data=ASK),
+            InlineKeyboardButton(_(texts.ADD_IT), callback_data=ADD),
+            InlineKeyboardButton(_(texts.ASK_ABOUT_IT), callback_data=ASK),
         ]
     ]
 )
@@ -33,7 +34,7 @@ async def offer_choices(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or link_or_text(message) is None:
         return
-    await message.reply_text(texts.SHARED_CHOICE, reply_markup=CHOICES, do_quote=True)
+    await message.reply_text(_(texts.SHARED_CHOICE), reply_markup=CHOICES, do_quote=True)
 
 
 async def ask_shared(update: Update, context: Context) -> None:
@@ -43,8 +44,8 @@ async def ask_shared(update: Update, context: Context) -> None:
         return
     prompt = await context.bot.send_message(
         update.effective_chat.id,
-        texts.SHARED_ASK_PROMPT,
-        reply_markup=ForceReply(input_field_placeholder=texts.SHARED_ASK_PLACEHOLDER),
+        _(texts.SHARED_ASK_PROMPT),
+        reply_markup=ForceReply(input_field_placeholder=_(texts.SHARED_ASK_PLACEHOLDER)),
     )
     # In the store, not chat_data: the reply may reach another replica, or a restarted bot.
     await library(context).remember_prompt(update.effective_chat.id, prompt.message_id, payload)

@@ -16,6 +16,7 @@ from statistics import median
 from telegram import Update
 
 from bot import texts
+from bot.i18n import _
 from bot.replies import library, send_reply
 from bot.state import Context
 
@@ -47,7 +48,7 @@ async def stats_command(update: Update, context: Context) -> None:
     await send_reply(
         update,
         [
-            texts.STATS.format(
+            _(texts.STATS).format(
                 since=since[:16].replace("T", " "),
                 hours=hours,
                 processes=len(tallies),

@@ -17,6 +17,7 @@ from telegram.constants import ChatType
 
 from bot import texts
 from bot.admin import admins_only
+from bot.i18n import _
 from bot.replies import chat_id_of, library, library_chat_of, send_reply, web_links
 from bot.state import Context
 from library import Busy, KnownUrl, LibraryError
@@ -35,19 +36,19 @@ async def watch_command(update: Update, context: Context) -> None:
     if message is None:
         return
     if message.chat.type == ChatType.PRIVATE:
-        await send_reply(update, [texts.WATCH_PRIVATE])
+        await send_reply(update, [_(texts.WATCH_PRIVATE)])
         return
     words = (message.text or "").split()[1:]
     shelf, chat_id = library(context), chat_id_of(update)
     if [w.lower() for w in words] in (["on"], ["off"]):
         on = words[0].lower() == "on"
         await shelf.set_watching(chat_id, on)
-        await send_reply(update, [texts.WATCH_ON if on else texts.WATCH_OFF])
+        await send_reply(update, [_(texts.WATCH_ON) if on else _(texts.WATCH_OFF)])
     elif not words:
         watching = await shelf.watching(chat_id)
-        await send_reply(update, [texts.WATCHING if watching else texts.NOT_WATCHING])
+        await send_reply(update, [_(texts.WATCHING) if watching else _(texts.NOT_WATCHING)])
     else:
-        await send_reply(update, [texts.WATCH_USAGE])
+        await send_reply(update, [_(texts.WATCH_USAGE)])
 
 
 async def watched_post(update: Update, context: Context) -> None:

@@ -54,6 +54,12 @@ class AsyncLibrary:
     async def set_watching(self, chat_id: int, on: bool) -> None:
         await asyncio.to_thread(self._library.set_watching, chat_id, on)
 
+    async def chat_language(self, chat_id: int) -> str | None:
+        return await asyncio.to_thread(self._library.chat_language, chat_id)
+
+    async def set_chat_language(self, chat_id: int, language: str | None) -> None:
+        await asyncio.to_thread(self._library.set_chat_language, chat_id, language)
+
     async def library_of(self, chat_id: int) -> int:
         return await asyncio.to_thread(self._library.library_of, chat_id)
 

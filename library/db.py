@@ -157,6 +157,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chat_settings ADD COLUMN library_chat INTEGER;
     """,
+    # 13: the language the bot speaks in the chat, chosen with /language (NULL: each
+    # person's Telegram app language).
+    """
+    ALTER TABLE chat_settings ADD COLUMN language TEXT;
+    """,
 )
 
 

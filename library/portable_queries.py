@@ -157,13 +157,14 @@ class PortableQueries:
         )
         return bytes(rows[0][0]) if rows else None
 
-    def without_vectors(self, model: str, limit: int) -> list[int]:
-        """Ids of articles that have no vectors from ``model`` yet, oldest first."""
+    def without_vectors(self, models: Sequence[str], limit: int) -> list[int]:
+        """Ids of articles that have no vectors from any of ``models`` yet, oldest first."""
+        marks = ", ".join("?" for _ in models)
         rows = self._read(
             "SELECT a.id FROM articles a LEFT JOIN article_vectors v"
-            " ON v.article_id = a.id AND v.model = ?"
+            f" ON v.article_id = a.id AND v.model IN ({marks})"
             " WHERE v.article_id IS NULL ORDER BY a.id LIMIT ?",
-            (model, limit),
+            (*models, limit),
         )
         return [int(row[0]) for row in rows]
 
@@ -474,6 +475,18 @@ class PortableQueries:
                 db,
                 "UPDATE chat_settings SET library_chat = ? WHERE chat_id = ?",
                 (None if library_chat == chat_id else library_chat, chat_id),
+            )
+
+    def chat_language(self, chat_id: int) -> str | None:
+        """The language chosen for the chat with /language (``None``: each person's own)."""
+        rows = self._read("SELECT language FROM chat_settings WHERE chat_id = ?", (chat_id,))
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def set_chat_language(self, chat_id: int, language: str | None) -> None:
+        with self._transaction() as db:
+            self._ensure_chat(db, chat_id)
+            self._run(
+                db, "UPDATE chat_settings SET language = ? WHERE chat_id = ?", (language, chat_id)
             )
 
     def set_active(self, chat_id: int, article_id: int | None) -> None:

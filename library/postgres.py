@@ -245,6 +245,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chat_settings ADD COLUMN library_chat BIGINT;
     """,
+    # 12: as SQLite's 13: the language chosen with /language.
+    """
+    ALTER TABLE chat_settings ADD COLUMN language TEXT;
+    """,
 )
 
 

@@ -46,6 +46,7 @@ from library.rows import (
 )
 from retrieval import (
     CANDIDATES,
+    MEANING_MODEL_ID,
     Answer,
     Article,
     ArticleError,
@@ -54,6 +55,7 @@ from retrieval import (
     Citation,
     CollectionAnswer,
     EmbeddingStopped,
+    MeaningVectors,
     Models,
     RetrievalError,
     Shelved,
@@ -66,6 +68,7 @@ from retrieval import (
     model_id,
     parse_article,
     question_terms,
+    reads_with_meaning,
     shared_encoder,
     spans_intact,
     split_body,
@@ -256,6 +259,14 @@ class Library:
             if not mine:
                 return None
             index = self.index(article_id)  # re-reads vectors another replica just stored
+            if reads_with_meaning(index.article):
+                # Not English: the multilingual model reads it (retrieval/multilingual.py).
+                if index.has_meaning:
+                    return False
+                meaning = index.meaning()
+                assert meaning is not None
+                self.store.save_vectors(article_id, MEANING_MODEL_ID, meaning.to_bytes())
+                return True
             if index.has_vectors:
                 return False
             try:
@@ -305,7 +316,9 @@ class Library:
         while not stop():
             pending = [
                 i
-                for i in self.store.without_vectors(model_id(), BACKFILL_BATCH + len(skipped))
+                for i in self.store.without_vectors(
+                    (model_id(), MEANING_MODEL_ID), BACKFILL_BATCH + len(skipped)
+                )
                 if i not in skipped
             ]
             if not pending:
@@ -327,17 +340,34 @@ class Library:
 
     def index(self, article_id: int) -> ArticleIndex:
         found = self._indexes.get(article_id)
-        if not found.has_vectors and self.replicated:
+        if not (found.has_vectors or found.has_meaning) and self.replicated:
             # Another replica may have embedded it since this one cached it on words.
-            blob = self.store.vectors(article_id, model_id())
-            if blob is not None:
-                vectors = ArticleVectors.from_bytes(blob, len(found.article.sentences))
-                found = ArticleIndex(found.article, vectors=vectors)
+            again = self._with_stored_vectors(found.article, article_id, None)
+            if again.has_vectors or again.has_meaning:
+                found = again
                 self._indexes.put(article_id, found)
         return found
 
     def _build_index(self, article_id: int) -> ArticleIndex:
         article, blob = self.store.load_with_vectors(article_id, model_id())
+        return self._with_stored_vectors(article, article_id, blob)
+
+    def _with_stored_vectors(
+        self, article: Article, article_id: int, blob: bytes | None
+    ) -> ArticleIndex:
+        """The article's index with the vectors stored for it: the English model's, or, for
+        an article in another language, the multilingual model's."""
+        if reads_with_meaning(article):
+            stored = self.store.vectors(article_id, MEANING_MODEL_ID)
+            meaning = (
+                MeaningVectors.from_bytes(
+                    stored, len(article.sentences), len(article.paragraph_spans)
+                )
+                if stored
+                else None
+            )
+            return ArticleIndex(article, meaning=meaning)
+        blob = blob if blob is not None else self.store.vectors(article_id, model_id())
         vectors = ArticleVectors.from_bytes(blob, len(article.sentences)) if blob else None
         return ArticleIndex(article, vectors=vectors)
 
@@ -470,6 +500,13 @@ class Library:
         """The chat whose articles ``chat_id`` reads and adds to: a channel's discussion
         group shares the channel's library; every other chat has its own."""
         return self.store.library_of(chat_id)
+
+    def chat_language(self, chat_id: int) -> str | None:
+        """The language the bot speaks in the chat, if one was chosen (/language)."""
+        return self.store.chat_language(chat_id)
+
+    def set_chat_language(self, chat_id: int, language: str | None) -> None:
+        self.store.set_chat_language(chat_id, language)
 
     def share_library(self, chat_id: int, library_chat: int) -> bool:
         """Let ``chat_id`` share ``library_chat``'s library; whether that changed anything

@@ -36,6 +36,8 @@ from retrieval.errors import ArticleError, EmbeddingStopped, QuestionError, Retr
 from retrieval.highlight import Highlight
 from retrieval.index import ArticleIndex
 from retrieval.language import detect as detect_language
+from retrieval.multilingual import MODEL_ID as MEANING_MODEL_ID
+from retrieval.multilingual import MeaningVectors, reads_with_meaning
 from retrieval.ranking import Models
 from retrieval.seeds import seed_paths
 from retrieval.semantic import shared_encoder
@@ -49,6 +51,7 @@ __all__ = [
     "CANDIDATES",
     "DOESNT_SAY",
     "MAX_ARTICLE_BYTES",
+    "MEANING_MODEL_ID",
     "NEAR_MISS",
     "Answer",
     "Article",
@@ -60,6 +63,7 @@ __all__ = [
     "CollectionAnswer",
     "EmbeddingStopped",
     "Highlight",
+    "MeaningVectors",
     "Models",
     "QuestionError",
     "RetrievalError",
@@ -80,6 +84,7 @@ __all__ = [
     "model_id",
     "parse_article",
     "question_terms",
+    "reads_with_meaning",
     "rebuild_article",
     "search",
     "seed_paths",

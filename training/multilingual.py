@@ -1,0 +1,267 @@
+"""Fit the multilingual modes' rankers and abstainers on SQuAD *training* articles.
+
+    python -m training.multilingual [--train PATH] [--articles 36] [--no-write]
+
+Articles in other languages, and questions in another language than their
+article, are read with the multilingual model (retrieval/multilingual.py)
+instead of the English one, the reader and the late interaction, all three
+English-only (retrieval/ranking.py, ``_mode``). Their evidence is words
+(BM25 in the article's language, coverage, position, cues) and the
+multilingual model's similarities; two modes weigh it:
+
+* **multilingual** (question and article in one language): every column;
+* **crosslingual**: meaning, position and the question-type cues only (shared
+  words say nothing across languages), and an abstainer that weighs how far
+  the best sentence stands out from the rest, never how alike it is (how alike
+  a question and its answer read depends on the pair of languages, which
+  English training data cannot show).
+
+Both are fitted on English SQuAD *training* articles (the model's space is
+shared across languages, and English is the data there is); never on the dev
+half, nor on XQuAD, whose articles are the dev half's, translated: XQuAD is
+what ``python -m benchmarks.xquad_quality`` measures them on. Examples as in
+training/ranker.py: whole articles asked their own questions and others'
+(off-topic), and paragraphs asked alone as short articles with their
+neighbours' and strangers' questions. The figures printed are on held-out
+training articles (the last fifth); the shipped weights are then fitted on all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.squad import Question, SquadArticle, load_squad, meaning_indexed, normalise
+from retrieval import ArticleIndex, parse_article
+from retrieval.analysis import analyze
+from retrieval.features import Evidence, gather
+from retrieval.linear_models import regime, sigmoid
+from retrieval.multilingual import MODEL_SHA256, meaning_model
+from retrieval.ranking import (
+    CROSSLINGUAL_FEATURES,
+    MULTILINGUAL_PATH,
+    Models,
+    abstention_features,
+    abstention_names,
+)
+from training.ranker import SHORT_NEIGHBOURS, SHORT_STRANGERS, fit_abstainer, fit_ranker
+
+DEFAULT_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "bench" / "squad-v1.1-train.json"
+MODES = ("multilingual", "crosslingual")
+#: Share of answerable training questions each threshold may decline (whole articles,
+#: short ones). Across languages the abstainer sees no shared words, only how far the
+#: best sentence stands out; at 1-2 % it let half the held-out off-topic questions of
+#: whole articles through (and 90 % of short ones'), at 5 % it lets 11 % through (74 %).
+ABSTAIN_QUANTILE = {
+    "multilingual": {False: 0.01, True: 0.02},
+    "crosslingual": {False: 0.05, True: 0.05},
+}
+#: Off-topic questions from other articles asked of each whole article.
+OFF_TOPIC = 40
+#: Every how many paragraphs one is asked alone as a short article.
+PARAGRAPH_EVERY = 3
+SEED = 0
+
+
+@dataclass(frozen=True)
+class Asked:
+    article: int
+    answerable: bool
+    short: bool
+    evidence: Evidence
+    labels: np.ndarray  #: candidates holding a gold answer
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self.evidence.rows
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.evidence.names
+
+    def abstain(self, mode: str) -> np.ndarray:
+        """The question-level evidence ``mode``'s abstainer weighs."""
+        return abstention_features(self.evidence, mode)[1]
+
+
+def chosen_articles(train: list[SquadArticle], count: int) -> list[SquadArticle]:
+    """``count`` articles spread evenly over the file (it is ordered by topic)."""
+    step = max(1, len(train) // count)
+    return train[::step][:count]
+
+
+def collect(articles: list[SquadArticle]) -> list[Asked]:
+    texts = sorted({q.text for a in articles for q in a.questions})
+    print(f"  reading {len(texts)} questions", file=sys.stderr, flush=True)
+    vectors = dict(zip(texts, _questions(texts), strict=True))
+    rng = random.Random(SEED)
+    asked: list[Asked] = []
+    for a, entry in enumerate(articles):
+        index = meaning_indexed(entry.article)
+        others = [q for b, o in enumerate(articles) if b != a for q in o.questions]
+        pairs = [(q, True) for q in entry.questions] + [
+            (q, False) for q in rng.sample(others, min(OFF_TOPIC, len(others)))
+        ]
+        asked += [_ask(index, a, q, answerable, False, vectors) for q, answerable in pairs]
+        count = len(entry.paragraphs)
+        for k, (text, questions) in enumerate(entry.paragraphs):
+            if k % PARAGRAPH_EVERY or not questions:
+                continue
+            short = meaning_indexed(parse_article(text, name=f"{entry.article.name} {k + 1}"))
+            held = normalise(text)
+            pairs = [(q, True) for q in questions]
+            for offset in SHORT_NEIGHBOURS:
+                neighbour = entry.paragraphs[(k + offset) % count][1]
+                if neighbour:
+                    pairs.append((neighbour[k % len(neighbour)], False))
+            for offset in SHORT_STRANGERS:
+                b = (a + offset + k) % len(articles)
+                b = b if b != a else (b + 1) % len(articles)
+                pairs.append((articles[b].questions[k % len(articles[b].questions)], False))
+            asked += [
+                _ask(short, a, q, answerable, True, vectors)
+                for q, answerable in pairs
+                if answerable or not any(g in held for g in q.answers)
+            ]
+        print(f"  gathered evidence for {entry.article.name}", file=sys.stderr, flush=True)
+    return asked
+
+
+def _questions(texts: list[str]) -> list[np.ndarray]:
+    model = meaning_model()
+    return [model.question(t) for t in texts]
+
+
+def _ask(
+    index: ArticleIndex,
+    article: int,
+    question: Question,
+    answerable: bool,
+    short: bool,
+    vectors: dict[str, np.ndarray],
+) -> Asked:
+    sentences = [normalise(s.text) for s in index.article.sentences]
+    terms = analyze(question.text, index.article.language)
+    evidence = gather(
+        index,
+        question.text,
+        terms,
+        semantic=True,
+        meaning=index.meaning(),
+        meaning_query=vectors[question.text],
+    )
+    labels = np.array(
+        [any(g in sentences[i] for g in question.answers) for i in evidence.candidates]
+    )
+    return Asked(
+        article=article,
+        answerable=answerable,
+        short=short,
+        evidence=evidence,
+        labels=labels,
+    )
+
+
+def fit(asked: list[Asked]) -> Models:
+    rankers, abstainers, thresholds = {}, {}, {}
+    own = [x for x in asked if x.answerable]
+    names = own[0].names
+    for mode in MODES:
+        kept = names if mode == "multilingual" else CROSSLINGUAL_FEATURES
+        columns = [names.index(f) for f in kept]
+        rankers[mode] = fit_ranker([x.rows[:, columns] for x in own], [x.labels for x in own], kept)
+        abstain_names = abstention_names(mode)
+        for short in (False, True):
+            pool = [x for x in asked if x.short == short]
+            rows = np.array([x.abstain(mode) for x in pool])
+            answerable = np.array([x.answerable for x in pool])
+            key = regime(mode, short=short)
+            abstainers[key] = fit_abstainer(rows, answerable, abstain_names)
+            p = sigmoid(abstainers[key].score(rows[answerable], abstain_names))
+            thresholds[key] = float(np.quantile(p, ABSTAIN_QUANTILE[mode][short]))
+    return Models(rankers, abstainers, thresholds)
+
+
+def report(asked: list[Asked], models: Models) -> dict[str, dict[str, float]]:
+    """Figures on the examples given (held-out ones, when ``models`` was fitted without)."""
+    figures: dict[str, dict[str, float]] = {}
+    for mode in MODES:
+        names = abstention_names(mode)
+        for short in (False, True):
+            pool = [x for x in asked if x.short == short]
+            key = regime(mode, short=short)
+            top1 = [
+                bool(x.labels[int(np.argmax(models.rankers[mode].score(x.rows, x.names)))])
+                for x in pool
+                if x.answerable and x.labels.any()
+            ]
+            p = np.array(
+                [
+                    sigmoid(models.abstainers[key].score(x.abstain(mode)[None], names))[0]
+                    for x in pool
+                ]
+            )
+            answerable = np.array([x.answerable for x in pool])
+            declined = p < models.thresholds[key]
+            label = f"{mode}, paragraphs" if short else mode
+            figures[label] = {
+                "ranking_top1": float(np.mean(top1)),
+                "answerable_abstained": float(declined[answerable].mean()),
+                "off_topic_declined": float(declined[~answerable].mean()),
+            }
+            f = figures[label]
+            print(
+                f"  {label:<26} top-1 {f['ranking_top1']:.3f} | answerable abstained"
+                f" {f['answerable_abstained']:.3f} | off-topic declined"
+                f" {f['off_topic_declined']:.3f}",
+                flush=True,
+            )
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
+    parser.add_argument("--articles", type=int, default=36)
+    parser.add_argument("--no-write", action="store_true", help="report only")
+    args = parser.parse_args(argv)
+    train = load_squad(args.train)
+    if train is None:
+        return 0
+    articles = chosen_articles(train, args.articles)
+    asked = collect(articles)
+    held_out = set(range(len(articles) - len(articles) // 5, len(articles)))
+    print(
+        f"SQuAD train: {len(articles)} articles; fitted on {len(articles) - len(held_out)},"
+        f" figures on the other {len(held_out)}"
+    )
+    figures = report(
+        [x for x in asked if x.article in held_out],
+        fit([x for x in asked if x.article not in held_out]),
+    )
+    if args.no_write:
+        return 0
+    document = {
+        "about": "Weights of the multilingual modes' ranker and abstainer (retrieval/ranking.py),"
+        " fitted by `python -m training.multilingual` on SQuAD v1.1 training articles;"
+        " figures are on held-out training articles.",
+        "trained_on": hashlib.sha256(args.train.read_bytes()).hexdigest(),
+        "articles": [a.article.name for a in articles],
+        "meaning_model_sha256": MODEL_SHA256,
+        "held_out": figures,
+        "models": fit(asked).to_json(),
+    }
+    MULTILINGUAL_PATH.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {MULTILINGUAL_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
