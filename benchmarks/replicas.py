@@ -18,7 +18,11 @@ the replicas in turn, so any replica may get any update.
 2. With ``--briefing``: a group schedules its daily briefing (on replica A)
    for the next minute but one; replica B learns it by its schedule sync; both
    jobs fire; the group must get exactly one briefing.
-3. A burst of adds to replica A, which is killed with SIGKILL after the first
+3. Conversations that hop between replicas: a text forwarded to A is offered
+   "Add it / Ask about it"; the button is pressed on B, the prompt answered on A
+   (answered from the forwarded text); a reply on B to an answer from A continues
+   its thread; a language chosen on B is spoken by A.
+4. A burst of adds to replica A, which is killed with SIGKILL after the first
    acknowledgements; every add A acknowledged must then be in B's ``/articles``.
 
 Prints counts and rates; exits 1 if any promise was broken (the test suite runs
@@ -73,6 +77,8 @@ class Report:
     kill_adds_sent: int = 0
     kill_adds_acknowledged: int = 0
     kill_adds_kept: int = 0
+    conversations: int = 0  #: conversation steps taken across replicas
+    conversations_kept: int = 0  #: of those, answered as the conversation so far implies
     seconds: float = 0.0
     wrong: list[str] = field(default_factory=list)
 
@@ -84,6 +90,7 @@ class Report:
             and self.adds_seen_by_other == self.adds
             and self.briefings_sent == self.briefings_expected
             and self.kill_adds_kept == self.kill_adds_acknowledged
+            and self.conversations_kept == self.conversations
         )
 
 
@@ -276,6 +283,7 @@ def run(
         if briefing:
             report.briefings_expected = 1
             report.briefings_sent = _briefing_once(api, hooks)
+        _conversations(api, hooks, report)
         report.kill_adds_sent = kill_adds
         if kill_adds:
             _kill_mid_add(api, replicas, pool, kill_adds, adds, report)
@@ -325,6 +333,74 @@ def _briefing_once(api: FakeBotApi, hooks: list[str]) -> int:
     time.sleep(max(0.0, (slot - dt.datetime.now(dt.UTC)).total_seconds()) + 20)
     texts = _texts_by_chat(api).get(group["id"], [])
     return sum(t.startswith(("<b>Daily briefing</b>", "No new articles")) for t in texts)
+
+
+#: A forwarded story whose answer only it holds.
+FORWARDED = (
+    "The city council voted 31 to 12 on Tuesday to build a new tram line linking the central "
+    "station with the airport. The line will cost 420 million euros, most of it paid by the "
+    "regional government. It will run for 14 kilometres and have nine stops."
+)
+
+
+def _conversations(api: FakeBotApi, hooks: list[str], report: Report) -> None:
+    """Each step goes to the other replica than the one before; the state it needs (the
+    pending prompt, the thread, the chat's language) lives in the database."""
+    user = 50_000
+    a, b = hooks
+
+    def step(
+        hook: str, update: dict[str, Any], wanted: str, *, read: bool = False
+    ) -> dict[str, Any] | None:
+        """Deliver ``update``; the bot's next message to the user must contain ``wanted``.
+        ``read``: the person reads it before replying to it (the bot stores what a reply
+        to its message needs, a pending prompt or a thread, just after sending it)."""
+        before = len(_texts_by_chat(api).get(user, []))
+        post(hook, update)
+        wait_until(lambda: len(_texts_by_chat(api).get(user, [])) > before, timeout=60)
+        if read:
+            time.sleep(0.2)
+        report.conversations += 1
+        mine = [m for m in api.sent_messages if int(m["chat"]["id"]) == user]
+        reply = mine[before] if len(mine) > before else None
+        if reply is not None and wanted in reply["text"]:
+            report.conversations_kept += 1
+            return reply
+        report.wrong.append(f"conversation: wanted {wanted!r}, got {reply and reply['text']!r}")
+        return None
+
+    forwarded = _message(user, FORWARDED)
+    forwarded["message"]["forward_origin"] = {
+        "type": "hidden_user",
+        "date": 1,
+        "sender_user_name": "X",
+    }
+    offer = step(a, forwarded, "What should I do with it?")
+    if offer is None:
+        return
+    pressed = {
+        "update_id": next(_update_ids),
+        "callback_query": {
+            "id": "cq",
+            "from": forwarded["message"]["from"],
+            "chat_instance": "ci",
+            "data": "shared:ask",
+            "message": {**offer, "reply_to_message": forwarded["message"]},
+        },
+    }
+    prompt = step(b, pressed, "What would you like to know about it?", read=True)
+    if prompt is None:
+        return
+    question = _message(user, "How much will the line cost?")
+    question["message"]["reply_to_message"] = prompt
+    step(a, question, "420 million euros")
+    answer = step(a, _message(user, SEED_QUESTIONS[0][0]), SEED_QUESTIONS[0][1], read=True)
+    if answer is not None:
+        follow_up = _message(user, "what about [2]?")
+        follow_up["message"]["reply_to_message"] = answer
+        step(b, follow_up, "Sentence 2 of")
+    step(b, _message(user, "/language de"), "Ab jetzt spreche ich in diesem Chat Deutsch.")
+    step(a, _message(user, "/frobnicate"), "Diesen Befehl kenne ich nicht.")
 
 
 def _kill_mid_add(
@@ -409,6 +485,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  replica A killed mid-burst:    {report.kill_adds_acknowledged} of "
         f"{report.kill_adds_sent} adds acknowledged, {report.kill_adds_kept} kept"
+    )
+    print(
+        f"  conversation steps across replicas: {report.conversations_kept}/"
+        f"{report.conversations} answered as the conversation implies"
     )
     print(f"  deliveries retried:            {len(RETRIED)} (failed once, sent again)")
     for line in report.wrong[:10]:
