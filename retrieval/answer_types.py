@@ -20,18 +20,38 @@ class AnswerType(Enum):
     NAME = "name"
 
 
+#: The same question words in the other languages the bot speaks (Spanish, German,
+#: Russian, Portuguese, French, Turkish, Indonesian, Ukrainian, Chinese, Arabic,
+#: Persian): a Russian "Сколько" asks for a number as "how many" does.
+_DATE_ELSEWHERE = (
+    r"|\bcu[aá]ndo\b|\ben\s+qu[eé]\s+a[nñ]o\b|\bwann\b|\bin\s+welchem\s+jahr"
+    r"|\bкогда\b|\bв\s+как(?:ом|ие)\s+год|\bquando\b|\bem\s+que\s+ano\b|\bquand\b"
+    r"|\ben\s+quelle\s+ann[eé]e\b|\bne\s+zaman\b|\bhangi\s+y[ıi]l|\bkapan\b"
+    r"|\bколи\b|\bв\s+якому\s+році|什么时候|哪一年|何时|哪年|متى|چه\s*سالی|چه\s*زمانی"
+)
+_NUMBER_ELSEWHERE = (
+    r"|\bcu[aá]nt[oa]s?\b|\bwie\s+(?:viele?|hoch|lange|alt|weit|gro[sß]|oft)\b"
+    r"|\bсколько\b|\bquant[oa]s?\b|\bcombien\b|\bka[cç]\b|\bberapa\b|\bскільки\b"
+    r"|多少|几|\bكم\b|\bچند\b"
+)
+_NAME_ELSEWHERE = (
+    r"|\bqui[eé]n(?:es)?\b|\bd[oó]nde\b|\bwer\b|\bwo\b|\bкто\b"
+    r"|\bкого\b|\bгде\b|\bquem\b|\bonde\b|\bqui\b|\bo[uù]\b|\bnerede\b"
+    r"|\bsiapa\b|\bdi\s+mana\b|\bхто\b|\bде\b|谁|哪里|哪儿|\bمن\b|\bأين\b|کجا|چه\s*کسی"
+)
 _DATE_QUESTION = re.compile(
-    r"\bwhen\b|\b(?:what|which)\s+(?:year|decade|century|date|day|month|time)\b", re.I
+    r"\bwhen\b|\b(?:what|which)\s+(?:year|decade|century|date|day|month|time)\b" + _DATE_ELSEWHERE,
+    re.I,
 )
 _NUMBER_QUESTION = re.compile(
     r"\bhow\s+(?:many|much|long|old|far|large|big|tall|high|often|fast)\b"
-    r"|\bwhat\s+(?:percentage|percent|number|amount|proportion|share)\b",
+    r"|\bwhat\s+(?:percentage|percent|number|amount|proportion|share)\b" + _NUMBER_ELSEWHERE,
     re.I,
 )
 _NAME_QUESTION = re.compile(
     r"\bwho(?:m|se)?\b|\bwhere\b"
     r"|\b(?:what|which)\s+(?:team|city|country|company|state|nation|person|organi[sz]ation"
-    r"|group|university|school|river|place|agency|party|official|leader|base)\b",
+    r"|group|university|school|river|place|agency|party|official|leader|base)\b" + _NAME_ELSEWHERE,
     re.I,
 )
 
@@ -42,17 +62,24 @@ NUMBER = re.compile(
     r"hundred|thousand|million|billion|trillion|dozen|half)\b",
     re.I,
 )
-#: A date, year or weekday in a sentence.
+#: A date, year or weekday in a sentence (month names in the bot's other Latin and
+#: Cyrillic languages too, and Chinese "2016年" / "5月").
 DATE = re.compile(
-    r"\b(?:1\d{3}|20\d{2})s?\b"
+    r"\b(?:1\d{3}|20\d{2})s?\b|\d+\s*[年月日]"
+    r"|\b(?:enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre"
+    r"|diciembre|januar|februar|märz|juni|juli|oktober|dezember|janvier|février"
+    r"|avril|juin|juillet|août|septembre|octobre|novembre|décembre|janeiro|fevereiro|março"
+    r"|maio|junho|julho|setembro|outubro|dezembro|января|февраля|марта|апреля|мая|июня"
+    r"|июля|августа|сентября|октября|ноября|декабря|січня|лютого|березня|квітня|травня"
+    r"|червня|липня|серпня|вересня|жовтня|листопада|грудня)\b"
     r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow)\b"
     r"|\b(?:last|next|this)\s+(?:week|month|year)\b|\bcentur(?:y|ies)\b",
     re.I,
 )
-#: A capitalised word: a name, unless grammar capitalised it.
-CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019-]*")
+#: A capitalised word: a name, unless grammar capitalised it (Cyrillic capitals too).
+CAPITALISED = re.compile(r"\b[A-ZА-ЯЁІЇЄҐ][\w'\u2019-]*")
 
 
 def answer_type(question: str) -> AnswerType | None:

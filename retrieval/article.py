@@ -90,13 +90,15 @@ def split_body(text: str) -> list[tuple[int, int]]:
 
 
 def _split(body: str) -> tuple[list[Sentence], list[tuple[int, int]]]:
+    """Paragraphs, and their sentences by the rules of the body's language."""
+    language = detect(body)
     paragraph_spans: list[tuple[int, int]] = []
     sentences: list[Sentence] = []
     for match in _PARAGRAPH.finditer(body):
         if not match.group().strip():
             continue
         paragraph_spans.append(match.span())
-        for start, end in split_sentences(match.group()):
+        for start, end in split_sentences(match.group(), language):
             sentences.append(
                 Sentence(
                     number=len(sentences) + 1,

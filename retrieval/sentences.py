@@ -32,12 +32,21 @@ import pysbd
 _local = threading.local()
 
 
-def _segmenter() -> pysbd.Segmenter:
-    """This thread's segmenter: built once per thread (construction compiles many
-    regular expressions), never shared (``segment`` keeps its text on the instance)."""
-    segmenter: pysbd.Segmenter | None = getattr(_local, "segmenter", None)
+#: The languages pysbd has rules for (abbreviations such as German "z. B." and "ca.",
+#: Russian "г." and "ул.", full stops such as Chinese "。"); others are split as English.
+SPLIT_LANGUAGES = frozenset(pysbd.languages.LANGUAGE_CODES)
+
+
+def _segmenter(language: str) -> pysbd.Segmenter:
+    """This thread's segmenter for ``language``: built once per thread (construction
+    compiles many regular expressions), never shared (``segment`` keeps its text on the
+    instance)."""
+    segmenters: dict[str, pysbd.Segmenter] | None = getattr(_local, "segmenters", None)
+    if segmenters is None:
+        segmenters = _local.segmenters = {}
+    segmenter = segmenters.get(language)
     if segmenter is None:
-        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False)
+        segmenter = segmenters[language] = pysbd.Segmenter(language=language, clean=False)
     return segmenter
 
 
@@ -49,17 +58,19 @@ _CUT = re.compile(r"(?<=[a-z0-9%]{2}[.!?])[\"')\]\u201d\u2019]*\s+(?=[A-Z\"\u201
 
 
 @lru_cache(maxsize=4096)
-def split_sentences(paragraph: str) -> tuple[tuple[int, int], ...]:
-    """Return ``(start, end)`` spans of the sentences in ``paragraph``, in order.
+def split_sentences(paragraph: str, language: str = "en") -> tuple[tuple[int, int], ...]:
+    """Return ``(start, end)`` spans of the sentences in ``paragraph``, in order, by the
+    rules of ``language`` (English's where pysbd has none for it).
 
     Spans are trimmed of surrounding whitespace, never overlap, and
     ``paragraph[start:end]`` is the sentence exactly as written. Results are
     cached: pysbd is the slowest step of indexing, and wire stories repeat
     paragraphs across articles.
     """
+    rules = language if language in SPLIT_LANGUAGES else "en"
     spans: list[tuple[int, int]] = []
     for offset, window in _windows(paragraph):
-        spans.extend((offset + start, offset + end) for start, end in _segment(window))
+        spans.extend((offset + start, offset + end) for start, end in _segment(window, rules))
     return tuple(spans)
 
 
@@ -81,10 +92,10 @@ def _windows(paragraph: str) -> Iterator[tuple[int, str]]:
     yield start, paragraph[start:]
 
 
-def _segment(text: str) -> list[tuple[int, int]]:
+def _segment(text: str, language: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _segmenter().segment(text):
+    for piece in _segmenter(language).segment(text):
         stripped = piece.strip()
         if not stripped:
             continue

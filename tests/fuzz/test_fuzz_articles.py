@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retrieval import ArticleError, QuestionError, analyze, answer, parse_article, spans_intact
-from retrieval.sentences import split_sentences
+from retrieval.sentences import SPLIT_LANGUAGES, covers, split_sentences
 
 #: Text as pasted: prose-like pieces mixed with anything Unicode has, some repeated long.
 _pieces = st.sampled_from(
@@ -42,6 +42,12 @@ def test_parsing_never_raises_and_every_span_slices_the_text_exactly(text):
         assert sentence.text and sentence.text == sentence.text.strip()
     assert spans == sorted(spans)
     assert spans_intact(article.text, spans)  # no word of the text is left out
+
+
+@given(_texts, st.sampled_from(sorted(SPLIT_LANGUAGES | {"xx"})))
+def test_every_language_s_rules_split_any_text_leaving_nothing_out(text, language):
+    spans = split_sentences(text, language)
+    assert covers(text, spans)
 
 
 @given(st.lists(_texts, min_size=2, max_size=4))

@@ -3,11 +3,13 @@ and character pairs for scripts without spaces; English is analysed as it always
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from retrieval import ArticleIndex, answer, parse_article, question_terms
 from retrieval.analysis import analyze
+from retrieval.answer_types import DATE, AnswerType, answer_type
 
 TRANVIA = (
     "El ayuntamiento aprobó el martes una nueva línea de tranvía para la ciudad. "
@@ -53,3 +55,48 @@ def test_a_question_in_another_language_is_looked_up_in_english_and_in_its_own()
 @given(st.text(max_size=200), st.sampled_from(["es", "de", "ru", "zh", "ja", "xx"]))
 def test_any_text_in_any_language_gives_terms_without_spaces(text, language):
     assert all(term and not any(c.isspace() for c in term) for term in analyze(text, language))
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        (  # German dates and abbreviations end no sentence
+            "Am 3. Oktober 2019 kam er an. Die Kosten betrugen ca. 5 Mio. Euro, z. B. für den "
+            "Bau. Das ist alles, sagte der Bürgermeister.",
+            3,
+        ),
+        ("В 2019 г. на ул. Тверской открыли кафе. Мэр города был доволен открытием.", 2),
+        ("超级碗50是一场美式橄榄球比赛。丹佛野马队击败了卡罗来纳黑豹队！比赛在加州举行。", 3),
+    ],
+)
+def test_sentences_are_split_by_the_rules_of_the_article_s_language(text, sentences):
+    article = parse_article(text)
+    assert len(article.sentences) == sentences, [s.text for s in article.sentences]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("¿Cuántos tranvías habrá?", AnswerType.NUMBER),
+        ("Wie viel kostet die Linie?", AnswerType.NUMBER),
+        ("Сколько будет стоить строительство?", AnswerType.NUMBER),
+        ("比赛有多少观众？", AnswerType.NUMBER),
+        ("¿Cuándo empiezan las obras?", AnswerType.DATE),
+        ("Wann beginnt der Bau?", AnswerType.DATE),
+        ("Когда начнётся строительство?", AnswerType.DATE),
+        ("Wer hat den Plan abgelehnt?", AnswerType.NAME),
+        ("Кто выступил против плана?", AnswerType.NAME),
+        ("Quem pagará a obra?", AnswerType.NAME),
+    ],
+)
+def test_question_words_of_other_languages_say_what_kind_of_answer_is_wanted(question, kind):
+    assert answer_type(question) is kind
+
+
+def test_dates_in_other_languages_are_recognised_in_sentences():
+    for sentence in (
+        "Las obras empezarán en marzo.",
+        "Строительство начнётся 3 октября.",
+        "比赛于2016年2月7日举行。",
+    ):
+        assert DATE.search(sentence), sentence
