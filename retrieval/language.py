@@ -19,7 +19,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import py3langid
 from py3langid import langid
 
 #: Languages the detector names apart that read alike for our purposes (one analyser).
@@ -34,7 +33,7 @@ def detect(text: str) -> str:
     sample = text[:_SAMPLE]
     if not any(c.isalpha() for c in sample):
         return UNDETERMINED
-    code, _ = py3langid.classify(sample)
+    code, _ = _identifier().classify(sample)
     return _FOLDED.get(code, code)
 
 
@@ -50,7 +49,7 @@ def detect_question(question: str) -> tuple[str, bool]:
     short); for Latin letters its probability must reach ``QUESTION_CONFIDENCE``."""
     if not any(c.isalpha() for c in question):
         return UNDETERMINED, False
-    code, probability = _normalised().classify(question[:_SAMPLE])
+    code, probability = _identifier().classify(question[:_SAMPLE])
     sure = probability >= QUESTION_CONFIDENCE or not latin(question)
     return _FOLDED.get(code, code), sure
 
@@ -62,7 +61,8 @@ def latin(text: str) -> bool:
 
 
 @cache
-def _normalised() -> langid.LanguageIdentifier:
-    """py3langid's model with probabilities that sum to one (its default gives scores)."""
+def _identifier() -> langid.LanguageIdentifier:
+    """py3langid's model, loaded once, with probabilities that sum to one (its default
+    gives scores; the language it names is the same)."""
     path = Path(langid.MODEL_DIR) / langid.MODEL_FILE
     return langid.LanguageIdentifier.from_modelpath(path, norm_probs=True)
