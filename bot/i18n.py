@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from functools import cache
 from pathlib import Path
 
@@ -83,15 +83,16 @@ def current() -> str:
     return _current.get()
 
 
-def activate(language: str) -> None:
-    """Speak ``language`` for the rest of this update (or task)."""
-    _current.set(language if language in LANGUAGES else DEFAULT)
+def activate(language: str | None) -> Token[str]:
+    """Speak ``language`` (English when the bot does not) for the rest of this update (or
+    task); the token undoes it."""
+    return _current.set(language if language in LANGUAGES else DEFAULT)
 
 
 @contextmanager
 def speaking(language: str | None) -> Iterator[None]:
     """Speak ``language`` inside the block (jobs: a briefing in the chat's language)."""
-    token = _current.set(language if language in LANGUAGES else DEFAULT)
+    token = activate(language)
     try:
         yield
     finally:

@@ -27,11 +27,17 @@ async def choose_language(update: Update, context: Context) -> None:
 
 
 async def language_for(update: Update, context: Context) -> str:
-    chat, user = update.effective_chat, update.effective_user
+    chat = update.effective_chat
     if chat is not None:
         chosen = await library(context).chat_language(chat.id)
         if chosen in i18n.LANGUAGES:
             return chosen
+    return _app_language(update)
+
+
+def _app_language(update: Update) -> str:
+    """The person's Telegram app language, when the bot speaks it; else English."""
+    user = update.effective_user
     return i18n.supported(user.language_code if user else None) or i18n.DEFAULT
 
 
@@ -63,8 +69,7 @@ async def _choose(update: Update, context: Context) -> None:
     shelf, chat_id = library(context), chat_id_of(update)
     if wanted == AUTO:
         await shelf.set_chat_language(chat_id, None)
-        user = update.effective_user
-        i18n.activate(i18n.supported(user.language_code if user else None) or i18n.DEFAULT)
+        i18n.activate(_app_language(update))
         await send_reply(update, [_(texts.LANGUAGE_AUTO)])
         return
     code = i18n.supported(wanted)

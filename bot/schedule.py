@@ -147,7 +147,7 @@ async def daily_briefing(context: Context) -> None:
     chat_id = job.chat_id
     shelf = library(context)
     # A job belongs to no update: it speaks the chat's chosen language (else English).
-    i18n.activate(await shelf.chat_language(chat_id) or i18n.DEFAULT)
+    i18n.activate(await shelf.chat_language(chat_id))
     if not await shelf.claim_briefing(chat_id, dt.datetime.now(dt.UTC)):
         # Today's is taken: another replica sharing the database (or a second job) has it,
         # or the chat unscheduled meanwhile (due_briefing below would then say so).
