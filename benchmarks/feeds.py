@@ -97,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
                 server.pages[f"/p/{f}/{n}"] = Page(_page(f, n), "text/html; charset=utf-8")
         database = Path(work) / "feeds.db"
         library = Library.open(database, allow_hosts={"127.0.0.1"})
-        following = Following(library, Caps(feeds=args.feeds, per_day=10**6, keep_days=365))
+        following = Following(
+            library.articles, Caps(feeds=args.feeds, per_day=10**6, keep_days=365)
+        )
         print(f"{args.feeds} feeds x {args.entries} entries on 127.0.0.1, one chat, SQLite")
         print("  following and marking every current entry seen...", file=sys.stderr)
         seen = []
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         for f in range(args.changed, args.changed + 100):  # a library to question meanwhile
-            library.add(CHAT, _text(f, 0), title=f"Plan 0 in Town{f}")
+            library.articles.add(CHAT, _text(f, 0), title=f"Plan 0 in Town{f}")
         changed = min(args.changed, args.feeds)
         for f in range(changed):
             server.pages[f"/f/{f}.xml"] = Page(
@@ -143,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             n = 0
             while not done.is_set():
                 t0 = time.perf_counter()
-                library.ask(CHAT, questions[n % 2])
+                library.asking.ask(CHAT, questions[n % 2])
                 latencies.append((time.perf_counter() - t0) * 1000)
                 n += 1
 

@@ -39,7 +39,6 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.speed import SEED_QUESTIONS
-from library.aio import AsyncLibrary
 from library.backend import open_store
 from library.extract import Extracted
 from library.ingestion import Busy
@@ -92,7 +91,7 @@ def question_latencies(library: Library, rounds: int) -> list[float]:
     for r in range(rounds):
         encoder.encode_question.cache_clear()  # each question read afresh
         started = time.perf_counter()
-        library.ask(1, SEED_QUESTIONS[r % len(SEED_QUESTIONS)])
+        library.asking.ask(1, SEED_QUESTIONS[r % len(SEED_QUESTIONS)])
         latencies.append(time.perf_counter() - started)
     return latencies
 
@@ -100,16 +99,16 @@ def question_latencies(library: Library, rounds: int) -> list[float]:
 async def under_load(folder: Path) -> tuple[list[float], list[float], float]:
     """Six uploads through the bot's ingestion queue while one chat keeps asking."""
     library = Library.open(folder / "library.db")
-    library.warm_up(library.add_seeds(seed_paths()))
+    library.articles.warm_up(library.articles.add_seeds(seed_paths()))
     idle = question_latencies(library, 20)
     texts = [long_article(seed) for seed in range(1, UPLOADS + 1)]
 
     async def upload(chat: int, text: str) -> None:
-        with library.ingestion.admit(chat):
-            added = await library.ingestion.run(
-                library.add_extracted, chat, Extracted(text=text), None
+        with library.articles.ingestion.admit(chat):
+            added = await library.articles.ingestion.run(
+                library.articles.add_extracted, chat, Extracted(text=text), None
             )
-            await library.ingestion.run(library.brief, added.article_id, 3)
+            await library.articles.ingestion.run(library.briefings.brief, added.article_id, 3)
 
     started = time.perf_counter()
     uploads = asyncio.ensure_future(
@@ -139,11 +138,13 @@ def parsed_on_threads(folder: Path) -> tuple[list[int], list[int], float]:
     library = Library(open_store(folder / "threads.db"))
     started = time.perf_counter()
     with ThreadPoolExecutor(PARSERS) as pool:
-        ids = list(pool.map(lambda n: library.add(200 + n, texts[n]).article_id, range(PARSERS)))
+        ids = list(
+            pool.map(lambda n: library.articles.add(200 + n, texts[n]).article_id, range(PARSERS))
+        )
     took = time.perf_counter() - started
     for article_id in ids:  # read back from the database, as after a restart
-        library._indexes.forget(article_id)
-    stored = [len(library.article(i).sentences) for i in ids]
+        library.articles._indexes.forget(article_id)
+    stored = [len(library.articles.article(i).sentences) for i in ids]
     library.close()
     return serial, stored, took
 
@@ -151,14 +152,13 @@ def parsed_on_threads(folder: Path) -> tuple[list[int], list[int], float]:
 async def shared_link_flood(folder: Path) -> tuple[list[float], list[float], Counter[str]]:
     """Another chat's question latency, idle and while ``FLOODERS`` chats ask about texts."""
     library = Library.open(folder / "flood.db", seeds=seed_paths())
-    shelf = AsyncLibrary(library)
     idle = question_latencies(library, 20)
     outcomes: Counter[str] = Counter()
 
     async def ask_about(chat: int) -> None:
         text = long_article(300 + chat)[:100_000]
         try:
-            await shelf.ask_about(chat, text, "How much would the harbour budget rise?")
+            await library.asking.ask_about(chat, text, "How much would the harbour budget rise?")
             outcomes["answered"] += 1
         except Busy:
             outcomes["told to wait"] += 1

@@ -42,13 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     folds = learn.fitted_folds(articles, args.squad)
     with tempfile.TemporaryDirectory() as folder:
         library = Library.open(Path(folder) / "library.db")
-        library.warm_up(library.add_seeds(seed_paths()))
+        library.articles.warm_up(library.articles.add_seeds(seed_paths()))
         ids = []
         for entry in articles:
-            added = library.add(CHAT, entry.article.text, title=entry.article.name)
+            added = library.articles.add(CHAT, entry.article.text, title=entry.article.name)
             vectors = indexed(entry.article).vectors
             assert vectors is not None
-            library.keep_vectors(added.article_id, vectors)
+            library.articles.keep_vectors(added.article_id, vectors)
             ids.append(added.article_id)
         across, alone, right_article, latency = [], [], [], []
         for fold in folds:
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
             sentences = [normalise(s.text) for s in entry.article.sentences]
             for question in entry.questions:
                 started = time.perf_counter()
-                result = library.ask_across(CHAT, question.text, models=fold.models)
+                result = library.asking.ask_across(CHAT, question.text, models=fold.models)
                 latency.append(time.perf_counter() - started)
                 own = result.best is not None and result.best.key == article_id
                 right_article.append(own and not result.abstained)
@@ -66,7 +66,9 @@ def main(argv: list[str] | None = None) -> int:
                     and not result.abstained
                     and hits(question, [sentences[first.sentence - 1]])[0]
                 )
-                single = answer(library.index(article_id), question.text, models=fold.models)
+                single = answer(
+                    library.articles.index(article_id), question.text, models=fold.models
+                )
                 cited = sentences[single.ranked[0].sentence - 1]
                 alone.append(not single.abstained and hits(question, [cited])[0])
         library.store.close()

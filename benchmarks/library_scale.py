@@ -227,7 +227,9 @@ def cold_adds(target: Path | str, texts: list[str]) -> np.ndarray:
     for number, text in enumerate(texts):
         split_sentences.cache_clear()
         t0 = time.perf_counter()
-        result = library.add(CHAT, f"{text}\n\nFiled in the run of {run}.", title=f"Fresh {number}")
+        result = library.articles.add(
+            CHAT, f"{text}\n\nFiled in the run of {run}.", title=f"Fresh {number}"
+        )
         assert not result.duplicate
         cold.append(time.perf_counter() - t0)
     library.close()
@@ -279,11 +281,11 @@ def probe(database: Path | str, questions_file: Path) -> dict[str, Any]:
     single, across, hits = [], [], []
     for offset, q in enumerate(questions):
         t0 = time.perf_counter()
-        shelf.ask(SINGLE_CHATS + offset, q["question"])
+        shelf.asking.ask(SINGLE_CHATS + offset, q["question"])
         single.append(time.perf_counter() - t0)
     for q in questions:
         t0 = time.perf_counter()
-        result = shelf.ask_across(CHAT, q["question"])
+        result = shelf.asking.ask_across(CHAT, q["question"])
         across.append(time.perf_counter() - t0)
         top = result.answer.ranked[0].text if result.answer and result.answer.ranked else ""
         hits.append(any(a in normalise(top) for a in q["answers"]))

@@ -46,7 +46,7 @@ from bot.polling import PollingPulse
 from bot.state import CONTEXT_TYPES, BotApplication, BotData, Context
 from bot.stats import REPORT_SECONDS, report_tally, stats_command
 from bot.tally import Tally
-from library import WEB_LINK, AsyncLibrary, Caps, Library
+from library import WEB_LINK, Caps, Library, off_loop
 from retrieval import seed_paths
 
 log = logging.getLogger("bot.app")
@@ -75,6 +75,11 @@ def open_library(settings: Settings) -> Library:
         seeds=seed_paths(),
         cache_size=settings.index_cache_size,
         allow_hosts=settings.fetch_allow_hosts,
+        feed_caps=Caps(
+            feeds=settings.feeds_per_chat,
+            per_day=settings.feed_items_per_day,
+            keep_days=settings.feed_keep_days,
+        ),
     )
 
 
@@ -117,14 +122,7 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))  # type: ignore[arg-type]
     application = builder.build()
     state = application.bot_data
-    state.library = AsyncLibrary(
-        library or open_library(settings),
-        Caps(
-            feeds=settings.feeds_per_chat,
-            per_day=settings.feed_items_per_day,
-            keep_days=settings.feed_keep_days,
-        ),
-    )
+    state.library = library or open_library(settings)
     state.settings = settings
     state.tally = Tally()
     state.polling_pulse = pulse
@@ -243,7 +241,7 @@ async def _share_channel_library(message: Message, context: Context) -> None:
         return
     if message.chat.type != ChatType.SUPERGROUP:
         return
-    if await context.bot_data.library.share_library(message.chat.id, channel.id):
+    if await off_loop(context.bot_data.library.chats.share_library, message.chat.id, channel.id):
         log.info("chat %s now shares the library of channel %s", message.chat.id, channel.id)
 
 
@@ -272,7 +270,7 @@ def bot_commands(*, managing: bool = True) -> list[BotCommand]:
 async def _start_up(application: BotApplication) -> None:
     await schedule.restore_schedules(application)
     # Articles stored before vectors were (or by another model) are embedded in the background.
-    application.bot_data.library.start_backfill()
+    application.bot_data.library.articles.start_backfill()
     assert application.job_queue is not None
     # The first beat comes after the first long poll has had time to return.
     application.job_queue.run_repeating(beat, HEARTBEAT_SECONDS, first=2, name="heartbeat")
@@ -292,8 +290,10 @@ async def _shut_down(application: BotApplication) -> None:
     stop_beating()
     # The last minute's questions count in /stats after a restart too.
     with contextlib.suppress(Exception):
-        await application.bot_data.library.report_tally(application.bot_data.tally.report())
-    await application.bot_data.library.stop_background()
+        await off_loop(
+            application.bot_data.library.asking.report_tally, application.bot_data.tally.report()
+        )
+    await off_loop(application.bot_data.library.stop_background)
 
 
 async def _polish(application: BotApplication) -> None:

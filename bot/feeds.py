@@ -35,6 +35,7 @@ from library import (
     Polled,
     TooManyFeeds,
     is_web_link,
+    off_loop,
     read_opml,
     write_opml,
 )
@@ -76,7 +77,9 @@ async def follow_command(update: Update, context: Context) -> None:
 
 
 async def feeds_command(update: Update, context: Context) -> None:
-    feeds = await library(context).followed(await library_chat_of(update, context))
+    feeds = await off_loop(
+        library(context).following.followed, await library_chat_of(update, context)
+    )
     if [a.lower() for a in context.args or []] == ["opml"]:
         await _send_opml(update, feeds)
         return
@@ -158,7 +161,7 @@ async def unfollow_command(update: Update, context: Context) -> None:
     args = context.args or []
     number = positive_number(args[0]) if len(args) == 1 else 0
     chat_id = await library_chat_of(update, context)
-    gone = await library(context).unfollow(chat_id, number) if number else None
+    gone = await off_loop(library(context).following.unfollow, chat_id, number) if number else None
     if gone is None:
         await send_reply(update, [_(texts.UNFOLLOW_USAGE)])
         return
@@ -176,7 +179,7 @@ async def poll_feeds(context: Context) -> None:
     for poll in polled:
         if _notice(poll) is None:
             continue
-        with i18n.speaking(await library(context).chat_language(poll.feed.chat_id)):
+        with i18n.speaking(await off_loop(library(context).chats.language, poll.feed.chat_id)):
             notice = _notice(poll)
         if notice is None:
             continue
@@ -201,7 +204,7 @@ def _notice(poll: Polled) -> str | None:
 async def prune_feeds(context: Context) -> None:
     """Job: remove feed articles older than ``NEWSBOT_FEED_KEEP_DAYS``."""
     try:
-        gone = await library(context).prune_feeds()
+        gone = await off_loop(library(context).following.prune)
     except Exception:
         log.exception("pruning feed articles failed; trying again in an hour")
         return

@@ -32,7 +32,16 @@ from bot.replies import (
     send_reply,
 )
 from bot.state import Context
-from library import Admission, Busy, LibraryError, Reply, Thread, sentence_reference, with_context
+from library import (
+    Admission,
+    Busy,
+    LibraryError,
+    Reply,
+    Thread,
+    off_loop,
+    sentence_reference,
+    with_context,
+)
 from retrieval import EmbeddingStopped, QuestionError, RetrievalError, analyze
 
 log = logging.getLogger("bot.updates")
@@ -41,9 +50,13 @@ EXAMPLES = ("How many troops are in Syria?", "Who declined to comment?")
 
 
 async def start(update: Update, context: Context) -> None:
-    shelf = library(context)
-    row = await shelf.current(await library_chat_of(update, context))
-    about = render.about(await shelf.article(row.id)) if row else _(texts.ABOUT_UNKNOWN)
+    lib = library(context)
+    row = await off_loop(lib.articles.current, await library_chat_of(update, context))
+    about = (
+        render.about(await off_loop(lib.articles.article, row.id))
+        if row
+        else _(texts.ABOUT_UNKNOWN)
+    )
     text = _(texts.START).format(
         about=escape(about),
         example1=escape(EXAMPLES[0]),
@@ -93,7 +106,7 @@ async def _thread_of(message: Message, context: Context) -> Thread | None:
     replied = _bots_message_replied_to(message, context)
     if replied is None:
         return None
-    return await library(context).thread(message.chat.id, replied.message_id)
+    return await off_loop(library(context).asking.thread, message.chat.id, replied.message_id)
 
 
 async def group_text(update: Update, context: Context) -> None:
@@ -112,32 +125,32 @@ async def group_text(update: Update, context: Context) -> None:
 
 async def brief_command(update: Update, context: Context) -> None:
     started = time.perf_counter()
-    shelf = library(context)
-    row = await shelf.current(await library_chat_of(update, context))
+    lib = library(context)
+    row = await off_loop(lib.articles.current, await library_chat_of(update, context))
     if row is None:
         await send_reply(update, [_(texts.LIBRARY_EMPTY)])
         return
-    briefed = await shelf.brief(row.id, BRIEF_SENTENCES)
+    briefed = await off_loop(lib.briefings.brief, row.id, BRIEF_SENTENCES)
     await send_reply(update, render.briefing_parts(briefed.citations, briefed.article))
     log_update(update, "brief", started)
 
 
 async def source_command(update: Update, context: Context) -> None:
     """``/source N`` in the current article, or ``/source A:N`` in article A."""
-    shelf = library(context)
+    lib = library(context)
     chat_id = await library_chat_of(update, context)
     args = context.args or []
     article_id, _colon, sentence = (args[0] if len(args) == 1 else "").rpartition(":")
     if article_id:
-        row = await shelf.row(chat_id, positive_number(article_id))
+        row = await off_loop(lib.articles.row, chat_id, positive_number(article_id))
     else:
-        row = await shelf.current(chat_id)
+        row = await off_loop(lib.articles.current, chat_id)
     if row is None:
         await send_reply(
             update, [_(texts.NO_SUCH_ARTICLE).format(number=escape(article_id or "?"))]
         )
         return
-    article = await shelf.article(row.id)
+    article = await off_loop(lib.articles.article, row.id)
     count = len(article.sentences)
     number = positive_number(sentence)
     if not 1 <= number <= count:
@@ -177,7 +190,7 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     if verdict is Admission.NOTIFY:
         await send_reply(update, [_(texts.RATE_LIMITED)])
         return
-    shelf = library(context)
+    lib = library(context)
     chat_id = chat_id_of(update)
     message = update.effective_message
     shared = await _asked_about(message, context) if message is not None else None
@@ -199,17 +212,17 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     typing = TypingIfSlow(update)
     try:
         if thread is not None:
-            reply: Reply = await shelf.ask_in_thread(chat_id, thread, question)
+            reply: Reply = await off_loop(lib.asking.ask_in_thread, chat_id, thread, question)
             kind = f"{kind} follow-up"
         else:
-            reply = await shelf.ask(await library_chat_of(update, context), question)
+            reply = await off_loop(lib.asking.ask, await library_chat_of(update, context), question)
     except QuestionError:
         await send_reply(update, [_(texts.TOO_LONG)])
         return
     finally:
         await typing.finish()
     sent = await send_reply(update, render.reply_parts(reply))
-    await shelf.remember(chat_id, sent, reply)
+    await off_loop(lib.asking.remember, chat_id, sent, reply)
     log_update(update, kind, started, abstained=reply.abstained)
     context.bot_data.tally.record((time.perf_counter() - started) * 1000, reply.abstained)
 
@@ -227,7 +240,7 @@ async def _asked_about(message: Message, context: Context) -> str | None:
         return None
     prompt = _bots_message_replied_to(message, context)
     if prompt is not None:
-        pending = await library(context).prompt(message.chat.id, prompt.message_id)
+        pending = await off_loop(library(context).asking.prompt, message.chat.id, prompt.message_id)
         if pending is None and prompt.text in every_translation(texts.SHARED_ASK_PROMPT):
             return _EXPIRED
         return pending
@@ -244,10 +257,10 @@ async def _answer_about(
 ) -> None:
     """Answer from a shared link or text without adding it to the chat's library."""
     started = time.perf_counter()
-    shelf = library(context)
+    lib = library(context)
     typing = TypingIfSlow(update)
     try:
-        reply = await shelf.ask_about(chat_id_of(update), payload, question)
+        reply = await lib.asking.ask_about(chat_id_of(update), payload, question)
     except QuestionError:
         await send_reply(update, [_(texts.TOO_LONG)])
         return
@@ -274,7 +287,7 @@ async def _show_referenced_sentence(
     number = sentence_reference(text)
     if number is None:
         return False
-    article = await library(context).article(thread.article_id)
+    article = await off_loop(library(context).articles.article, thread.article_id)
     if not 1 <= number <= len(article.sentences):
         return False  # "what about 2020?" is a question, not a sentence number
     await send_reply(update, render.source_parts(article, number))

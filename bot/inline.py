@@ -13,7 +13,7 @@ from bot.i18n import _
 from bot.ratelimit import admit
 from bot.replies import BRIEF_SENTENCES, library
 from bot.state import Context
-from library import Admission, SingleReply
+from library import Admission, SingleReply, off_loop
 from retrieval import analyze
 
 log = logging.getLogger("bot.updates")
@@ -33,17 +33,17 @@ async def inline_query(update: Update, context: Context) -> None:
     if await admit(context, query.from_user.id) is not Admission.ALLOW:
         await query.answer([], cache_time=0)
         return
-    shelf = library(context)
+    lib = library(context)
     # Inline queries come from any chat: they use the user's private library.
     chat_id = query.from_user.id
     question = query.query.strip()
     abstained: bool | None = None
     if not question:
-        row = await shelf.current(chat_id)
+        row = await off_loop(lib.articles.current, chat_id)
         if row is None:
             await query.answer([], cache_time=0)
             return
-        briefed = await shelf.brief(row.id, BRIEF_SENTENCES)
+        briefed = await off_loop(lib.briefings.brief, row.id, BRIEF_SENTENCES)
         parts = render.briefing_parts(briefed.citations, briefed.article)
         title = _(texts.INLINE_BRIEF_TITLE).format(about=render.about(briefed.article))
         description = parts[1] if len(parts) > 1 else ""
@@ -51,7 +51,7 @@ async def inline_query(update: Update, context: Context) -> None:
         await query.answer([], cache_time=CACHE_SECONDS)
         return
     else:
-        reply = await shelf.ask(chat_id, question)
+        reply = await off_loop(lib.asking.ask, chat_id, question)
         abstained = reply.abstained
         parts = render.reply_parts(reply)
         about = (

@@ -17,6 +17,7 @@ from bot.admin import admins_only
 from bot.i18n import _
 from bot.replies import chat_id_of, library, send_reply
 from bot.state import Context
+from library import off_loop
 
 AUTO = "auto"
 
@@ -29,7 +30,7 @@ async def choose_language(update: Update, context: Context) -> None:
 async def language_for(update: Update, context: Context) -> str:
     chat = update.effective_chat
     if chat is not None:
-        chosen = await library(context).chat_language(chat.id)
+        chosen = await off_loop(library(context).chats.language, chat.id)
         if chosen in i18n.LANGUAGES:
             return chosen
     return _app_language(update)
@@ -54,7 +55,7 @@ async def language_command(update: Update, context: Context) -> None:
 
 
 async def _show(update: Update, context: Context) -> None:
-    chosen = await library(context).chat_language(chat_id_of(update))
+    chosen = await off_loop(library(context).chats.language, chat_id_of(update))
     how = _(texts.LANGUAGE_CHOSEN) if chosen else _(texts.LANGUAGE_FROM_APP)
     text = _(texts.LANGUAGE_CURRENT).format(
         language=escape(i18n.LANGUAGES[i18n.current()]), how=how, choices=_choices()
@@ -66,9 +67,9 @@ async def _show(update: Update, context: Context) -> None:
 async def _choose(update: Update, context: Context) -> None:
     args = context.args or []
     wanted = args[0].lower() if len(args) == 1 else ""
-    shelf, chat_id = library(context), chat_id_of(update)
+    lib, chat_id = library(context), chat_id_of(update)
     if wanted == AUTO:
-        await shelf.set_chat_language(chat_id, None)
+        await off_loop(lib.chats.set_language, chat_id, None)
         i18n.activate(_app_language(update))
         await send_reply(update, [_(texts.LANGUAGE_AUTO)])
         return
@@ -76,6 +77,6 @@ async def _choose(update: Update, context: Context) -> None:
     if code is None:
         await send_reply(update, [_(texts.LANGUAGE_USAGE).format(choices=_choices())])
         return
-    await shelf.set_chat_language(chat_id, code)
+    await off_loop(lib.chats.set_language, chat_id, code)
     i18n.activate(code)  # the confirmation is already in the new language
     await send_reply(update, [_(texts.LANGUAGE_SET).format(language=escape(i18n.LANGUAGES[code]))])

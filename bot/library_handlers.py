@@ -25,7 +25,7 @@ from bot.replies import (
     show_typing,
 )
 from bot.state import Context
-from library import Busy, Extracted, KnownUrl, LibraryError, is_web_link
+from library import Busy, Extracted, KnownUrl, LibraryError, is_web_link, off_loop
 from retrieval import MAX_ARTICLE_BYTES, RetrievalError
 
 log = logging.getLogger("bot.library")
@@ -93,13 +93,13 @@ async def document_message(update: Update, context: Context) -> None:
 
 
 async def articles_command(update: Update, context: Context) -> None:
-    shelf = library(context)
+    lib = library(context)
     chat_id = await library_chat_of(update, context)
-    rows = await shelf.articles(chat_id)
+    rows = await off_loop(lib.articles.visible, chat_id)
     if not rows:
         await send_reply(update, [_(texts.LIBRARY_EMPTY)])
         return
-    active = await shelf.active_id(chat_id)
+    active = await off_loop(lib.articles.active_id, chat_id)
     target = _(texts.TARGET_ONE).format(number=active) if active else _(texts.TARGET_ALL)
     lines = [render.library_line(row) for row in rows]
     await send_reply(update, [_(texts.ARTICLES_HEADING).format(target=target), "\n".join(lines)])
@@ -107,32 +107,32 @@ async def articles_command(update: Update, context: Context) -> None:
 
 
 async def use_command(update: Update, context: Context) -> None:
-    shelf = library(context)
+    lib = library(context)
     chat_id = await library_chat_of(update, context)
     args = context.args or []
     if len(args) == 1 and args[0].lower() == "all":
-        await shelf.use(chat_id, None)
+        await off_loop(lib.articles.use, chat_id, None)
         await send_reply(update, [_(texts.USING_ALL)])
         return
     number = positive_number(args[0]) if len(args) == 1 else 0
-    row = await shelf.row(chat_id, number) if number else None
+    row = await off_loop(lib.articles.row, chat_id, number) if number else None
     if row is None:
         await send_reply(update, [_(texts.USE_USAGE)])
         return
-    await shelf.use(chat_id, row.id)
-    about = render.about(await shelf.article(row.id))
+    await off_loop(lib.articles.use, chat_id, row.id)
+    about = render.about(await off_loop(lib.articles.article, row.id))
     await send_reply(update, [_(texts.USING).format(number=row.id, about=escape(about))])
 
 
 @admins_only
 async def remove_command(update: Update, context: Context) -> None:
-    shelf = library(context)
+    lib = library(context)
     args = context.args or []
     number = positive_number(args[0]) if len(args) == 1 else 0
     if not number:
         await send_reply(update, [_(texts.REMOVE_USAGE)])
         return
-    removed = await shelf.remove(await library_chat_of(update, context), number)
+    removed = await off_loop(lib.articles.remove, await library_chat_of(update, context), number)
     text = _(texts.REMOVED) if removed else _(texts.CANNOT_REMOVE)
     await send_reply(update, [text.format(number=number)])
 
@@ -145,9 +145,9 @@ def _payload(message: Message) -> str:
 
 async def _add_url(update: Update, context: Context, url: str) -> None:
     await show_typing(update)
-    shelf = library(context)
+    lib = library(context)
     try:
-        found = await shelf.fetch_url(await library_chat_of(update, context), url)
+        found = await lib.articles.fetch_url(await library_chat_of(update, context), url)
     except (LibraryError, RetrievalError) as error:
         await send_reply(update, [_(texts.ADD_FAILED).format(reason=escape(str(error)))])
         return
@@ -176,7 +176,7 @@ async def _add_document(update: Update, context: Context, holder: Message) -> No
         await send_reply(update, [_(texts.FILE_UNAVAILABLE)])
         return
     try:
-        extracted = await library(context).extract_upload(raw, name)
+        extracted = await library(context).articles.extract_upload(raw, name)
     except (LibraryError, RetrievalError) as error:
         await send_reply(update, [_(texts.ADD_FAILED).format(reason=escape(str(error)))])
         return
@@ -184,18 +184,18 @@ async def _add_document(update: Update, context: Context, holder: Message) -> No
 
 
 async def _store(update: Update, context: Context, extracted: Extracted) -> None:
-    shelf = library(context)
+    lib = library(context)
     user = update.effective_user
     try:
         chat_id = await library_chat_of(update, context)
-        result = await shelf.add(chat_id, extracted, user.id if user else None)
+        result = await lib.articles.add_queued(chat_id, extracted, user.id if user else None)
     except (LibraryError, RetrievalError) as error:
         await send_reply(update, [_(texts.ADD_FAILED).format(reason=escape(str(error)))])
         return
     if result.duplicate:
         await send_reply(update, [_(texts.ALREADY_THERE).format(number=result.article_id)])
         return
-    briefed = await shelf.brief_new(result.article_id, ADD_BRIEF_SENTENCES)
+    briefed = await lib.briefings.brief_new(result.article_id, ADD_BRIEF_SENTENCES)
     about = escape(render.about(briefed.article))
     heading = _(texts.ADDED).format(number=result.article_id, about=about)
     await send_reply(
@@ -204,14 +204,14 @@ async def _store(update: Update, context: Context, extracted: Extracted) -> None
     log_update(update, "add")
     if context.application.running:
         # Embedded while the reader reads the briefing, so the first question does not wait.
-        shelf.embed_soon(result.article_id)
+        lib.articles.embed_soon(result.article_id)
 
 
 @asynccontextmanager
 async def _admitted(update: Update, context: Context) -> AsyncIterator[bool]:
     """A place in the ingestion queue for this chat's add, or a polite "busy" and ``False``."""
     try:
-        place = library(context).admit(chat_id_of(update))
+        place = library(context).articles.admit(chat_id_of(update))
     except Busy as busy:
         await send_reply(update, [_(texts.BUSY).format(reason=escape(str(busy)))])
         yield False

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from bot.replies import library
 from bot.state import Context
-from library import Admission
+from library import Admission, off_loop
 
 #: The limit's window: ``Settings.questions_per_minute`` questions in any such span.
 WINDOW_SECONDS = 60.0
 
 
 async def admit(context: Context, user_id: int) -> Admission:
-    return await library(context).admit_question(
-        user_id, context.bot_data.settings.questions_per_minute, WINDOW_SECONDS
+    return await off_loop(
+        library(context).asking.admit_question,
+        user_id,
+        context.bot_data.settings.questions_per_minute,
+        WINDOW_SECONDS,
     )

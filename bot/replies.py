@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from bot import render, texts
 from bot.i18n import _
 from bot.state import Context
-from library import AsyncLibrary, is_web_link
+from library import Library, is_web_link, off_loop
 
 log = logging.getLogger("bot.updates")
 
@@ -24,8 +24,8 @@ TYPING_AFTER_SECONDS = 0.3
 SHARED_TEXT_MIN = 200
 
 
-def library(context: Context) -> AsyncLibrary:
-    """The bot's only door to articles; every method is safe to await on the event loop."""
+def library(context: Context) -> Library:
+    """The bot's only door to articles; its blocking methods are awaited with ``off_loop``."""
     return context.bot_data.library
 
 
@@ -42,7 +42,7 @@ async def library_chat_of(update: Update, context: Context) -> int:
         return 0
     if chat.type != ChatType.SUPERGROUP:
         return chat.id  # only a supergroup can be a channel's discussion group
-    return await library(context).library_of(chat.id)
+    return await off_loop(library(context).chats.library_of, chat.id)
 
 
 def positive_number(text: str) -> int:

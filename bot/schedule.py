@@ -30,7 +30,7 @@ from bot.admin import admins_only
 from bot.i18n import _
 from bot.replies import chat_id_of, library, send_reply
 from bot.state import BotApplication, Context
-from library import AsyncLibrary, now
+from library import Library, now, off_loop
 
 log = logging.getLogger("bot.schedule")
 
@@ -123,7 +123,7 @@ async def schedule_command(update: Update, context: Context) -> None:
         return
     tz = found.key  # the listed spelling: "europe/berlin" is stored as Europe/Berlin
     chat_id = chat_id_of(update)
-    await library(context).set_schedule(chat_id, time, tz)
+    await off_loop(library(context).briefings.set_schedule, chat_id, time, tz)
     assert context.job_queue is not None
     install(context.job_queue, chat_id, time, tz)
     await send_reply(update, [_(texts.SCHEDULED).format(time=time, tz=escape(tz))])
@@ -132,7 +132,7 @@ async def schedule_command(update: Update, context: Context) -> None:
 @admins_only
 async def unschedule_command(update: Update, context: Context) -> None:
     chat_id = chat_id_of(update)
-    had = await library(context).clear_schedule(chat_id)
+    had = await off_loop(library(context).briefings.clear_schedule, chat_id)
     assert context.job_queue is not None
     for job in context.job_queue.get_jobs_by_name(job_name(chat_id)):
         job.schedule_removal()
@@ -145,16 +145,16 @@ async def daily_briefing(context: Context) -> None:
     if job is None or job.chat_id is None:
         return
     chat_id = job.chat_id
-    shelf = library(context)
+    lib = library(context)
     # A job belongs to no update: it speaks the chat's chosen language (else English).
-    i18n.activate(await shelf.chat_language(chat_id))
-    if not await shelf.claim_briefing(chat_id, dt.datetime.now(dt.UTC)):
+    i18n.activate(await off_loop(lib.chats.language, chat_id))
+    if not await off_loop(lib.briefings.claim, chat_id, dt.datetime.now(dt.UTC)):
         # Today's is taken: another replica sharing the database (or a second job) has it,
         # or the chat unscheduled meanwhile (due_briefing below would then say so).
-        if not (await shelf.due_briefing(chat_id, now())).scheduled:
+        if not (await off_loop(lib.briefings.due, chat_id, now())).scheduled:
             job.schedule_removal()
         return
-    due = await shelf.due_briefing(chat_id, now())
+    due = await off_loop(lib.briefings.due, chat_id, now())
     if not due.scheduled:  # unscheduled meanwhile (e.g. by another process)
         job.schedule_removal()
         return
@@ -162,11 +162,11 @@ async def daily_briefing(context: Context) -> None:
         return
     if due.article_ids and due.feeds:
         shown = list(due.article_ids[-DIGEST_ARTICLES:])  # the newest, when there are more
-        briefs = await shelf.briefs(shown, DAILY_SENTENCES)
+        briefs = await off_loop(lib.briefings.briefs, shown, DAILY_SENTENCES)
         parts = render.digest_parts(briefs, due.feeds, len(due.article_ids))
     elif due.article_ids:
         shown = list(due.article_ids[:DAILY_ARTICLES])
-        briefs = await shelf.briefs(shown, DAILY_SENTENCES)
+        briefs = await off_loop(lib.briefings.briefs, shown, DAILY_SENTENCES)
         parts = render.daily_parts(briefs, len(due.article_ids))
     else:
         parts = [_(texts.NOTHING_NEW)]
@@ -176,13 +176,13 @@ async def daily_briefing(context: Context) -> None:
     except Forbidden:
         # The bot was removed from the group: stop posting there for good.
         log.warning("chat %s no longer accepts messages; its schedule is removed", chat_id)
-        await shelf.clear_schedule(chat_id)
+        await off_loop(lib.briefings.clear_schedule, chat_id)
         job.schedule_removal()
         return
     except TelegramError as error:
         log.warning("daily briefing for chat %s failed (%s); will retry tomorrow", chat_id, error)
         return
-    await shelf.briefed(chat_id, due)
+    await off_loop(lib.briefings.sent, chat_id, due)
     log.info("daily briefing chat=%s articles=%d", chat_id, len(due.article_ids))
 
 
@@ -205,11 +205,11 @@ async def sync_schedules(context: Context) -> None:
     article a replica stored but did not live to embed (a backfill finds it)."""
     assert context.job_queue is not None
     await _sync(library(context), context.job_queue)
-    library(context).start_backfill()
+    library(context).articles.start_backfill()
 
 
-async def _sync(shelf: AsyncLibrary, job_queue: JobQueue[Any]) -> int:
-    schedules = await shelf.schedules()
+async def _sync(lib: Library, job_queue: JobQueue[Any]) -> int:
+    schedules = await off_loop(lib.briefings.schedules)
     for schedule in schedules:
         install(job_queue, schedule.chat_id, schedule.time, schedule.tz)
     scheduled = {job_name(s.chat_id) for s in schedules}

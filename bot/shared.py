@@ -17,6 +17,7 @@ from bot import texts
 from bot.i18n import _
 from bot.replies import library, link_or_text, pressed_payload
 from bot.state import Context
+from library import off_loop
 
 ADD = "shared:add"
 ASK = "shared:ask"
@@ -48,4 +49,9 @@ async def ask_shared(update: Update, context: Context) -> None:
         reply_markup=ForceReply(input_field_placeholder=_(texts.SHARED_ASK_PLACEHOLDER)),
     )
     # In the store, not chat_data: the reply may reach another replica, or a restarted bot.
-    await library(context).remember_prompt(update.effective_chat.id, prompt.message_id, payload)
+    await off_loop(
+        library(context).asking.remember_prompt,
+        update.effective_chat.id,
+        prompt.message_id,
+        payload,
+    )

@@ -18,13 +18,13 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.polling import PollingPulse
     from bot.tally import Tally
-    from library import AsyncLibrary
+    from library import Library
 
 
 class BotData:
     """What every handler may use: the library, settings and this process's tally."""
 
-    library: AsyncLibrary  #: the bot's only door to articles
+    library: Library  #: the bot's only door to articles
     settings: Settings
     tally: Tally  #: this process's questions, for /stats
     #: The getUpdates request object; its last good poll feeds the health file.

@@ -19,6 +19,7 @@ from bot import texts
 from bot.i18n import _
 from bot.replies import library, send_reply
 from bot.state import Context
+from library import off_loop
 
 log = logging.getLogger("bot.stats")
 
@@ -29,7 +30,7 @@ async def report_tally(context: Context) -> None:
     """Job callback: store this process's tally. A failed report is retried next minute;
     it must never take the bot down."""
     try:
-        await library(context).report_tally(context.bot_data.tally.report())
+        await off_loop(library(context).asking.report_tally, context.bot_data.tally.report())
     except Exception as error:  # the next report carries the same counts
         log.warning("could not report this process's /stats tally (%s)", type(error).__name__)
 
@@ -37,9 +38,9 @@ async def report_tally(context: Context) -> None:
 async def stats_command(update: Update, context: Context) -> None:
     """Registered for the owner only (``bot.app``): anyone else's ``/stats`` falls through
     to the unknown-command reply, so nothing is revealed."""
-    shelf = library(context)
-    await shelf.report_tally(context.bot_data.tally.report())
-    tallies = await shelf.tallies()
+    lib = library(context)
+    await off_loop(lib.asking.report_tally, context.bot_data.tally.report())
+    tallies = await off_loop(lib.asking.tallies)
     questions = sum(t.questions for t in tallies)
     abstained = sum(t.abstained for t in tallies)
     latencies = [ms for t in tallies for ms in t.latencies]
@@ -56,7 +57,7 @@ async def stats_command(update: Update, context: Context) -> None:
                 abstained=abstained,
                 rate=abstained / questions * 100 if questions else 0.0,
                 p50="–" if not latencies else f"{median(latencies):.1f} ms",
-                articles=await shelf.count(),
+                articles=await off_loop(lib.articles.count),
             )
         ],
     )

@@ -20,7 +20,7 @@ from bot.admin import admins_only
 from bot.i18n import _
 from bot.replies import chat_id_of, library, library_chat_of, send_reply, web_links
 from bot.state import Context
-from library import Busy, KnownUrl, LibraryError
+from library import Busy, KnownUrl, LibraryError, off_loop
 from retrieval import RetrievalError
 
 log = logging.getLogger("bot.watch")
@@ -39,13 +39,13 @@ async def watch_command(update: Update, context: Context) -> None:
         await send_reply(update, [_(texts.WATCH_PRIVATE)])
         return
     words = (message.text or "").split()[1:]
-    shelf, chat_id = library(context), chat_id_of(update)
+    lib, chat_id = library(context), chat_id_of(update)
     if [w.lower() for w in words] in (["on"], ["off"]):
         on = words[0].lower() == "on"
-        await shelf.set_watching(chat_id, on)
+        await off_loop(lib.chats.set_watching, chat_id, on)
         await send_reply(update, [_(texts.WATCH_ON) if on else _(texts.WATCH_OFF)])
     elif not words:
-        watching = await shelf.watching(chat_id)
+        watching = await off_loop(lib.chats.watching, chat_id)
         await send_reply(update, [_(texts.WATCHING) if watching else _(texts.NOT_WATCHING)])
     else:
         await send_reply(update, [_(texts.WATCH_USAGE)])
@@ -58,19 +58,19 @@ async def watched_post(update: Update, context: Context) -> None:
     if message is None or (message.text or message.caption or "").startswith("/"):
         return
     links = web_links(message)[:LINKS_PER_POST]
-    shelf, chat_id = library(context), chat_id_of(update)
-    if not links or not await shelf.watching(chat_id):
+    lib, chat_id = library(context), chat_id_of(update)
+    if not links or not await off_loop(lib.chats.watching, chat_id):
         return
     library_chat = await library_chat_of(update, context)
     try:
-        with shelf.admit(chat_id):
+        with lib.articles.admit(chat_id):
             for url in links:
-                found = await shelf.fetch_url(library_chat, url)
+                found = await lib.articles.fetch_url(library_chat, url)
                 if isinstance(found, KnownUrl):
                     continue
-                added = await shelf.add(library_chat, found, None)
+                added = await lib.articles.add_queued(library_chat, found, None)
                 if not added.duplicate:
-                    shelf.embed_soon(added.article_id)
+                    lib.articles.embed_soon(added.article_id)
                     log.info("watched chat %s: added article %d", chat_id, added.article_id)
     except Busy:
         log.info("watched chat %s: busy adding; a posted link was skipped", chat_id)

@@ -25,13 +25,13 @@ def open_database(path: Path | str, chat_id: int) -> AnswerAcross:
     """One chat's library in the database at ``path`` (a SQLite file or a PostgreSQL URL);
     refused in one line when unusable."""
     try:
-        shelf = Library.open(path)
+        library = Library.open(path)
     except StoreError as error:
         raise RetrievalError(str(error)) from None
-    if not shelf.articles(chat_id):
+    if not library.articles.visible(chat_id):
         raise RetrievalError(f"{redacted(str(path))}: chat {chat_id} has no articles")
 
     def ask(question: str) -> CollectionAnswer:
-        return shelf.ask_across(chat_id, question)
+        return library.asking.ask_across(chat_id, question)
 
     return ask

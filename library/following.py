@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from library.articles import Articles
 from library.backend import Store
 from library.errors import FetchError, LibraryError
 from library.extract import Extracted
@@ -38,7 +39,6 @@ from library.feeds import (
 )
 from library.fetch import FEED_TYPES, Conditions, Fetched, fetch
 from library.rows import FeedPoll, FeedRow, hours_ago, now
-from library.service import Library
 from retrieval import ArticleError
 
 log = logging.getLogger(__name__)
@@ -82,8 +82,8 @@ class TooManyFeeds(LibraryError):
 
 
 class Following:
-    def __init__(self, library: Library, caps: Caps | None = None) -> None:
-        self.library = library
+    def __init__(self, articles: Articles, caps: Caps | None = None) -> None:
+        self.articles = articles
         self.caps = caps or Caps()
 
     async def follow(self, chat_id: int, url: str) -> Followed:
@@ -100,14 +100,14 @@ class Following:
             fetched = await self._fetch(url)
             feed = await _parsed(fetched)
         row = await asyncio.to_thread(
-            self.library.store.follow, chat_id, url, feed.title, limit=self.caps.feeds
+            self.articles.store.follow, chat_id, url, feed.title, limit=self.caps.feeds
         )
         if row is None:
             raise TooManyFeeds(f"this chat follows {self.caps.feeds} feeds already")
         return Followed(row, len(feed.entries))
 
     def followed(self, chat_id: int) -> list[FeedRow]:
-        return self.library.store.followed(chat_id)
+        return self.articles.store.followed(chat_id)
 
     def unfollow(self, chat_id: int, number: int) -> FeedRow | None:
         """Stop following the chat's feed number ``number`` (1-based, as /feeds lists)."""
@@ -115,7 +115,7 @@ class Following:
         if not 1 <= number <= len(feeds):
             return None
         feed = feeds[number - 1]
-        return feed if self.library.store.unfollow(chat_id, feed.id) else None
+        return feed if self.articles.store.unfollow(chat_id, feed.id) else None
 
     async def poll_due(self, batch: int = 20, *, budget_seconds: float = 25.0) -> list[Polled]:
         """Poll the feeds due now that no other process holds, ``POLLS_AT_ONCE`` at a time,
@@ -131,7 +131,7 @@ class Following:
         polled: list[Polled] = []
         while time.monotonic() < deadline:
             claimed = await asyncio.to_thread(
-                self.library.store.claim_feeds, until=_after(CLAIM_SECONDS), limit=batch
+                self.articles.store.claim_feeds, until=_after(CLAIM_SECONDS), limit=batch
             )
             if not claimed:
                 break
@@ -148,7 +148,7 @@ class Following:
         added = await self._take_new(feed, parsed) if parsed is not None else ()
         headers = fetched.headers
         await asyncio.to_thread(
-            self.library.store.polled,
+            self.articles.store.polled,
             feed.id,
             FeedPoll(
                 next_poll_at=_after(
@@ -173,7 +173,7 @@ class Following:
     def _failed(self, feed: FeedRow, reason: str, retry_after: str | None) -> Polled:
         since = feed.failing_since or now()
         pause = datetime.fromisoformat(since) < datetime.now(UTC) - timedelta(days=PAUSE_AFTER_DAYS)
-        self.library.store.polled(
+        self.articles.store.polled(
             feed.id,
             FeedPoll(
                 next_poll_at=_after(
@@ -194,7 +194,7 @@ class Following:
         return Polled(failed, (), paused_now=pause and not feed.paused)
 
     async def _take_new(self, feed: FeedRow, parsed: Feed) -> tuple[int, ...]:
-        store = self.library.store
+        store = self.articles.store
         entries = list(parsed.entries)
         unseen = await asyncio.to_thread(store.unseen, feed.chat_id, [e.keys() for e in entries])
         fresh = [entries[n] for n in unseen]
@@ -214,11 +214,11 @@ class Following:
         return tuple(added)
 
     async def _add(self, feed: FeedRow, parsed: Feed, entry: Entry) -> int | None:
-        library = self.library
+        articles = self.articles
         extracted = None
         if entry.link:
             try:
-                extracted = await library.fetch(entry.link)
+                extracted = await articles.fetch(entry.link)
             except (FetchError, ArticleError) as error:
                 log.info("feed %d: entry page not read (%s); using its own text", feed.id, error)
         if extracted is None or not extracted.text.strip():
@@ -233,8 +233,8 @@ class Following:
             published=entry.published or extracted.published,
         )
         try:
-            result = await library.ingestion.run(
-                library.add_extracted, feed.chat_id, as_entry, None, feed_id=feed.id
+            result = await articles.ingestion.run(
+                articles.add_extracted, feed.chat_id, as_entry, None, feed_id=feed.id
             )
         except ArticleError:
             return None
@@ -242,15 +242,15 @@ class Following:
 
     async def _fetch(self, url: str, conditions: Conditions | None = None) -> Fetched:
         return await fetch(
-            url, allow_hosts=self.library.allow_hosts, accepted=FEED_TYPES, conditions=conditions
+            url, allow_hosts=self.articles.allow_hosts, accepted=FEED_TYPES, conditions=conditions
         )
 
     def prune(self, limit: int = 500) -> int:
         """Remove feed articles older than ``Caps.keep_days``; how many went."""
         cutoff = hours_ago(24 * self.caps.keep_days)
         gone = 0
-        for chat_id, article_id in self.library.store.feed_articles_before(cutoff, limit):
-            gone += self.library.remove(chat_id, article_id)
+        for chat_id, article_id in self.articles.store.feed_articles_before(cutoff, limit):
+            gone += self.articles.remove(chat_id, article_id)
         return gone
 
 

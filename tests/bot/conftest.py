@@ -54,7 +54,7 @@ async def web_app(
     api: FakeBotApi, library: Library, tmp_path: Path, site: WebServer
 ) -> AsyncIterator[Application]:
     """The bot with the 127.0.0.1 test site exempted from the internal-address guard."""
-    library.allow_hosts = frozenset({"127.0.0.1"})
+    library.articles.allow_hosts = frozenset({"127.0.0.1"})
     application = build_application(settings_for(api, tmp_path), library)
     await application.initialize()
     api.clear()

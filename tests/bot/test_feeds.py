@@ -181,7 +181,7 @@ async def test_feeds_go_out_and_come_in_as_opml(web_app, api, feeds_site):
     (reply,) = api.sent_texts()
     assert reply.startswith("Following 2 of the 3 feeds the file lists.")
     assert f"\u2022 {feeds_site.url('/nothing')} (" in reply
-    followed = await web_app.bot_data.library.followed(other["id"])
+    followed = web_app.bot_data.library.following.followed(other["id"])
     assert sorted(f.title for f in followed) == ["Feed one", "Feed two"]  # fetched side by side
 
 

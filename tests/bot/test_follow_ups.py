@@ -72,7 +72,7 @@ async def test_follow_ups_chain_and_old_answers_are_forgotten(app, api, library)
     first = api.sent_messages[-1]
     await feed(app, reply_to_last_answer(api, "what about [3]?"))  # not an answer: no thread
     await feed(app, message("and when?", reply_to=first))
-    assert library.thread(USER["id"], first["message_id"]) is not None
+    assert library.asking.thread(USER["id"], first["message_id"]) is not None
     library.store._db.execute("UPDATE answers SET sent_at = ?", (hours_ago(24 * 8),))
     await feed(app, message("Who declined to comment?"))  # remembering prunes the old ones
-    assert library.thread(USER["id"], first["message_id"]) is None
+    assert library.asking.thread(USER["id"], first["message_id"]) is None

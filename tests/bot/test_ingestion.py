@@ -7,7 +7,6 @@ import threading
 
 import pytest
 
-from library.service import Library
 from tests.bot.updates import feed, message
 
 STORY = (
@@ -25,16 +24,16 @@ WAIT = 10.0
 @pytest.fixture
 def held_add(app, library, monkeypatch):
     """The real ``add_extracted``, held until the test releases it (an upload that takes long)."""
-    shelf: Library = library
+    articles = library.articles
     started, release = threading.Event(), threading.Event()
-    real = shelf.add_extracted
+    real = articles.add_extracted
 
     def add_extracted(*args, **kwargs):
         started.set()
         assert release.wait(WAIT)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(shelf, "add_extracted", add_extracted)
+    monkeypatch.setattr(articles, "add_extracted", add_extracted)
     yield started, release
     release.set()
 
@@ -64,7 +63,7 @@ async def test_another_chat_is_answered_while_an_add_is_running(app, api, held_a
 
 async def test_when_the_queue_is_full_everyone_is_told_to_try_again(app, api, library, held_add):
     started, release = held_add
-    library.ingestion.capacity = 1
+    library.articles.ingestion.capacity = 1
     first = asyncio.create_task(feed(app, message(f"/add {STORY}")))
     assert await asyncio.to_thread(started.wait, WAIT)
     await feed(app, message(f"/add {OTHER_STORY}", user=READER))

@@ -94,13 +94,13 @@ async def test_language_chooses_one_for_the_chat_and_auto_gives_it_back(app, api
     assert shown.startswith("In diesem Chat spreche ich Deutsch (mit /language gewählt).")
     assert auto == ("A partir de ahora respondo a cada persona en el idioma de su app de Telegram.")
     assert unknown.startswith("No hablo ese idioma.") and "<code>zh</code> 中文" in unknown
-    assert await app.bot_data.library.chat_language(USER["id"]) is None
+    assert app.bot_data.library.chats.language(USER["id"]) is None
 
 
 async def test_only_administrators_choose_a_group_s_language(app, api):
     await feed(app, group_message("/language fr", user=_speaking("fr")))
     assert api.sent_texts() == ["Seuls les administrateurs de ce groupe peuvent faire cela."]
-    assert await app.bot_data.library.chat_language(GROUP["id"]) is None
+    assert app.bot_data.library.chats.language(GROUP["id"]) is None
 
 
 async def test_right_to_left_texts_isolate_what_is_inserted(app, api):

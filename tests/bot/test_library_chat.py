@@ -289,4 +289,4 @@ async def test_everyone_may_read_the_group_library(app, api):
 
 
 def test_library_fixture_holds_only_the_seed(library: Library):
-    assert [row.id for row in library.articles(USER["id"])] == [1]
+    assert [row.id for row in library.articles.visible(USER["id"])] == [1]

@@ -75,7 +75,7 @@ def test_sigterm_does_not_wait_for_a_long_article_to_be_embedded(tmp_path, seed_
         assert process.wait(timeout=20) == 0
     library = Library.open(database)
     try:  # the acknowledged article is kept; its vectors come from the next start's backfill
-        assert library.add(USER["id"], story).duplicate
+        assert library.articles.add(USER["id"], story).duplicate
         assert library.store.without_vectors([model_id()], 10) == [2]
     finally:
         library.close()
@@ -125,7 +125,7 @@ def test_sigterm_stops_the_bot_within_5_s_while_an_add_is_still_downloading(
     assert "exiting without the updates still running" in log.read_text()
     library = Library.open(database)
     try:
-        assert [row.id for row in library.articles(USER["id"])] == [1]  # nothing half-added
+        assert [row.id for row in library.articles.visible(USER["id"])] == [1]  # nothing half-added
     finally:
         library.close()
 

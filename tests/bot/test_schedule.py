@@ -84,9 +84,7 @@ async def _fire(
     """Run the real daily job now through PTB's job queue, then wait for its messages;
     ``new_day``: as on the next day (today's briefing slot is taken once)."""
     if new_day:
-        app.bot_data.library._library.store._db.execute(
-            "UPDATE chat_settings SET briefing_slot = NULL"
-        )
+        app.bot_data.library.store._db.execute("UPDATE chat_settings SET briefing_slot = NULL")
     app.job_queue.run_once(daily_briefing, 0.01, chat_id=chat_id, name=job_name(chat_id))
     await asyncio.to_thread(api.wait_for_messages, expected_messages, wait)
     await asyncio.sleep(0.1)  # let the job record the run before the next one
@@ -130,7 +128,7 @@ async def test_a_second_run_on_the_same_day_sends_nothing(app, api):
 
 async def test_the_first_briefing_covers_the_articles_added_the_day_before(app, api, library):
     api.members[(GROUP["id"], USER["id"])] = "administrator"
-    old = library.add(GROUP["id"], "An old story about the harbour. It is two days old.")
+    old = library.articles.add(GROUP["id"], "An old story about the harbour. It is two days old.")
     library.store._db.execute(  # added two days ago: outside the first window
         "UPDATE articles SET added_at = ? WHERE id = ?", (hours_ago(48), old.article_id)
     )
@@ -173,8 +171,8 @@ async def test_a_group_that_removed_the_bot_loses_its_schedule(app, api, library
 
 
 async def test_schedules_are_restored_from_the_database_on_start(api, library, tmp_path):
-    library.set_schedule(GROUP["id"], "06:15", "Asia/Tokyo")
-    library.set_schedule(CHAT, "21:00", "UTC")
+    library.briefings.set_schedule(GROUP["id"], "06:15", "Asia/Tokyo")
+    library.briefings.set_schedule(CHAT, "21:00", "UTC")
     application = build_application(settings_for(api, tmp_path), library)
     async with application:
         await application.post_init(application)
@@ -200,12 +198,12 @@ async def test_replicas_pick_up_schedules_made_on_another_replica(api, postgres_
     try:
         await restore_schedules(application)  # as at start-up (post_init)
         assert [j.name for j in application.job_queue.jobs()] == ["sync-schedules"]
-        other.set_schedule(GROUP["id"], "07:15", "Europe/Paris")
+        other.briefings.set_schedule(GROUP["id"], "07:15", "Europe/Paris")
         application.job_queue.run_once(sync_schedules, 0.01)
         await asyncio.sleep(0.5)
         (job,) = jobs(application, GROUP["id"])
         assert due(job).astimezone(ZoneInfo("Europe/Paris")).strftime("%H:%M") == "07:15"
-        other.clear_schedule(GROUP["id"])
+        other.briefings.clear_schedule(GROUP["id"])
         application.job_queue.run_once(sync_schedules, 0.01)
         await asyncio.sleep(0.5)
         assert jobs(application, GROUP["id"]) == []

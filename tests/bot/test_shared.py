@@ -192,7 +192,7 @@ async def test_a_reply_to_a_forgotten_prompt_says_so_instead_of_asking_the_libra
 
 
 async def test_shared_questions_beyond_the_reading_queue_are_told_to_wait(app, api, library):
-    queue = library.looking_up
+    queue = library.asking.looking_up
     others = [-1, -2, -3]
     for chat in others:
         queue.reserve(chat)
@@ -209,13 +209,13 @@ async def test_shared_questions_beyond_the_reading_queue_are_told_to_wait(app, a
 
 
 async def test_one_chat_reads_one_shared_link_at_a_time(app, api, library):
-    library.looking_up.reserve(GROUP["id"])
+    library.asking.looking_up.reserve(GROUP["id"])
     try:
         question = mention("How much will it cost?")
         question["message"]["reply_to_message"] = shared_in_group(TRAM)
         await feed(app, question)
     finally:
-        library.looking_up.release(GROUP["id"])
+        library.asking.looking_up.release(GROUP["id"])
     (text,) = api.sent_texts()
     assert text.startswith("I'm busy: this chat is already reading an article")
 
@@ -233,17 +233,17 @@ async def test_add_it_pressed_by_a_group_member_is_refused(app, api, library):
             "message": offer["message"],
         },
     }
-    before = len(library.articles(GROUP["id"]))
+    before = len(library.articles.visible(GROUP["id"]))
     await feed(app, forged)
     (alert,) = api.calls_to("answerCallbackQuery")
     assert alert.params["text"] == "Only this group's administrators can do that."
     assert api.sent_texts() == []
-    assert len(library.articles(GROUP["id"])) == before
+    assert len(library.articles.visible(GROUP["id"])) == before
 
 
 async def test_a_stopping_bot_stops_reading_a_shared_text(library):
     long_text = " ".join(f"Council member {i} voted for the harbour plan." for i in range(3000))
-    reading = asyncio.create_task(library.look_up(USER["id"], long_text))
+    reading = asyncio.create_task(library.asking.look_up(USER["id"], long_text))
     await asyncio.sleep(0.5)
     started = time.perf_counter()
     library.stop_background()

@@ -76,7 +76,7 @@ async def test_a_watched_channel_s_linked_posts_become_its_articles(web_app, api
         ),
     )
     assert api.sent_texts() == []
-    rows = await web_app.bot_data.library.articles(CHANNEL["id"])
+    rows = web_app.bot_data.library.articles.visible(CHANNEL["id"])
     assert [r.title for r in rows if not r.shared] == [STORY_TITLE]
     await feed(web_app, _channel_post("/watch"))
     assert api.sent_texts() == [texts.WATCHING]
@@ -127,11 +127,11 @@ async def test_a_channel_s_discussion_group_shares_the_channel_s_library(web_app
     (answer,) = api.sent_texts()
     assert STORY_SENTENCES[2].split(" and ")[0] in answer
     # The channel's own library is what the group added to: one library, two chats.
-    rows = await web_app.bot_data.library.articles(CHANNEL["id"])
+    rows = web_app.bot_data.library.articles.visible(CHANNEL["id"])
     assert [r.title for r in rows if not r.shared] == [STORY_TITLE]
 
 
 async def test_a_forward_from_a_non_channel_does_not_link_a_group(web_app, api):
     forged = group_message("copied", is_automatic_forward=True, sender_chat=GROUP)
     await feed(web_app, forged)
-    assert await web_app.bot_data.library.library_of(GROUP["id"]) == GROUP["id"]
+    assert web_app.bot_data.library.chats.library_of(GROUP["id"]) == GROUP["id"]

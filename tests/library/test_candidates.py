@@ -32,10 +32,12 @@ def test_a_folder_and_a_database_choose_the_same_candidates(database):
     )
     library = Library.open(database)
     try:
-        number = {library.add(CHAT, text).article_id: n for n, text in enumerate(STORIES, 1)}
+        number = {
+            library.articles.add(CHAT, text).article_id: n for n, text in enumerate(STORIES, 1)
+        }
         for question in QUESTIONS:
             from_folder = [s.key for s in shelf.candidates(question, limit=3)]
-            from_database = [number[i] for i in library.candidates(CHAT, question, 3)]
+            from_database = [number[i] for i in library.asking.candidates(CHAT, question, 3)]
             assert from_folder == from_database, question
             assert from_folder  # every question matches some article
         assert [s.key for s in shelf.candidates(QUESTIONS[0], limit=2)] == [1, 7]

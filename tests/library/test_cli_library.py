@@ -35,7 +35,7 @@ def folder(tmp_path) -> Path:
 def database(tmp_path) -> Path:
     path = tmp_path / "bot.db"
     shelf = Library.open(path, seeds=seed_paths())
-    shelf.add(CHAT, BAKERY, title="Dunmore bakery wins bread award")
+    shelf.articles.add(CHAT, BAKERY, title="Dunmore bakery wins bread award")
     shelf.close()
     return path
 
@@ -73,7 +73,7 @@ def test_database_library_answers_from_a_chats_articles(database):
 
 def test_database_library_answers_from_postgresql_without_showing_its_password(postgres_url):
     shelf = Library.open(postgres_url, seeds=seed_paths())
-    shelf.add(CHAT, BAKERY, title="Dunmore bakery wins bread award")
+    shelf.articles.add(CHAT, BAKERY, title="Dunmore bakery wins bread award")
     shelf.close()
     mine = run_library(
         "ask", "--db", postgres_url, "--chat", str(CHAT), "What did the judges praise?"

@@ -54,14 +54,14 @@ def test_replicas_sharing_postgresql_share_one_limit_per_user(postgres_url):
     first, second = Library.open(postgres_url), Library.open(postgres_url)
     try:
         order = (first, second, second, first, second)
-        assert [r.admit_question(7, 2, 60) for r in order] == [
+        assert [r.asking.admit_question(7, 2, 60) for r in order] == [
             Admission.ALLOW,
             Admission.ALLOW,
             Admission.NOTIFY,
             Admission.DROP,
             Admission.DROP,
         ]
-        assert first.admit_question(8, 2, 60) is Admission.ALLOW  # others are not affected
+        assert first.asking.admit_question(8, 2, 60) is Admission.ALLOW  # others are not affected
     finally:
         first.close()
         second.close()
@@ -71,12 +71,12 @@ def test_one_process_over_sqlite_counts_in_memory(tmp_path):
     library = Library.open(tmp_path / "news.db")
     try:
         assert not library.replicated
-        assert [library.admit_question(7, 1, 60) for _ in range(3)] == [
+        assert [library.asking.admit_question(7, 1, 60) for _ in range(3)] == [
             Admission.ALLOW,
             Admission.NOTIFY,
             Admission.DROP,
         ]
         # No sentence index to search by meaning: a question sharing no word finds nothing.
-        assert library.candidates(5, "zzz qqq", 5) == []
+        assert library.asking.candidates(5, "zzz qqq", 5) == []
     finally:
         library.close()

@@ -33,7 +33,7 @@ WRITER = textwrap.dedent(
     library = Library.open(sys.argv[1])
     start = int(sys.argv[2])
     for n in range(start, start + 100_000):
-        result = library.add(-5, story(n))
+        result = library.articles.add(-5, story(n))
         print(result.article_id, n, flush=True)  # the acknowledgement
     """
 )

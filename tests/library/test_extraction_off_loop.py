@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from library import service
+from library import articles as articles_module
 from library.service import Library
 from testing.web_server import STORY_HTML, STORY_TITLE, WebServer
 
@@ -28,8 +28,8 @@ def gated(monkeypatch):
 
         return extract
 
-    monkeypatch.setattr(service, "extract_html", wrap(service.extract_html))
-    monkeypatch.setattr(service, "extract_file", wrap(service.extract_file))
+    monkeypatch.setattr(articles_module, "extract_html", wrap(articles_module.extract_html))
+    monkeypatch.setattr(articles_module, "extract_file", wrap(articles_module.extract_file))
     return started, release
 
 
@@ -46,7 +46,7 @@ async def test_a_fetched_page_is_extracted_off_the_event_loop(tmp_path, gated):
     library = Library.open(tmp_path / "news.db", allow_hosts={"127.0.0.1"})
     with WebServer() as site:
         extracted = await _while_extracting(
-            gated, library.fetch_url(1, site.url("/news/ferry-terminal"))
+            gated, library.articles.fetch_url(1, site.url("/news/ferry-terminal"))
         )
     assert extracted.title == STORY_TITLE
 
@@ -54,6 +54,6 @@ async def test_a_fetched_page_is_extracted_off_the_event_loop(tmp_path, gated):
 async def test_an_uploaded_file_is_extracted_off_the_event_loop(tmp_path, gated):
     library = Library.open(tmp_path / "news.db")
     extracted = await _while_extracting(
-        gated, library.extract_upload(STORY_HTML.encode(), "story.html")
+        gated, library.articles.extract_upload(STORY_HTML.encode(), "story.html")
     )
     assert extracted.title == STORY_TITLE

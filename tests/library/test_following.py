@@ -71,22 +71,22 @@ async def test_a_followed_feed_brings_its_entries_as_cited_articles(library, sit
         ),
         headers={"ETag": '"v1"'},
     )
-    following = Following(library)
+    following = Following(library.articles)
     followed = await following.follow(CHAT, site.url("/feed.xml"))
     assert followed.feed.title == "Kelmouth Gazette" and followed.entries == 2
     (polled,) = await following.poll_due()
     assert len(polled.added) == 2
-    rows = {row.title: row for row in library.articles(CHAT)}
+    rows = {row.title: row for row in library.articles.visible(CHAT)}
     ferry = rows["Second ferry terminal"]  # its page was fetched and extracted
     assert ferry.source == "Kelmouth Gazette" and ferry.url == site.url("/story")
     assert ferry.published == "2026-11-29T10:00:00+00:00"
     # The tram entry's page is missing: its own text is the article.
-    reply = library.ask(CHAT, "How much will the tram line cost?")
+    reply = library.asking.ask(CHAT, "How much will the tram line cost?")
     assert reply.answer.answer is not None
     assert reply.answer.answer.ranked[0].text == (
         "The line will cost 420 million euros, the mayor said."
     )
-    reply = library.ask(CHAT, "How much will the ferry terminal cost?")
+    reply = library.asking.ask(CHAT, "How much will the ferry terminal cost?")
     assert reply.answer.answer is not None
     assert "85 million pounds" in reply.answer.answer.ranked[0].text
     (feed,) = following.followed(CHAT)
@@ -97,7 +97,7 @@ async def test_an_unchanged_feed_costs_a_304_and_adds_nothing(library, site):
     site.pages["/feed.xml"] = Page(
         rss([("g1", site.url("/missing"), "Tram", TRAM)]), headers={"ETag": '"v1"'}
     )
-    following = Following(library)
+    following = Following(library.articles)
     await following.follow(CHAT, site.url("/feed.xml"))
     await following.poll_due()
     assert await following.poll_due() == []  # not due again yet
@@ -105,7 +105,7 @@ async def test_an_unchanged_feed_costs_a_304_and_adds_nothing(library, site):
     (polled,) = await following.poll_due()
     assert polled.added == ()
     assert site.asked("/feed.xml")[-1].headers["if-none-match"] == '"v1"'
-    assert len(library.articles(CHAT)) == 1
+    assert len(library.articles.visible(CHAT)) == 1
 
 
 async def test_atom_and_json_feeds_and_a_page_that_names_its_feed(library, site):
@@ -132,19 +132,19 @@ async def test_atom_and_json_feeds_and_a_page_that_names_its_feed(library, site)
         b"</head><body>News</body></html>",
         "text/html",
     )
-    following = Following(library)
+    following = Following(library.articles)
     assert (await following.follow(CHAT, site.url("/feed.json"))).feed.title == "JSON News"
     found = await following.follow(CHAT, site.url("/home"))  # autodiscovery
     assert found.feed.url == site.url("/atom") and found.feed.title == "Atom News"
     polled = await following.poll_due()
     assert sorted(len(p.added) for p in polled) == [1, 1]
-    assert {r.source for r in library.articles(CHAT)} == {"Atom News", "JSON News"}
+    assert {r.source for r in library.articles.visible(CHAT)} == {"Atom News", "JSON News"}
 
 
 async def test_what_is_not_a_feed_is_refused_plainly(library, site):
     site.pages["/page"] = Page(b"<html><body>No feed here.</body></html>", "text/html")
     site.pages["/broken.xml"] = Page(b"<rss><channel><item><title>oops", "application/rss+xml")
-    following = Following(library)
+    following = Following(library.articles)
     for path in ("/page", "/broken.xml"):
         with pytest.raises(NotAFeed):
             await following.follow(CHAT, site.url(path))
@@ -154,7 +154,7 @@ async def test_what_is_not_a_feed_is_refused_plainly(library, site):
 async def test_an_entry_in_two_feeds_or_renamed_each_poll_is_added_once(library, site):
     site.pages["/one.xml"] = Page(rss([("a", site.url("/missing"), "Tram", TRAM)], "One"))
     site.pages["/two.xml"] = Page(rss([("b", site.url("/missing"), "Tram", TRAM)], "Two"))
-    following = Following(library)
+    following = Following(library.articles)
     await following.follow(CHAT, site.url("/one.xml"))
     await following.follow(CHAT, site.url("/two.xml"))
     added = [p.added for p in await following.poll_due()]
@@ -163,7 +163,7 @@ async def test_an_entry_in_two_feeds_or_renamed_each_poll_is_added_once(library,
     site.pages["/one.xml"] = Page(rss([("a-renamed", site.url("/missing"), "Tram", TRAM)], "One"))
     _due_now(library)
     assert all(p.added == () for p in await following.poll_due())
-    assert len(library.articles(CHAT)) == 1
+    assert len(library.articles.visible(CHAT)) == 1
 
 
 async def test_a_big_feed_brings_only_its_newest_few_per_poll(library, site):
@@ -172,11 +172,13 @@ async def test_a_big_feed_brings_only_its_newest_few_per_poll(library, site):
         for n in range(50)
     ]
     site.pages["/big.xml"] = Page(rss(items))
-    following = Following(library, Caps(per_day=100))
+    following = Following(library.articles, Caps(per_day=100))
     await following.follow(CHAT, site.url("/big.xml"))
     (polled,) = await following.poll_due()
     assert len(polled.added) == NEW_PER_POLL
-    assert {r.title for r in library.articles(CHAT)} == {f"Story {n}" for n in range(NEW_PER_POLL)}
+    assert {r.title for r in library.articles.visible(CHAT)} == {
+        f"Story {n}" for n in range(NEW_PER_POLL)
+    }
     _due_now(library)
     (again,) = await following.poll_due()
     assert again.added == ()  # the rest were passed over, not queued to flood the chat later
@@ -184,7 +186,7 @@ async def test_a_big_feed_brings_only_its_newest_few_per_poll(library, site):
 
 async def test_a_failing_feed_backs_off_then_is_paused_and_told_once(library, site):
     site.pages["/feed.xml"] = Page(b"busy", "text/plain", 503, {"Retry-After": "3600"})
-    following = Following(library)
+    following = Following(library.articles)
     site.pages["/ok.xml"] = Page(rss([("g", site.url("/missing"), "Tram", TRAM)]))
     await following.follow(CHAT, site.url("/ok.xml"))
     library.store._write("UPDATE feeds SET url = ?", (site.url("/feed.xml"),))
@@ -209,7 +211,7 @@ async def test_a_failing_feed_backs_off_then_is_paused_and_told_once(library, si
 async def test_caps_on_feeds_per_chat_and_unfollowing_by_number(library, site):
     for n in range(3):
         site.pages[f"/f{n}.xml"] = Page(rss([], title=f"Feed {n}"))
-    following = Following(library, Caps(feeds=2))
+    following = Following(library.articles, Caps(feeds=2))
     await following.follow(CHAT, site.url("/f0.xml"))
     await following.follow(CHAT, site.url("/f1.xml"))
     with pytest.raises(TooManyFeeds):
@@ -222,7 +224,7 @@ async def test_caps_on_feeds_per_chat_and_unfollowing_by_number(library, site):
 
 async def test_a_feed_is_polled_by_one_process_at_a_time(library, site):
     site.pages["/feed.xml"] = Page(rss([("g", site.url("/missing"), "Tram", TRAM)]))
-    following = Following(library)
+    following = Following(library.articles)
     await following.follow(CHAT, site.url("/feed.xml"))
     until = (datetime.now(UTC) + timedelta(minutes=2)).isoformat()
     assert len(library.store.claim_feeds(until=until, limit=10)) == 1
@@ -232,13 +234,13 @@ async def test_a_feed_is_polled_by_one_process_at_a_time(library, site):
 
 async def test_feed_articles_are_pruned_after_the_keep_days_hand_added_never(library, site):
     site.pages["/feed.xml"] = Page(rss([("g", site.url("/missing"), "Tram", TRAM)]))
-    following = Following(library, Caps(keep_days=30))
+    following = Following(library.articles, Caps(keep_days=30))
     await following.follow(CHAT, site.url("/feed.xml"))
     await following.poll_due()
-    by_hand = library.add(CHAT, "A hand-added story about harbour tides. It is kept.")
+    by_hand = library.articles.add(CHAT, "A hand-added story about harbour tides. It is kept.")
     library.store._write("UPDATE articles SET added_at = ?", ("2026-01-01T00:00:00+00:00",))
     assert following.prune() == 1
-    assert [r.id for r in library.articles(CHAT)] == [by_hand.article_id]
+    assert [r.id for r in library.articles.visible(CHAT)] == [by_hand.article_id]
 
 
 def test_the_poll_interval_honours_the_feed_within_floor_and_ceiling():
@@ -257,7 +259,7 @@ async def test_hostile_feeds_cost_a_bounded_effort_and_leave_a_clear_line(librar
     site.pages["/sneaky.xml"] = Page(
         b"", status=302, headers={"Location": "http://169.254.169.254/"}
     )
-    following = Following(library)
+    following = Following(library.articles)
     with pytest.raises(FetchError, match="larger than 2 MB"):
         await following.follow(CHAT, site.url("/huge.xml"))
     with pytest.raises(FetchError, match=r"169\.254\.169\.254"):
@@ -286,10 +288,10 @@ async def test_entries_without_links_or_dates_or_from_the_future_are_read_sensib
             "</channel></rss>"
         ).encode()
     )
-    following = Following(library)
+    following = Following(library.articles)
     await following.follow(CHAT, site.url("/odd.xml"))
     await following.poll_due()
-    rows = {r.title: r for r in library.articles(CHAT)}
+    rows = {r.title: r for r in library.articles.visible(CHAT)}
     assert set(rows) == {"No link", "Future", "First"}  # a reused guid is the same entry
     assert rows["No link"].url is None
     assert rows["Future"].published is not None
@@ -311,7 +313,7 @@ async def test_two_replicas_polling_together_take_each_feed_once(postgres_url, s
     polled by one of them, and each entry becomes one article."""
     replicas = [Library.open(postgres_url, allow_hosts={"127.0.0.1"}) for _ in range(2)]
     try:
-        first, second = (Following(r, Caps(feeds=50)) for r in replicas)
+        first, second = (Following(r.articles, Caps(feeds=50)) for r in replicas)
         for n in range(12):
             site.pages[f"/f{n}.xml"] = Page(
                 rss([(f"g{n}", site.url(f"/missing{n}"), f"Story {n}", f"{TRAM} Feed {n}.")])
@@ -320,7 +322,7 @@ async def test_two_replicas_polling_together_take_each_feed_once(postgres_url, s
         one, other = await asyncio.gather(first.poll_due(batch=3), second.poll_due(batch=3))
         polled = [p.feed.id for p in [*one, *other]]
         assert sorted(polled) == sorted(set(polled)) and len(polled) == 12
-        assert len(replicas[1].articles(CHAT)) == 12
+        assert len(replicas[1].articles.visible(CHAT)) == 12
     finally:
         for replica in replicas:
             replica.close()

@@ -65,15 +65,15 @@ def replicas(postgres_url: str) -> Iterator[tuple[Library, Library]]:
 
 def test_an_add_on_one_replica_is_seen_by_the_other_at_once(replicas):
     first, second = replicas
-    second.articles(CHAT)  # the second replica has read the library before the add
-    added = first.add(CHAT, STORY, title="Tram line approved")
-    assert [row.name for row in second.articles(CHAT)] == ["Tram line approved"]
-    assert second.candidates(CHAT, "How much will the tram cost?", 5) == [added.article_id]
-    reply = second.ask(CHAT, "How much will the tram line cost?")
+    second.articles.visible(CHAT)  # the second replica has read the library before the add
+    added = first.articles.add(CHAT, STORY, title="Tram line approved")
+    assert [row.name for row in second.articles.visible(CHAT)] == ["Tram line approved"]
+    assert second.asking.candidates(CHAT, "How much will the tram cost?", 5) == [added.article_id]
+    reply = second.asking.ask(CHAT, "How much will the tram line cost?")
     assert reply.answer.ranked[0].text == "The line will cost 420 million euros, the mayor said."
-    assert first.remove(CHAT, added.article_id)
-    assert second.articles(CHAT) == []
-    assert second.candidates(CHAT, "tram", 5) == []
+    assert first.articles.remove(CHAT, added.article_id)
+    assert second.articles.visible(CHAT) == []
+    assert second.asking.candidates(CHAT, "tram", 5) == []
 
 
 def test_the_same_article_added_on_both_replicas_at_once_is_stored_once(replicas):
@@ -82,7 +82,7 @@ def test_the_same_article_added_on_both_replicas_at_once_is_stored_once(replicas
 
     def add(library: Library) -> None:
         barrier.wait()
-        results.append(library.add(CHAT, STORY))
+        results.append(library.articles.add(CHAT, STORY))
 
     threads = [threading.Thread(target=add, args=(r,)) for r in replicas]
     for thread in threads:
@@ -91,7 +91,7 @@ def test_the_same_article_added_on_both_replicas_at_once_is_stored_once(replicas
         thread.join()
     assert sorted(r.duplicate for r in results) == [False, True]
     assert results[0].article_id == results[1].article_id
-    assert replicas[0].count() == 1
+    assert replicas[0].articles.count() == 1
 
 
 def test_postgresql_picks_the_same_candidates_as_sqlite(postgres_url, tmp_path):
@@ -101,7 +101,7 @@ def test_postgresql_picks_the_same_candidates_as_sqlite(postgres_url, tmp_path):
     try:
         for text in STORIES * 3:  # repeated texts in other chats shift the IDF alike
             for chat in (CHAT, CHAT - 1):
-                article = Library(sqlite).add_article(chat, _parse(text))
+                article = Library(sqlite).articles.add_article(chat, _parse(text))
                 assert article is not None
                 postgres.add(chat, _parse(text), analyze(text))
         for question in [*QUESTIONS, "tram airport cost", "river"]:
@@ -167,10 +167,12 @@ def _parse(text: str):
 def test_a_paraphrase_finds_its_article_through_the_nearest_sentences(postgres_url):
     library = Library.open(postgres_url)
     try:
-        tram = library.add(CHAT, STORY).article_id
-        pier = library.add(CHAT, "The harbour reopened the northern pier after repairs.").article_id
-        library.embed(tram)
-        library.embed(pier)
+        tram = library.articles.add(CHAT, STORY).article_id
+        pier = library.articles.add(
+            CHAT, "The harbour reopened the northern pier after repairs."
+        ).article_id
+        library.articles.embed(tram)
+        library.articles.embed(pier)
         # No word in common with the tram story: only the sentence vectors can find it.
         assert (
             library.store.search(
@@ -179,11 +181,11 @@ def test_a_paraphrase_finds_its_article_through_the_nearest_sentences(postgres_u
             == []
         )
         assert (
-            library.candidates(CHAT, "When will building work on the streetcar begin?", 5)[0]
+            library.asking.candidates(CHAT, "When will building work on the streetcar begin?", 5)[0]
             == tram
         )
-        assert library.remove(CHAT, tram)
-        assert tram not in library.candidates(
+        assert library.articles.remove(CHAT, tram)
+        assert tram not in library.asking.candidates(
             CHAT, "When will building work on the streetcar begin?", 5
         )
     finally:
@@ -252,13 +254,13 @@ def test_a_schema_5_database_loses_the_unused_columns_and_keeps_its_articles(
     library = Library.open(bare_postgres_url)
     try:
         assert library.store.load(7).sentence(2).text == "It is short."
-        assert library.candidates(CHAT, "Which tides?", 5) == [7]
-        added = library.add(CHAT, STORY)
+        assert library.asking.candidates(CHAT, "Which tides?", 5) == [7]
+        added = library.articles.add(CHAT, STORY)
         assert added.article_id == 8
-        assert library.candidates(CHAT, "tram line", 5) == [added.article_id]
-        assert library.remove(CHAT, 7)
-        assert library.candidates(CHAT, "Which tides?", 5) == []
-        assert library.count() == 1
+        assert library.asking.candidates(CHAT, "tram line", 5) == [added.article_id]
+        assert library.articles.remove(CHAT, 7)
+        assert library.asking.candidates(CHAT, "Which tides?", 5) == []
+        assert library.articles.count() == 1
     finally:
         library.close()
     with psycopg.connect(bare_postgres_url) as db:
@@ -313,10 +315,10 @@ def test_redacted_keeps_everything_but_the_password():
 
 def test_vectors_stored_by_one_replica_are_used_by_the_other(replicas):
     first, second = replicas
-    tram = first.add(CHAT, STORY).article_id
-    assert not second.index(tram).has_vectors  # cached on words before the embedding
-    assert first.embed(tram)
-    assert second.index(tram).has_vectors  # read back, not embedded again
+    tram = first.articles.add(CHAT, STORY).article_id
+    assert not second.articles.index(tram).has_vectors  # cached on words before the embedding
+    assert first.articles.embed(tram)
+    assert second.articles.index(tram).has_vectors  # read back, not embedded again
 
 
 def test_a_running_replica_stores_a_new_snapshot_every_so_many_changes(postgres_url, monkeypatch):
@@ -443,10 +445,10 @@ def test_replicas_backfilling_together_embed_each_article_once(postgres_url):
     first, second = Library.open(postgres_url), Library.open(postgres_url)
     try:
         with ThreadPoolExecutor(2) as pool:
-            done = list(pool.map(lambda library: library.backfill(), (first, second)))
+            done = list(pool.map(lambda library: library.articles.backfill(), (first, second)))
         assert sum(done) == len(ids)  # nothing embedded twice
         assert first.store.without_vectors([model_id()], 10) == []
-        assert all(second.index(i).has_vectors for i in ids)
+        assert all(second.articles.index(i).has_vectors for i in ids)
     finally:
         first.close()
         second.close()

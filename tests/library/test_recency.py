@@ -43,28 +43,30 @@ def library(tmp_path):
     shelf = Library.open(tmp_path / "news.db")
     long_ago = (datetime.now(UTC) - timedelta(days=200)).date().isoformat()
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
-    shelf.add(CHAT, OLD, title="Airport tram approved", published=long_ago)
-    shelf.add(CHAT, OTHER, title="Bread award")
-    shelf.add(CHAT, NEW, title="Tram budget raised", published=yesterday)
+    shelf.articles.add(CHAT, OLD, title="Airport tram approved", published=long_ago)
+    shelf.articles.add(CHAT, OTHER, title="Bread award")
+    shelf.articles.add(CHAT, NEW, title="Tram budget raised", published=yesterday)
     yield shelf
     shelf.close()
 
 
 def test_the_latest_answer_comes_from_the_newest_article_that_answers(library):
-    found = library.ask_across(CHAT, "What is the latest cost of the tram line?")
+    found = library.asking.ask_across(CHAT, "What is the latest cost of the tram line?")
     assert found.best is not None and found.answer is not None
     assert found.best.index.article.title == "Tram budget raised"
     assert "420 million euros" in found.answer.quoted[0].text
 
 
 def test_this_week_leaves_older_articles_out(library):
-    found = library.ask_across(CHAT, "How much will the tram line cost, as decided this week?")
+    found = library.asking.ask_across(
+        CHAT, "How much will the tram line cost, as decided this week?"
+    )
     assert found.best is not None
     assert found.best.index.article.title == "Tram budget raised"
     assert all(s.index.article.title != "Airport tram approved" for s, _ in found.ranked)
 
 
 def test_a_question_asking_nothing_of_dates_is_answered_by_the_best_match(library):
-    found = library.ask_across(CHAT, "How much did the airport tram line cost in March?")
+    found = library.asking.ask_across(CHAT, "How much did the airport tram line cost in March?")
     assert found.best is not None
     assert found.best.index.article.title == "Airport tram approved"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from library.service import SPAN_REPAIR, Library
+from library.articles import SPAN_REPAIR
+from library.service import Library
 from retrieval import split_body
 from retrieval.vectors import model_id
 
@@ -38,19 +39,21 @@ def _lose_sentences(library: Library, article_id: int) -> list[list[int]]:
 def test_broken_spans_are_split_again_by_the_backfill_and_answer_again(database):
     library = Library.open(database)
     try:
-        story = library.add(CHAT, STORY).article_id
+        story = library.articles.add(CHAT, STORY).article_id
         whole = _lose_sentences(library, story)
     finally:
         library.close()
     reopened = Library.open(database)
     try:
-        assert len(reopened.article(story).sentences) == 40  # as stored: eight lost
-        assert reopened.backfill() == 1  # split again, then embedded afresh
+        assert len(reopened.articles.article(story).sentences) == 40  # as stored: eight lost
+        assert reopened.articles.backfill() == 1  # split again, then embedded afresh
         assert [list(s) for s in split_body(STORY)] == whole
-        assert len(reopened.article(story).sentences) == 48
+        assert len(reopened.articles.article(story).sentences) == 48
         assert reopened.store.upkeep_done(SPAN_REPAIR)
         assert reopened.store.without_vectors([model_id()], 10) == []
-        reply = reopened.ask(CHAT, "How much would the ferry fare rise according to officer 1-4?")
+        reply = reopened.asking.ask(
+            CHAT, "How much would the ferry fare rise according to officer 1-4?"
+        )
         assert "Harbour officer 1-4 said" in reply.answer.ranked[0].text
     finally:
         reopened.close()
@@ -59,10 +62,10 @@ def test_broken_spans_are_split_again_by_the_backfill_and_answer_again(database)
 def test_the_check_runs_once_per_database(database):
     library = Library.open(database)
     try:
-        story = library.add(CHAT, STORY).article_id
+        story = library.articles.add(CHAT, STORY).article_id
         _lose_sentences(library, story)
-        assert library.repair_sentence_spans() == 1
-        assert library.repair_sentence_spans() == 0  # done: not read again
+        assert library.articles.repair_sentence_spans() == 1
+        assert library.articles.repair_sentence_spans() == 0  # done: not read again
     finally:
         library.close()
 
@@ -70,13 +73,13 @@ def test_the_check_runs_once_per_database(database):
 def test_an_article_that_cannot_be_embedded_does_not_stop_the_backfill(tmp_path):
     library = Library.open(tmp_path / "bot.db")
     try:
-        broken = library.add(CHAT, STORY).article_id
-        fine = library.add(CHAT, OTHER).article_id
+        broken = library.articles.add(CHAT, STORY).article_id
+        fine = library.articles.add(CHAT, OTHER).article_id
         _lose_sentences(library, broken)
         library.store.mark_upkeep_done(SPAN_REPAIR)  # as if the repair had missed it
-        library._indexes.forget(broken)
-        assert library.backfill() == 1
-        assert library.index(fine).has_vectors
+        library.articles._indexes.forget(broken)
+        assert library.articles.backfill() == 1
+        assert library.articles.index(fine).has_vectors
         assert library.store.without_vectors([model_id()], 10) == [broken]
     finally:
         library.close()

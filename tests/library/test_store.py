@@ -33,7 +33,7 @@ def library(database):
 
 
 def test_added_article_loads_back_with_sentences_and_metadata(library):
-    result = library.add(
+    result = library.articles.add(
         CHAT, STORY, added_by=7, title="Tram line approved", url="https://x.test/a"
     )
     assert not result.duplicate
@@ -49,67 +49,71 @@ def test_added_article_loads_back_with_sentences_and_metadata(library):
 
 
 def test_same_text_or_same_url_is_recognised_as_a_duplicate(library):
-    first = library.add(CHAT, STORY, url="https://x.test/a")
-    again = library.add(CHAT, "  " + STORY.upper() + "\n\n")  # same words, other case and spacing
-    same_url = library.add(CHAT, "Different words entirely here.", url="https://x.test/a")
+    first = library.articles.add(CHAT, STORY, url="https://x.test/a")
+    again = library.articles.add(
+        CHAT, "  " + STORY.upper() + "\n\n"
+    )  # same words, other case and spacing
+    same_url = library.articles.add(CHAT, "Different words entirely here.", url="https://x.test/a")
     assert again.duplicate and again.article_id == first.article_id
     assert same_url.duplicate and same_url.article_id == first.article_id
     assert library.store.count() == 1
 
 
 def test_another_chat_may_add_the_same_article_for_itself(library):
-    mine = library.add(CHAT, STORY)
-    theirs = library.add(OTHER, STORY)
+    mine = library.articles.add(CHAT, STORY)
+    theirs = library.articles.add(OTHER, STORY)
     assert not theirs.duplicate and theirs.article_id != mine.article_id
 
 
 def test_chats_see_shared_articles_and_only_their_own(library):
-    shared = library.add(SHARED, "Shared seed story about ports. It has two sentences.")
-    mine = library.add(CHAT, STORY)
-    library.add(OTHER, "Other chat's story about bridges.")
+    shared = library.articles.add(SHARED, "Shared seed story about ports. It has two sentences.")
+    mine = library.articles.add(CHAT, STORY)
+    library.articles.add(OTHER, "Other chat's story about bridges.")
     assert [r.id for r in library.store.visible(CHAT)] == [shared.article_id, mine.article_id]
     assert library.store.row(OTHER, mine.article_id) is None
     assert library.store.row(CHAT, shared.article_id).shared
 
 
 def test_remove_deletes_own_articles_but_never_shared_ones(library):
-    shared = library.add(SHARED, "Shared seed story about ports.")
-    mine = library.add(CHAT, STORY)
+    shared = library.articles.add(SHARED, "Shared seed story about ports.")
+    mine = library.articles.add(CHAT, STORY)
     assert not library.store.remove(CHAT, shared.article_id)
     assert not library.store.remove(OTHER, mine.article_id)
     assert library.store.remove(CHAT, mine.article_id)
     assert [r.id for r in library.store.visible(CHAT)] == [shared.article_id]
-    assert library.candidates(CHAT, "tram line", 5) == []  # gone from the full-text index too
+    assert (
+        library.asking.candidates(CHAT, "tram line", 5) == []
+    )  # gone from the full-text index too
 
 
 def test_removing_the_active_article_unsets_it(library):
-    mine = library.add(CHAT, STORY)
+    mine = library.articles.add(CHAT, STORY)
     library.store.set_active(CHAT, mine.article_id)
     library.store.remove(CHAT, mine.article_id)
     assert library.store.active_article(CHAT) is None
 
 
 def test_search_finds_the_matching_articles_of_the_chat_only(library):
-    tram = library.add(CHAT, STORY)
-    library.add(CHAT, "Farmers protested against new rules on fertiliser in Brussels.")
-    library.add(OTHER, "A tram derailed in Lisbon; nobody was hurt.")
-    assert library.candidates(CHAT, "When does the tram construction start?", 5) == [
+    tram = library.articles.add(CHAT, STORY)
+    library.articles.add(CHAT, "Farmers protested against new rules on fertiliser in Brussels.")
+    library.articles.add(OTHER, "A tram derailed in Lisbon; nobody was hurt.")
+    assert library.asking.candidates(CHAT, "When does the tram construction start?", 5) == [
         tram.article_id
     ]
-    assert library.candidates(CHAT, "the of and", 5) == []  # stop words only
+    assert library.asking.candidates(CHAT, "the of and", 5) == []  # stop words only
 
 
 def test_bad_article_text_is_refused_and_nothing_is_stored(library):
     with pytest.raises(ArticleError):
-        library.add(CHAT, "   \n\n  ")
+        library.articles.add(CHAT, "   \n\n  ")
     assert library.store.count() == 0
 
 
 def test_articles_and_settings_survive_reopening(database):
     first = Library.open(database)
-    added = first.add(CHAT, STORY, title="Tram line approved")
-    first.use(CHAT, added.article_id)
-    first.set_schedule(CHAT, "08:30", "Europe/Berlin")
+    added = first.articles.add(CHAT, STORY, title="Tram line approved")
+    first.articles.use(CHAT, added.article_id)
+    first.briefings.set_schedule(CHAT, "08:30", "Europe/Berlin")
     first.close()
     reopened = open_store(database)
     try:
@@ -150,59 +154,59 @@ def test_file_that_is_not_a_database_is_refused_untouched(tmp_path):
 
 
 def test_daily_briefing_window_takes_each_article_once(library):
-    library.set_schedule(CHAT, "08:00", "UTC")
-    added = library.add(CHAT, STORY)
+    library.briefings.set_schedule(CHAT, "08:00", "UTC")
+    added = library.articles.add(CHAT, STORY)
     cut = now()
-    late = library.add(CHAT, "A late story about ferries arriving after the cut-off.")
-    first = library.due_briefing(CHAT, cut)
+    late = library.articles.add(CHAT, "A late story about ferries arriving after the cut-off.")
+    first = library.briefings.due(CHAT, cut)
     assert first.article_ids == (added.article_id,)
-    library.briefed(CHAT, first)
-    second = library.due_briefing(CHAT, now())
+    library.briefings.sent(CHAT, first)
+    second = library.briefings.due(CHAT, now())
     assert second.article_ids == (late.article_id,)
-    library.briefed(CHAT, second)
-    nothing = library.due_briefing(CHAT, now())
+    library.briefings.sent(CHAT, second)
+    nothing = library.briefings.due(CHAT, now())
     assert nothing.article_ids == () and not nothing.quiet  # "nothing new", said once
-    library.briefed(CHAT, nothing)
-    assert library.due_briefing(CHAT, now()).quiet
-    library.clear_schedule(CHAT)
-    assert not library.due_briefing(CHAT, now()).scheduled
+    library.briefings.sent(CHAT, nothing)
+    assert library.briefings.due(CHAT, now()).quiet
+    library.briefings.clear_schedule(CHAT)
+    assert not library.briefings.due(CHAT, now()).scheduled
 
 
 def test_a_discussion_group_shares_its_channel_s_library_and_briefs_from_it(library):
     channel, group = CHAT, OTHER
-    assert library.library_of(group) == group
-    story = library.add(channel, STORY)
-    library.set_schedule(group, "08:00", "UTC")  # the group keeps its own settings
-    assert library.share_library(group, channel)
-    assert not library.share_library(group, channel)  # told again: nothing to write
-    assert library.library_of(group) == channel
-    assert library.due_briefing(group, now()).article_ids == (story.article_id,)
+    assert library.chats.library_of(group) == group
+    story = library.articles.add(channel, STORY)
+    library.briefings.set_schedule(group, "08:00", "UTC")  # the group keeps its own settings
+    assert library.chats.share_library(group, channel)
+    assert not library.chats.share_library(group, channel)  # told again: nothing to write
+    assert library.chats.library_of(group) == channel
+    assert library.briefings.due(group, now()).article_ids == (story.article_id,)
     assert library.store.schedule(channel) is None
-    assert library.share_library(group, group)  # back to a library of its own
-    assert library.library_of(group) == group
+    assert library.chats.share_library(group, group)  # back to a library of its own
+    assert library.chats.library_of(group) == group
 
 
 def test_article_numbers_are_never_reused_after_a_remove(library):
-    first = library.add(CHAT, STORY)
+    first = library.articles.add(CHAT, STORY)
     library.store.remove(CHAT, first.article_id)
-    second = library.add(CHAT, "Another story about a new ferry line to the islands.")
+    second = library.articles.add(CHAT, "Another story about a new ferry line to the islands.")
     assert second.article_id == first.article_id + 1
-    assert library.candidates(CHAT, "tram", 5) == []
+    assert library.asking.candidates(CHAT, "tram", 5) == []
 
 
 def test_search_sees_articles_added_and_removed_after_it_was_built(library):
-    tram = library.add(CHAT, STORY)
-    assert library.candidates(CHAT, "tram", 5) == [tram.article_id]  # builds the term index
-    ferry = library.add(CHAT, "A ferry line to the islands opens in June.")
-    assert library.candidates(CHAT, "When does the ferry open?", 5) == [ferry.article_id]
+    tram = library.articles.add(CHAT, STORY)
+    assert library.asking.candidates(CHAT, "tram", 5) == [tram.article_id]  # builds the term index
+    ferry = library.articles.add(CHAT, "A ferry line to the islands opens in June.")
+    assert library.asking.candidates(CHAT, "When does the ferry open?", 5) == [ferry.article_id]
     library.store.remove(CHAT, tram.article_id)
-    assert library.candidates(CHAT, "tram", 5) == []
+    assert library.asking.candidates(CHAT, "tram", 5) == []
 
 
 def test_search_ranks_the_article_that_matches_more_of_the_question_first(library):
-    library.add(CHAT, "The tram depot was repainted. Trams are green now.")
-    best = library.add(CHAT, STORY)
-    found = library.candidates(CHAT, "When does construction of the tram line start?", 5)
+    library.articles.add(CHAT, "The tram depot was repainted. Trams are green now.")
+    best = library.articles.add(CHAT, STORY)
+    found = library.asking.candidates(CHAT, "When does construction of the tram line start?", 5)
     assert found[0] == best.article_id and len(found) == 2
 
 
@@ -212,8 +216,8 @@ def test_database_from_schema_1_is_migrated_keeping_its_articles(tmp_path):
     library = Library.open(path)
     try:
         assert library.store.load(7).sentence(2).text == "It is short."
-        assert library.candidates(CHAT, "tides", 5) == [7]
-        assert library.add(CHAT, STORY).article_id == 8
+        assert library.asking.candidates(CHAT, "tides", 5) == [7]
+        assert library.articles.add(CHAT, STORY).article_id == 8
     finally:
         library.close()
 
@@ -224,11 +228,11 @@ def test_database_from_schema_6_keeps_its_terms_without_the_full_text_table(tmp_
     write_old_database(path, 6, CHAT)
     library = Library.open(path)
     try:
-        assert library.candidates(CHAT, "Which tides?", 5) == [7]
-        added = library.add(CHAT, STORY)
-        assert library.candidates(CHAT, "tram line", 5) == [added.article_id]
-        assert library.remove(CHAT, 7)
-        assert library.candidates(CHAT, "Which tides?", 5) == []
+        assert library.asking.candidates(CHAT, "Which tides?", 5) == [7]
+        added = library.articles.add(CHAT, STORY)
+        assert library.asking.candidates(CHAT, "tram line", 5) == [added.article_id]
+        assert library.articles.remove(CHAT, 7)
+        assert library.asking.candidates(CHAT, "Which tides?", 5) == []
     finally:
         library.close()
     raw = sqlite3.connect(path)
@@ -243,7 +247,7 @@ def test_database_from_schema_6_keeps_its_terms_without_the_full_text_table(tmp_
         raw.close()
     reopened = Library.open(path)
     try:
-        assert reopened.candidates(CHAT, "tram line", 5) == [added.article_id]
+        assert reopened.asking.candidates(CHAT, "tram line", 5) == [added.article_id]
     finally:
         reopened.close()
 
@@ -255,8 +259,8 @@ def test_loading_an_article_that_is_not_there_is_a_library_error(library):
 
 
 def test_an_added_article_is_answered_as_stored(library):
-    added = library.add(CHAT, STORY, title="Tram line approved")
-    fresh = library.index(added.article_id).article  # kept from the add, not re-read
+    added = library.articles.add(CHAT, STORY, title="Tram line approved")
+    fresh = library.articles.index(added.article_id).article  # kept from the add, not re-read
     stored = library.store.load(added.article_id)
     assert fresh.name == stored.name == f"article {added.article_id}"
     assert [s.text for s in fresh.sentences] == [s.text for s in stored.sentences]
@@ -264,12 +268,14 @@ def test_an_added_article_is_answered_as_stored(library):
 
 
 def test_articles_keep_their_language_and_older_ones_read_it_from_their_opening(library):
-    spanish = library.add(
+    spanish = library.articles.add(
         CHAT,
         "El ayuntamiento aprobó el martes una nueva línea de tranvía. Costará 420 millones.",
     )
-    by_id = {row.id: row for row in library.articles(CHAT)}
+    by_id = {row.id: row for row in library.articles.visible(CHAT)}
     assert by_id[spanish.article_id].language == "es"
     assert by_id[spanish.article_id].stored_language == "es"
     library.store._write("UPDATE articles SET language = NULL")  # as stored before schema 11
-    assert {row.id: row.language for row in library.articles(CHAT)}[spanish.article_id] == "es"
+    assert {row.id: row.language for row in library.articles.visible(CHAT)}[
+        spanish.article_id
+    ] == "es"

