@@ -43,6 +43,8 @@ class Settings:
     feeds_per_chat: int = 20
     feed_items_per_day: int = 100  #: articles feeds may bring one chat a day
     feed_keep_days: int = 30  #: feed articles older than this are removed
+    #: how long updates still being handled may hold a stop signal (docker stop waits 10 s)
+    stop_grace_seconds: int = 4
 
     @property
     def base_url(self) -> str:
@@ -104,6 +106,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         feeds_per_chat=_int(env, "NEWSBOT_FEEDS_PER_CHAT", 20),
         feed_items_per_day=_int(env, "NEWSBOT_FEED_ITEMS_PER_DAY", 100),
         feed_keep_days=_int(env, "NEWSBOT_FEED_KEEP_DAYS", 30),
+        stop_grace_seconds=_int(env, "NEWSBOT_STOP_GRACE_SECONDS", 4),
     )
 
 

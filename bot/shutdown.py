@@ -3,7 +3,8 @@
 PTB's ``Application.stop`` waits for every update still being handled. Embedding
 stops itself at once when told (``begin_stopping``), but an ``/add`` whose page
 is still downloading holds the stop for up to the fetch deadline. After
-``GRACE_SECONDS`` the process exits anyway: what was still running had not
+``Settings.stop_grace_seconds`` (4 s unless ``NEWSBOT_STOP_GRACE_SECONDS``
+says otherwise) the process exits anyway: what was still running had not
 been acknowledged, and every write is one committed transaction, so nothing
 is left half-stored.
 """
@@ -19,21 +20,18 @@ from telegram.ext import Application
 
 log = logging.getLogger("bot.shutdown")
 
-#: How long in-flight updates may hold a stop (SIGTERM stops the bot within 5 s).
-GRACE_SECONDS = 4.5
-
 
 def begin_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     application.bot_data.library.begin_stopping()
-    timer = threading.Timer(GRACE_SECONDS, _exit_now)
+    grace = application.bot_data.settings.stop_grace_seconds
+    timer = threading.Timer(grace, _exit_now, args=(grace,))
     timer.daemon = True  # a stop that finishes in time ends the process with it
     timer.start()
 
 
-def _exit_now() -> None:
+def _exit_now(grace: float) -> None:
     log.warning(
-        "stopping took longer than %.1f s; exiting without the updates still running",
-        GRACE_SECONDS,
+        "stopping took longer than %.1f s; exiting without the updates still running", grace
     )
     logging.shutdown()
     os._exit(0)

@@ -149,7 +149,9 @@ class WebServer(LoopbackServer):
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                # A client that stops reading at its size cap hangs up, as it should.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)
 
             def _stream_without_length(self, body: bytes) -> None:
                 self.send_response(200)

@@ -112,6 +112,7 @@ def test_postgresql_picks_the_same_candidates_as_sqlite(postgres_url, tmp_path):
         sqlite.close()
 
 
+@pytest.mark.xdist_group("lone-postgres")  # one worker starts ``lone_server``
 def test_a_new_replica_starts_from_the_snapshot_and_the_changes_since(lone_postgres_url):
     first = PostgresStore.open(lone_postgres_url)
     kept = [first.add(CHAT, _parse(t), analyze(t)).article_id for t in STORIES]
@@ -370,6 +371,7 @@ def _newcomer_finds_each(url: str, ids: list[int]) -> None:
         newcomer.close()
 
 
+@pytest.mark.xdist_group("lone-postgres")
 def test_the_change_log_is_pruned_as_snapshots_are_stored(lone_postgres_url):
     store = PostgresStore.open(lone_postgres_url)
     try:

@@ -8,6 +8,10 @@ import pytest
 
 from retrieval import answer
 
+#: Measurements of the answers' quality; the code they run is covered by other tests, and
+#: coverage's tracing would make them 40 % slower.
+pytestmark = pytest.mark.no_cover
+
 ANSWERABLE = [
     ("Who told The Hill about the pullout?", {1}),
     ("When did officials tell The Hill about the withdrawal?", {1, 3}),

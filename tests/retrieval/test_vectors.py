@@ -10,6 +10,9 @@ from retrieval.errors import EmbeddingStopped
 from retrieval.semantic import shared_encoder
 from retrieval.vectors import ArticleVectors, embed_article, model_id, passages
 
+#: On one xdist worker: ``seed_vectors`` embeds the whole seed article.
+pytestmark = pytest.mark.xdist_group("seed-vectors")
+
 
 @pytest.fixture(scope="module")
 def seed_vectors(seed_index):
