@@ -25,6 +25,7 @@ from library.ingestion import IngestionQueue
 from library.recency import recency, within
 from library.rows import QuestionTally, Thread, content_hash, hours_ago
 from retrieval import (
+    ACROSS_LANGUAGES,
     CANDIDATES,
     Answer,
     Article,
@@ -36,6 +37,9 @@ from retrieval import (
     answer,
     answer_across,
     check_question,
+    detect_question,
+    meaning_closeness,
+    multilingual_available,
     parse_article,
     question_terms,
     shared_encoder,
@@ -50,6 +54,9 @@ THREAD_DAYS = 7
 TALLY_DAYS = 30
 #: Articles a library question sharing no word with any article gets by meaning.
 SEMANTIC_CANDIDATES = 3
+#: Articles in another language than a library question, which its words cannot find,
+#: are read for it by meaning: the nearest ``ACROSS_LANGUAGES`` of the newest ``ACROSS_SCAN``.
+ACROSS_SCAN = 24
 #: "Ask about it" prompts a chat keeps waiting for their question, and for how long.
 PROMPTS_KEPT = 20
 PROMPT_DAYS = 2
@@ -154,7 +161,28 @@ class Asking:
                 lambda: shared_encoder().encode_question(question).pooled(),
                 min(limit, SEMANTIC_CANDIDATES),
             )
-        return found
+        return found + self._across_languages(chat_id, question, found)
+
+    def _across_languages(self, chat_id: int, question: str, found: list[int]) -> list[int]:
+        """The chat's articles in another language than the question (not English, whose
+        multilingual vectors are not stored) nearest its meaning: an English question
+        finds the Russian article that answers it. The ranking reads them across
+        languages, and the answer prefers an article in the question's own language."""
+        if not multilingual_available():
+            return []
+        language, _ = detect_question(question)
+        others = [
+            i
+            for i in self.store.in_other_languages(chat_id, language, ACROSS_SCAN)
+            if i not in found
+        ]
+        near = []
+        for article_id in others:
+            meaning = self.articles.index(article_id).meaning(embed=False)
+            if meaning is not None:
+                near.append((meaning_closeness(question, meaning), article_id))
+        near.sort(reverse=True)
+        return [article_id for _, article_id in near[:ACROSS_LANGUAGES]]
 
     # -- conversations ------------------------------------------------------------------
 

@@ -162,6 +162,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chat_settings ADD COLUMN language TEXT;
     """,
+    # 14: a library question's words cannot find articles in another language; the
+    # newest of those (not English) are read for it by meaning (``in_other_languages``).
+    """
+    CREATE INDEX articles_not_in_english ON articles (chat_id, id)
+        WHERE language IS NOT NULL AND language <> 'en';
+    """,
 )
 
 

@@ -130,6 +130,17 @@ class PortableQueries:
         )
         return [article_row(row) for row in rows]
 
+    def in_other_languages(self, chat_id: int, language: str, limit: int) -> list[int]:
+        """The chat's ``limit`` newest visible articles in neither English nor ``language``,
+        newest first: those whose multilingual vectors are stored, which a question's words
+        cannot find (a partial index keeps this cheap in a library of English articles)."""
+        rows = self._read(
+            "SELECT id FROM articles WHERE chat_id IN (?, ?) AND language IS NOT NULL"
+            " AND language <> 'en' AND language <> ? ORDER BY id DESC LIMIT ?",
+            (SHARED, chat_id, language, limit),
+        )
+        return [int(article_id) for (article_id,) in rows]
+
     def row(self, chat_id: int, article_id: int) -> ArticleRow | None:
         """The article if ``chat_id`` may see it."""
         rows = self._read(

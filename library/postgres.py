@@ -249,6 +249,11 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE chat_settings ADD COLUMN language TEXT;
     """,
+    # 13: as SQLite's 14: the articles not in English, for questions across languages.
+    """
+    CREATE INDEX articles_not_in_english ON articles (chat_id, id)
+        WHERE language IS NOT NULL AND language <> 'en';
+    """,
 )
 
 

@@ -30,14 +30,22 @@ from retrieval.citations import (
     marker,
     source_fields,
 )
-from retrieval.collection import CANDIDATES, CollectionAnswer, Shelved, answer_across
+from retrieval.collection import (
+    ACROSS_LANGUAGES,
+    CANDIDATES,
+    CollectionAnswer,
+    Shelved,
+    answer_across,
+)
 from retrieval.context import ATTRIBUTION
 from retrieval.errors import ArticleError, EmbeddingStopped, QuestionError, RetrievalError
 from retrieval.highlight import Highlight
 from retrieval.index import ArticleIndex
 from retrieval.language import detect as detect_language
+from retrieval.language import detect_question
 from retrieval.multilingual import MODEL_ID as MEANING_MODEL_ID
-from retrieval.multilingual import MeaningVectors, reads_with_meaning
+from retrieval.multilingual import MeaningVectors, multilingual_available, reads_with_meaning
+from retrieval.multilingual import closeness as meaning_closeness
 from retrieval.ranking import Models
 from retrieval.seeds import seed_paths
 from retrieval.semantic import shared_encoder
@@ -46,6 +54,7 @@ from retrieval.vectors import ArticleVectors, model_id
 
 #: What ``bot`` and ``library`` may import: the layers above use retrieval only through this.
 __all__ = [
+    "ACROSS_LANGUAGES",
     "ARTICLES",
     "ATTRIBUTION",
     "CANDIDATES",
@@ -79,9 +88,12 @@ __all__ = [
     "check_question",
     "decode_article_bytes",
     "detect_language",
+    "detect_question",
     "load_article",
     "marker",
+    "meaning_closeness",
     "model_id",
+    "multilingual_available",
     "parse_article",
     "question_terms",
     "reads_with_meaning",

