@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from retrieval import ArticleIndex, answer, parse_article, question_terms
 from retrieval.analysis import analyze
-from retrieval.answer_types import DATE, AnswerType, answer_type
+from retrieval.answer_types import DATE, NUMBER, AnswerType, answer_type
 
 TRANVIA = (
     "El ayuntamiento aprobó el martes una nueva línea de tranvía para la ciudad. "
@@ -100,3 +100,23 @@ def test_dates_in_other_languages_are_recognised_in_sentences():
         "比赛于2016年2月7日举行。",
     ):
         assert DATE.search(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Die Linie kostet 1.000,5 Millionen Euro.",  # German grouping
+        "The line costs 1,000.5 million euros.",
+        "Линия обойдётся в четыреста миллионов евро.",  # number words only
+        "Las obras costarán tres mil millones.",
+        "بلغت الكلفة ١٢٠ مليون دولار.",  # Arabic-Indic digits
+        "工程耗资三亿元。",
+    ],
+)
+def test_amounts_in_other_languages_and_scripts_are_recognised_in_sentences(sentence):
+    assert NUMBER.search(sentence)
+
+
+def test_words_that_are_also_common_words_are_not_amounts():
+    for sentence in ("Il y a un chat dans la maison.", "Um gato está na casa.", "这是一个问题。"):
+        assert not NUMBER.search(sentence), sentence
