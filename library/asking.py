@@ -25,7 +25,6 @@ from library.ingestion import IngestionQueue
 from library.recency import recency, within
 from library.rows import QuestionTally, Thread, content_hash, hours_ago
 from retrieval import (
-    ACROSS_LANGUAGES,
     CANDIDATES,
     Answer,
     Article,
@@ -34,11 +33,11 @@ from retrieval import (
     Models,
     RetrievalError,
     Shelved,
+    across_languages,
     answer,
     answer_across,
     check_question,
     detect_question,
-    meaning_closeness,
     multilingual_available,
     parse_article,
     question_terms,
@@ -55,7 +54,7 @@ TALLY_DAYS = 30
 #: Articles a library question sharing no word with any article gets by meaning.
 SEMANTIC_CANDIDATES = 3
 #: Articles in another language than a library question, which its words cannot find,
-#: are read for it by meaning: the nearest ``ACROSS_LANGUAGES`` of the newest ``ACROSS_SCAN``.
+#: are read for it by meaning: the nearest of the chat's newest ``ACROSS_SCAN`` of them.
 ACROSS_SCAN = 24
 #: "Ask about it" prompts a chat keeps waiting for their question, and for how long.
 PROMPTS_KEPT = 20
@@ -151,6 +150,7 @@ class Asking:
         """The chat's visible articles that best match the question's words (article BM25).
         When none shares a word with the question and the store keeps a nearest-sentence
         index (PostgreSQL), the articles of the sentences nearest its meaning instead.
+        Then the articles in another language that its meaning finds (``_across_languages``).
 
         Only then: at 100,000 articles the index search took 27 ms a question and, added
         to the word candidates of every question, moved the answers by 0.3 points."""
@@ -164,25 +164,18 @@ class Asking:
         return found + self._across_languages(chat_id, question, found)
 
     def _across_languages(self, chat_id: int, question: str, found: list[int]) -> list[int]:
-        """The chat's articles in another language than the question (not English, whose
-        multilingual vectors are not stored) nearest its meaning: an English question
-        finds the Russian article that answers it. The ranking reads them across
-        languages, and the answer prefers an article in the question's own language."""
+        """The articles in another language than the question that its words cannot find,
+        nearest its meaning (``retrieval.across_languages``): an English question finds
+        the Russian article that answers it, among the chat's newest ``ACROSS_SCAN``."""
         if not multilingual_available():
             return []
         language, _ = detect_question(question)
         others = [
-            i
+            Shelved(i, self.articles.index(i))
             for i in self.store.in_other_languages(chat_id, language, ACROSS_SCAN)
             if i not in found
         ]
-        near = []
-        for article_id in others:
-            meaning = self.articles.index(article_id).meaning(embed=False)
-            if meaning is not None:
-                near.append((meaning_closeness(question, meaning), article_id))
-        near.sort(reverse=True)
-        return [article_id for _, article_id in near[:ACROSS_LANGUAGES]]
+        return [s.key for s in across_languages(question, others, embed=False)]
 
     # -- conversations ------------------------------------------------------------------
 

@@ -31,10 +31,10 @@ from retrieval.citations import (
     source_fields,
 )
 from retrieval.collection import (
-    ACROSS_LANGUAGES,
     CANDIDATES,
     CollectionAnswer,
     Shelved,
+    across_languages,
     answer_across,
 )
 from retrieval.context import ATTRIBUTION
@@ -45,7 +45,6 @@ from retrieval.language import detect as detect_language
 from retrieval.language import detect_question
 from retrieval.multilingual import MODEL_ID as MEANING_MODEL_ID
 from retrieval.multilingual import MeaningVectors, multilingual_available, reads_with_meaning
-from retrieval.multilingual import closeness as meaning_closeness
 from retrieval.ranking import Models
 from retrieval.seeds import seed_paths
 from retrieval.semantic import shared_encoder
@@ -54,7 +53,6 @@ from retrieval.vectors import ArticleVectors, model_id
 
 #: What ``bot`` and ``library`` may import: the layers above use retrieval only through this.
 __all__ = [
-    "ACROSS_LANGUAGES",
     "ARTICLES",
     "ATTRIBUTION",
     "CANDIDATES",
@@ -79,6 +77,7 @@ __all__ = [
     "Sentence",
     "Shelved",
     "TermIndex",
+    "across_languages",
     "analyze",
     "answer",
     "answer_across",
@@ -91,7 +90,6 @@ __all__ = [
     "detect_question",
     "load_article",
     "marker",
-    "meaning_closeness",
     "model_id",
     "multilingual_available",
     "parse_article",

@@ -98,6 +98,27 @@ def answer_across(
     return CollectionAnswer(question, best, best_answer, tuple((s, a) for _, s, a in answers))
 
 
+def across_languages(
+    question: str, articles: Sequence[Shelved], *, embed: bool = True
+) -> list[Shelved]:
+    """Of ``articles``, the ``ACROSS_LANGUAGES`` in neither English nor the question's
+    language whose nearest sentence is nearest the question's meaning: those its words
+    cannot find. English articles are left out: a library stores no multilingual vectors
+    for them. ``embed=False``: only articles whose multilingual vectors are stored."""
+    if not multilingual_available():
+        return []
+    language, _ = detect_question(question)
+    near = []
+    for shelved in articles:
+        if shelved.index.article.language in (language, "en"):
+            continue
+        meaning = shelved.index.meaning(embed=embed)
+        if meaning is not None:
+            near.append((closeness(question, meaning), shelved.key, shelved))
+    near.sort(key=lambda found: found[:2], reverse=True)
+    return [shelved for _, _, shelved in near[:ACROSS_LANGUAGES]]
+
+
 def _strength(ranking: Ranking) -> tuple[bool, bool, float]:
     """Answering first; then an article in the question's own language (the reader, and
     the abstainers fitted on one language, vouch for it better than the cross-language
@@ -131,25 +152,8 @@ class ArticleShelf:
         found = self._terms.search((_ONE_SHELF,), question_terms(question), limit)
         # Nothing matches at all: the first articles, so tools still get citations.
         chosen = [self.shelved[i] for i in found] or self.shelved[:limit]
-        return chosen + self._across_languages(question, chosen)
-
-    def _across_languages(self, question: str, chosen: list[Shelved]) -> list[Shelved]:
-        """The articles in another language than the question nearest its meaning."""
-        if not multilingual_available():
-            return []
-        language, _ = detect_question(question)
-        others = [
-            s
-            for s in self.shelved
-            if s not in chosen and s.index.article.language not in (language, "en")
-        ]
-        near = []
-        for shelved in others:
-            meaning = shelved.index.meaning()
-            if meaning is not None:
-                near.append((closeness(question, meaning), shelved.key, shelved))
-        near.sort(key=lambda found: found[:2], reverse=True)
-        return [shelved for _, _, shelved in near[:ACROSS_LANGUAGES]]
+        others = [s for s in self.shelved if s not in chosen]
+        return chosen + across_languages(question, others)
 
     def answer(self, question: str) -> CollectionAnswer:
         return answer_across(question, self.candidates(question))
@@ -171,6 +175,7 @@ __all__ = [
     "ArticleShelf",
     "CollectionAnswer",
     "Shelved",
+    "across_languages",
     "answer_across",
     "load_shelf",
 ]
