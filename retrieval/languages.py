@@ -50,9 +50,10 @@ def analyze_in(text: str, language: str) -> list[str]:
         for run in _UNSPACED.finditer(token):  # unspaced script inside: character pairs
             terms += _word_terms(token[position : run.start()], language, stop)
             chars = run.group()
-            terms += (
+            pairs = (
                 [chars] if len(chars) == 1 else [chars[i : i + 2] for i in range(len(chars) - 1)]
             )
+            terms += [pair for pair in pairs if pair not in stop]  # "什么", "我们", "一个"
             position = run.end()
         terms += _word_terms(token[position:], language, stop)
     return terms

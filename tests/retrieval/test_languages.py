@@ -33,7 +33,12 @@ def test_russian_function_words_are_stop_words():
 
 
 def test_chinese_is_cut_into_character_pairs():
-    assert analyze("多少次迫使掉球", "zh") == ["多少", "少次", "次迫", "迫使", "使掉", "掉球"]
+    assert analyze("几次迫使掉球", "zh") == ["几次", "次迫", "迫使", "使掉", "掉球"]
+
+
+def test_chinese_pairs_that_are_stop_words_are_dropped():
+    # "什么" (what) and "他们" (they) match any article; "球队" (team) does not.
+    assert analyze("他们是什么球队", "zh") == ["们是", "是什", "么球", "球队"]
 
 
 def test_a_spanish_article_answers_a_spanish_question_and_declines_another():
