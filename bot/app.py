@@ -272,8 +272,9 @@ async def _start_up(application: BotApplication) -> None:
     # Articles stored before vectors were (or by another model) are embedded in the background.
     application.bot_data.library.articles.start_backfill()
     assert application.job_queue is not None
-    # The first beat comes after the first long poll has had time to return.
-    application.job_queue.run_repeating(beat, HEARTBEAT_SECONDS, first=2, name="heartbeat")
+    # The first beat half a second after start; until a poll has come back, beats follow
+    # every half second (``beat``), so the check turns healthy as soon as it can.
+    application.job_queue.run_repeating(beat, HEARTBEAT_SECONDS, first=0.5, name="heartbeat")
     application.job_queue.run_repeating(
         report_tally, REPORT_SECONDS, first=REPORT_SECONDS, name="tally"
     )

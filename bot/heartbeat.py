@@ -11,6 +11,8 @@ from bot.polling import PollingPulse
 from bot.state import Context
 
 HEARTBEAT_SECONDS = 15
+#: Until the first poll comes back, the next beat follows this soon.
+UNTIL_POLLED_SECONDS = 0.5
 
 
 async def beat(context: Context) -> None:
@@ -29,7 +31,12 @@ async def beat(context: Context) -> None:
         temporary.write_text(json.dumps(record))
         temporary.replace(path)
     except OSError:
-        pass  # a read-only /tmp must not take the bot down; the check will say unhealthy
+        return  # a read-only /tmp must not take the bot down; the check will say unhealthy
+    not_polled = mode == "polling" and pulse is not None and pulse.last_ok is None
+    if not_polled and context.job_queue is not None:
+        # Not polled yet (an idle Telegram holds the first long poll up to 10 s): beat
+        # again soon, rather than leave the check saying "has not polled" for 15 s.
+        context.job_queue.run_once(beat, UNTIL_POLLED_SECONDS, name="heartbeat-until-polled")
 
 
 def stop_beating() -> None:

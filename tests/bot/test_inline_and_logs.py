@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 
 import pytest
+from telegram.ext import CallbackContext
 
 from bot.config import Settings
+from bot.heartbeat import beat
 from bot.logs import configure_logging
 from testing.fake_bot_api import TOKEN
 from tests.bot.updates import USER, feed, message
@@ -78,3 +81,19 @@ async def test_logs_hold_one_line_per_update_and_never_the_token_or_text(app, ap
     assert len(lines) == 2
     assert "command=text" in lines[0] and "abstained=False" in lines[0]
     assert "command=brief" in lines[1]
+
+
+async def test_heartbeats_follow_each_other_quickly_until_the_first_poll_comes_back(
+    app, tmp_path, monkeypatch
+):
+    """The health check turns healthy as soon as a poll has come back, not a whole beat
+    interval (15 s) later; once polled, beats keep their interval."""
+    monkeypatch.setenv("NEWSBOT_HEALTH_FILE", str(tmp_path / "health.json"))
+    context = CallbackContext(app)
+    await beat(context)
+    assert json.loads((tmp_path / "health.json").read_text())["last_poll"] is None
+    assert [job.name for job in app.job_queue.jobs()] == ["heartbeat-until-polled"]
+    app.bot_data.polling_pulse.last_ok = 1000.0
+    await beat(context)
+    assert json.loads((tmp_path / "health.json").read_text())["last_poll"] == 1000.0
+    assert len(app.job_queue.jobs()) == 1  # no further quick beat

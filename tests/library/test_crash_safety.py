@@ -91,8 +91,8 @@ def _acknowledged(api: FakeBotApi) -> dict[int, int]:
     return found
 
 
-def test_bot_killed_mid_add_keeps_acknowledged_articles_after_restart(tmp_path):
-    database = tmp_path / "bot.db"
+def test_bot_killed_mid_add_keeps_acknowledged_articles_after_restart(tmp_path, seed_database):
+    database = seed_database  # the shipped article already stored and embedded
     with FakeBotApi() as api:
         env = bot_env(TOKEN, api.url, database)
         with running_bot(env, tmp_path / "first.log") as bot:
