@@ -73,9 +73,9 @@ def answer_across(
     """Answer from each candidate article; the one most likely to answer wins.
 
     The reader reads each candidate's first ``READ_ACROSS`` sentences in one
-    call, which is enough to tell which article answers; the winner's next
-    ones are then read as a single article's would be, so its answer is the
-    one it gives alone (a library question costs about two single ones).
+    call, which is enough to tell which article answers; the winner is then
+    read on as a single article's would be (what the glance read is not read
+    again), so its answer is the one it gives alone.
     """
     question = check_question(question)
     terms = {language: analyze(question, language) for language in _languages(candidates)}
@@ -88,7 +88,7 @@ def answer_across(
     articles = [s.index.article for s in candidates]
     glances = reread_many(question, list(zip(articles, first, strict=True)), depth=READ_ACROSS)
     winner = max(range(len(candidates)), key=lambda i: _strength(glances[i]))
-    glances[winner] = reread(articles[winner], question, first[winner])
+    glances[winner] = reread(articles[winner], question, first[winner], known=glances[winner])
     answers = []
     for shelved, ranking in zip(candidates, glances, strict=True):
         composed = compose(shelved.index, question, terms[shelved.index.article.language], ranking)

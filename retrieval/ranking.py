@@ -174,6 +174,9 @@ class Ranking:
     mode: str  #: "semantic" or "lexical"
     #: The reader's answer phrase in each sentence it read: number -> character span.
     phrases: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: The reader's logit for each sentence it read: number -> logit (a library question
+    #: hands its glance at the winner on, so those sentences are not read twice).
+    logits: dict[int, float] = field(default_factory=dict)
     short: bool = False  #: the article is short enough for the short-article abstainer
 
     @property

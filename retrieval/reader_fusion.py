@@ -2,7 +2,10 @@
 
 The first pass (retrieval/ranking.py) is cheap and sees every sentence; the
 reader (retrieval/reader.py) is costly and sees only the first pass's best
-``READ``. For those, a listwise logistic model over the reader's logit and
+``READ``, in two steps: the best ``FIRST_READ`` first, and the others only
+when none of those is a sure answer (the fused winner's reader logit under the
+fitted ``early`` mark; reading 8 cost 50 ms where 4 cost 25, and most answers
+are among the first 4). For those read, a listwise logistic model over the reader's logit and
 the first pass's log-probability gives the final order (the first pass still
 knows things the reader cannot: the paragraph around a sentence, how rare its
 words are in this article). Whether the article answers at all is a logistic
@@ -23,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,11 +37,13 @@ from retrieval.answer_types import AnswerType
 from retrieval.article import Article
 from retrieval.linear_models import LinearModel, regime, sigmoid
 from retrieval.ranking import Ranked, Ranking
-from retrieval.reader import Reader, Reading, shared_reader
+from retrieval.reader import Reader, shared_reader
 
 PATH = Path(__file__).resolve().parent / "models" / "reader.json"
-#: First-pass candidates the reader reads (``python -m benchmarks.speed`` has the curve).
+#: First-pass candidates the reader reads (``python -m benchmarks.reader_depth`` has the curve).
 READ = 8
+#: Of those, read first; the rest only when none of these is a sure answer.
+FIRST_READ = 4
 FUSION_FEATURES = ("reader", "first_pass")
 ABSTAIN_FEATURES = ("best_fused", "best_reader", "first_pass_confidence")
 #: Floor of a first-pass probability before its log is taken (unread sentences score 0).
@@ -67,6 +72,9 @@ class ReaderModels:
     #: reader says: a reader never shown markup or gibberish can be sure of nonsense.
     floors: dict[str, float]
     bolded: frozenset[AnswerType | None]  #: ``None``: questions of no recognised kind
+    #: Per mode, the reader logit at which the fused best of the first ``FIRST_READ`` is
+    #: taken without reading the rest (none: always read ``READ``).
+    early: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -75,6 +83,7 @@ class ReaderModels:
             "thresholds": {k: round(t, 6) for k, t in self.thresholds.items()},
             "floors": {k: round(t, 6) for k, t in self.floors.items()},
             "bolded": sorted(k.value if k else "other" for k in self.bolded),
+            "early": {m: round(t, 6) for m, t in self.early.items()},
         }
 
     @classmethod
@@ -85,6 +94,7 @@ class ReaderModels:
             {k: float(t) for k, t in data["thresholds"].items()},
             {k: float(t) for k, t in data["floors"].items()},
             frozenset(None if k == "other" else AnswerType(k) for k in data["bolded"]),
+            {m: float(t) for m, t in data.get("early", {}).items()},
         )
 
     def abstainer(self, mode: str, *, short: bool) -> tuple[LinearModel, float, float]:
@@ -106,16 +116,24 @@ def reread(
     depth: int = READ,
     reader: Reader | None = None,
     models: ReaderModels | None = None,
+    known: Ranking | None = None,
 ) -> Ranking:
     """``ranking`` (the first pass) re-ordered by the reader, with its confidence and phrases.
 
-    The reader reads the first ``depth`` sentences; the rest keep the first
-    pass's order after them, with score 0: the reader never saw them. When
+    The reader reads up to the first ``depth`` sentences (see the module
+    docstring: it may stop at ``FIRST_READ``); the rest keep the first pass's
+    order after them, with score 0: the reader never saw them. What ``known``
+    (an earlier rereading of the same ranking) read is not read again. When
     the first pass's confidence is under the fitted floor, the answer can be
-    no surer than it (see the module docstring).
+    no surer than it.
     """
     (found,) = reread_many(
-        question, [(article, ranking)], depth=depth, reader=reader, models=models
+        question,
+        [(article, ranking)],
+        depth=depth,
+        reader=reader,
+        models=models,
+        known=[known] if known else None,
     )
     return found
 
@@ -127,39 +145,95 @@ def reread_many(
     depth: int = READ,
     reader: Reader | None = None,
     models: ReaderModels | None = None,
+    known: Sequence[Ranking] | None = None,
 ) -> list[Ranking]:
-    """``reread`` for several articles in one call of the model (a library question)."""
-    readable = [i for i, (article, ranking) in enumerate(rankings) if reads(article, ranking)]
-    if len(readable) < len(rankings):
-        found = [ranking for _, ranking in rankings]
-        if readable:
-            read = reread_many(
-                question,
-                [rankings[i] for i in readable],
-                depth=depth,
-                reader=reader,
-                models=models,
-            )
-            for i, ranking in zip(readable, read, strict=True):
-                found[i] = ranking
-        return found
+    """``reread`` for several articles, each step in one call of the model (a library
+    question)."""
     models = models or shipped_reader_models()
+    found = [ranking for _, ranking in rankings]
+    readable = []
+    for i, (article, ranking) in enumerate(rankings):
+        if not reads(article, ranking):
+            continue
+        _, threshold, floor = models.abstainer(ranking.mode, short=ranking.short)
+        if ranking.confidence < min(floor, threshold):
+            # Under the floor the answer can be no surer than the first pass (``_fused``),
+            # so whatever the reader said, it would not answer: it need not read.
+            found[i] = replace(ranking, threshold=threshold)
+        else:
+            readable.append(i)
+    if not readable:
+        return found
     reader = reader or shared_reader()
+    seen = [_Seen.of(known[i]) if known else _Seen.of(None) for i in readable]
+    first = min(depth, FIRST_READ)
+    _read(reader, question, [rankings[i] for i in readable], seen, first)
+    unsure = [
+        k
+        for k, i in enumerate(readable)
+        if depth > first and not _sure(rankings[i][1], seen[k], first, models)
+    ]
+    _read(
+        reader, question, [rankings[readable[k]] for k in unsure], [seen[k] for k in unsure], depth
+    )
+    for k, i in enumerate(readable):
+        count = depth if k in unsure else first
+        found[i] = _fused(rankings[i][1], seen[k], min(count, len(rankings[i][1].ranked)), models)
+    return found
+
+
+@dataclass
+class _Seen:
+    """What the reader made of one ranking's sentences so far, by sentence number."""
+
+    logits: dict[int, float]
+    spans: dict[int, tuple[int, int] | None]
+
+    @classmethod
+    def of(cls, known: Ranking | None) -> _Seen:
+        if known is None:
+            return cls({}, {})
+        return cls(dict(known.logits), {n: known.phrases.get(n) for n in known.logits})
+
+
+def _read(
+    reader: Reader,
+    question: str,
+    rankings: Sequence[tuple[Article, Ranking]],
+    seen: Sequence[_Seen],
+    depth: int,
+) -> None:
+    """Read each ranking's first ``depth`` sentences not read yet, in one call of the model."""
     texts: list[str] = []
     before: list[str | None] = []
-    for article, ranking in rankings:
+    owners: list[tuple[_Seen, int]] = []
+    for (article, ranking), already in zip(rankings, seen, strict=True):
         for r in ranking.ranked[:depth]:
             n = r.sentence.number
+            if n in already.logits:
+                continue
             texts.append(r.sentence.text)
             # The sentence before travels with each candidate, as in training.
             before.append(article.sentences[n - 2].text if n > 1 else None)
+            owners.append((already, n))
+    if not texts:
+        return
     reading = reader.read(question, texts, before)
-    found, at = [], 0
-    for _, ranking in rankings:
-        count = min(depth, len(ranking.ranked))
-        found.append(_fused(ranking, reading, slice(at, at + count), models))
-        at += count
-    return found
+    for (already, n), logit, span in zip(owners, reading.logits, reading.spans, strict=True):
+        already.logits[n] = float(logit)
+        already.spans[n] = span
+
+
+def _sure(ranking: Ranking, seen: _Seen, count: int, models: ReaderModels) -> bool:
+    """Whether the fused best of the first ``count`` read is sure enough to stop there."""
+    mark = models.early.get(ranking.mode)
+    if mark is None:
+        return False
+    read = ranking.ranked[:count]
+    logits = np.array([seen.logits[r.sentence.number] for r in read])
+    first_pass = np.array([r.score for r in read])
+    fused = models.fusions[ranking.mode].score(fusion_rows(logits, first_pass), FUSION_FEATURES)
+    return bool(logits[int(np.argmax(fused))] >= mark)
 
 
 def reads(article: Article, ranking: Ranking) -> bool:
@@ -169,9 +243,9 @@ def reads(article: Article, ranking: Ranking) -> bool:
     return article.language == "en" and ranking.mode in ("semantic", "lexical")
 
 
-def _fused(ranking: Ranking, reading: Reading, rows: slice, models: ReaderModels) -> Ranking:
-    read = ranking.ranked[: rows.stop - rows.start]
-    logits, spans = reading.logits[rows], reading.spans[rows]
+def _fused(ranking: Ranking, seen: _Seen, count: int, models: ReaderModels) -> Ranking:
+    read = ranking.ranked[:count]
+    logits = np.array([seen.logits[r.sentence.number] for r in read], np.float32)
     first_pass = np.array([r.score for r in read])
     fused = models.fusions[ranking.mode].score(fusion_rows(logits, first_pass), FUSION_FEATURES)
     probabilities = np.exp(fused - fused.max())
@@ -185,9 +259,12 @@ def _fused(ranking: Ranking, reading: Reading, rows: slice, models: ReaderModels
     if ranking.confidence < floor:
         # The article barely shares anything with the question: it can be no surer than that.
         confidence = min(confidence, ranking.confidence)
-    phrases = {
-        r.sentence.number: span for r, span in zip(read, spans, strict=True) if span is not None
-    }
+    phrases = {n: span for n, span in seen.spans.items() if span is not None}
     return replace(
-        ranking, ranked=ranked, confidence=confidence, threshold=threshold, phrases=phrases
+        ranking,
+        ranked=ranked,
+        confidence=confidence,
+        threshold=threshold,
+        phrases=phrases,
+        logits=dict(seen.logits),
     )

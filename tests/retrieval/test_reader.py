@@ -2,11 +2,14 @@
 
 import hashlib
 import shutil
+from dataclasses import replace
 
 import pytest
 
 from retrieval import ArticleIndex, RetrievalError, answer, parse_article
+from retrieval.ranking import rank
 from retrieval.reader import MODEL_PATH, SHA256, Reader, shared_reader
+from retrieval.reader_fusion import FIRST_READ, READ, reread, shipped_reader_models
 
 STORY = parse_article(
     "The city council approved the new tram line on Tuesday. "
@@ -71,3 +74,66 @@ def test_the_reader_can_be_switched_off_for_comparison(seed_index):
     first_pass = answer(seed_index, "How many troops are in Syria?", read=False)
     assert first_pass.ranked[0].sentence == 13
     assert first_pass.highlight is None
+
+
+class CountingReader(Reader):
+    """The shipped reader, counting the sentences it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sentences_read = 0
+
+    def read(self, question, sentences, before):
+        self.sentences_read += len(sentences)
+        return super().read(question, sentences, before)
+
+
+def test_a_sure_answer_among_the_first_four_is_taken_without_reading_on(seed_index):
+    first = rank(seed_index, "How many troops are in Syria?")
+    staged = reread(seed_index.article, "How many troops are in Syria?", first)
+    always = reread(
+        seed_index.article,
+        "How many troops are in Syria?",
+        first,
+        models=replace(shipped_reader_models(), early={}),
+    )
+    assert len(staged.logits) == FIRST_READ
+    assert len(always.logits) == READ
+    assert staged.ranked[0].sentence.number == always.ranked[0].sentence.number == 13
+
+
+def test_an_unsure_first_four_reads_on_as_if_it_always_read_eight(seed_index):
+    question = "What did critics say?"
+    first = rank(seed_index, question)
+    staged = reread(seed_index.article, question, first)
+    always = reread(
+        seed_index.article, question, first, models=replace(shipped_reader_models(), early={})
+    )
+    assert len(staged.logits) == READ
+    assert staged.answers == always.answers
+    # Read in two calls rather than one, the int8 model quantises each call's activations
+    # on their own range, so the figures may differ in the last places.
+    assert staged.confidence == pytest.approx(always.confidence, abs=0.02)
+    assert staged.ranked[0].sentence == always.ranked[0].sentence
+
+
+def test_a_question_the_article_shares_nothing_with_is_declined_unread(seed_index):
+    question = "Who will fill the vacuum?"
+    ranking = reread(seed_index.article, question, rank(seed_index, question))
+    assert ranking.logits == {}
+    assert not ranking.answers
+    assert answer(seed_index, question).abstained
+
+
+def test_what_a_glance_read_is_not_read_again():
+    question = "How much will the tram line cost?"
+    index = ArticleIndex(STORY)
+    first = rank(index, question)
+    reader = CountingReader()
+    glance = reread(STORY, question, first, depth=3, reader=reader)
+    assert reader.sentences_read == 3
+    whole = reread(STORY, question, first, reader=reader, known=glance)
+    assert reader.sentences_read == len(whole.logits) == FIRST_READ
+    assert STORY.sentences[whole.ranked[0].sentence.number - 1].text.startswith(
+        "The line will cost"
+    )
