@@ -258,7 +258,8 @@ def _bulk_done(store: Any, target: Path | str) -> None:
 
 
 def pick(target: Path | str, ids: list[int], questions: list[dict[str, Any]]) -> None:
-    """Give each questioned article its own chat with that article active (as after /use N)."""
+    """Note each questioned article as the pick of a chat of its own; the probe picks it in
+    the library's chat before asking (as after /use N)."""
     from library.backend import open_store
 
     store = open_store(target)
@@ -270,6 +271,7 @@ def pick(target: Path | str, ids: list[int], questions: list[dict[str, Any]]) ->
 def probe(database: Path | str, questions_file: Path) -> dict[str, Any]:
     """Run in a fresh process: start up like the bot, then ask; report times and memory."""
     started = time.perf_counter()
+    from library.asking import SingleReply
     from library.service import Library
     from retrieval.seeds import seed_paths
 
@@ -280,9 +282,13 @@ def probe(database: Path | str, questions_file: Path) -> dict[str, Any]:
     questions = json.loads(questions_file.read_text())
     single, across, hits = [], [], []
     for offset, q in enumerate(questions):
+        # The library's own chat picks the article (/use N): a chat sees only its own.
+        shelf.articles.use(CHAT, shelf.articles.active_id(SINGLE_CHATS + offset))
         t0 = time.perf_counter()
-        shelf.asking.ask(SINGLE_CHATS + offset, q["question"])
+        reply = shelf.asking.ask(CHAT, q["question"])
         single.append(time.perf_counter() - t0)
+        assert isinstance(reply, SingleReply), "a picked article answers alone"
+    shelf.articles.use(CHAT, None)
     for q in questions:
         t0 = time.perf_counter()
         result = shelf.asking.ask_across(CHAT, q["question"])
