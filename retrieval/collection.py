@@ -36,8 +36,11 @@ CANDIDATES = 5
 #: Articles in another language than the question, which its words cannot find, added
 #: to the candidates by meaning (the multilingual model's nearest sentence).
 ACROSS_LANGUAGES = 2
-#: Sentences of each candidate article the reader reads to choose the article.
-READ_ACROSS = 3
+#: Sentences of each candidate article the reader reads to choose the article: its first
+#: pass's best. Reading 3 chose the right article a little more often (98.7 % against
+#: 98.1 % on benchmarks.library_quality; top-1 0.852 against 0.850) at 136 ms against
+#: 86 ms p50 in a 10,000-article library.
+READ_ACROSS = 1
 _ONE_SHELF = 0  #: the term index's "chat" for a folder's articles
 
 
@@ -72,7 +75,7 @@ def answer_across(
 ) -> CollectionAnswer:
     """Answer from each candidate article; the one most likely to answer wins.
 
-    The reader reads each candidate's first ``READ_ACROSS`` sentences in one
+    The reader reads each candidate's first ``READ_ACROSS`` sentence in one
     call, which is enough to tell which article answers; the winner is then
     read on as a single article's would be (what the glance read is not read
     again), so its answer is the one it gives alone.
