@@ -5,8 +5,8 @@ reader (retrieval/reader.py) is costly and sees only the first pass's best
 ``READ``, in two steps: the best ``FIRST_READ`` first, and the others only
 when none of those is a sure answer (the fused winner's reader logit under the
 fitted ``early`` mark; reading 8 cost 50 ms where 4 cost 25, and most answers
-are among the first 4). For those read, a listwise logistic model over the reader's logit and
-the first pass's log-probability gives the final order (the first pass still
+are among the first 4). For those read, a listwise logistic model over the
+reader's logit and the first pass's log-probability gives the final order (the first pass still
 knows things the reader cannot: the paragraph around a sentence, how rare its
 words are in this article). Whether the article answers at all is a logistic
 model over the best fused score, the best reader logit and the first pass's
@@ -168,14 +168,13 @@ def reread_many(
     seen = [_Seen.of(known[i]) if known else _Seen.of(None) for i in readable]
     first = min(depth, FIRST_READ)
     _read(reader, question, [rankings[i] for i in readable], seen, first)
-    unsure = [
+    unsure = {
         k
         for k, i in enumerate(readable)
         if depth > first and not _sure(rankings[i][1], seen[k], first, models)
-    ]
-    _read(
-        reader, question, [rankings[readable[k]] for k in unsure], [seen[k] for k in unsure], depth
-    )
+    }
+    again = sorted(unsure)
+    _read(reader, question, [rankings[readable[k]] for k in again], [seen[k] for k in again], depth)
     for k, i in enumerate(readable):
         count = depth if k in unsure else first
         found[i] = _fused(rankings[i][1], seen[k], min(count, len(rankings[i][1].ranked)), models)
@@ -229,11 +228,19 @@ def _sure(ranking: Ranking, seen: _Seen, count: int, models: ReaderModels) -> bo
     mark = models.early.get(ranking.mode)
     if mark is None:
         return False
+    logits, fused = _scores(ranking, seen, count, models)
+    return bool(logits[int(np.argmax(fused))] >= mark)
+
+
+def _scores(
+    ranking: Ranking, seen: _Seen, count: int, models: ReaderModels
+) -> tuple[np.ndarray, np.ndarray]:
+    """The reader's logits of the first ``count`` candidates, and their fused scores."""
     read = ranking.ranked[:count]
-    logits = np.array([seen.logits[r.sentence.number] for r in read])
+    logits = np.array([seen.logits[r.sentence.number] for r in read], np.float32)
     first_pass = np.array([r.score for r in read])
     fused = models.fusions[ranking.mode].score(fusion_rows(logits, first_pass), FUSION_FEATURES)
-    return bool(logits[int(np.argmax(fused))] >= mark)
+    return logits, fused
 
 
 def reads(article: Article, ranking: Ranking) -> bool:
@@ -245,9 +252,7 @@ def reads(article: Article, ranking: Ranking) -> bool:
 
 def _fused(ranking: Ranking, seen: _Seen, count: int, models: ReaderModels) -> Ranking:
     read = ranking.ranked[:count]
-    logits = np.array([seen.logits[r.sentence.number] for r in read], np.float32)
-    first_pass = np.array([r.score for r in read])
-    fused = models.fusions[ranking.mode].score(fusion_rows(logits, first_pass), FUSION_FEATURES)
+    logits, fused = _scores(ranking, seen, count, models)
     probabilities = np.exp(fused - fused.max())
     probabilities /= probabilities.sum()
     order = np.argsort(-probabilities, kind="stable")
