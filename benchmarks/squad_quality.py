@@ -39,8 +39,7 @@ from benchmarks.squad import DEFAULT_PATH, SquadArticle, hits, indexed, load_squ
 from retrieval import ArticleIndex, answer
 from retrieval.analysis import analyze
 from retrieval.answer_types import AnswerType, answer_type
-from retrieval.answers import NEAR_MISS_BELOW, compose, ranked_for
-from retrieval.highlight import with_qualifier
+from retrieval.answers import NEAR_MISS_BELOW, answer_phrase, compose, ranked_for
 from retrieval.ranking import Models
 from retrieval.reader_fusion import shipped_reader_models
 from training import ranker as learn
@@ -119,13 +118,11 @@ def run_folds(
             if result.abstained:
                 continue
             tally.answered.append((result.ranked[0].score, bool(found[0])))
-            best = result.ranked[0]
+            best = ranking.ranked[0]
             kind = answer_type(question.text)
-            span = ranking.phrases.get(best.sentence)
+            span = answer_phrase(ranking, best, kind)
             if span is not None:
-                if kind is AnswerType.NUMBER:
-                    span = with_qualifier(best.text, *span)
-                phrase = squad_normal(best.text[span[0] : span[1]])
+                phrase = squad_normal(best.sentence.text[span[0] : span[1]])
                 golds = [squad_normal(g) for g in question.answers]
                 tally.bold[kind].append(any(phrase in g or g in phrase for g in golds if g))
                 tally.bold_exact[kind].append(phrase in golds)
@@ -174,7 +171,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         if semantic and read:
             print("bold: the reader's phrase in the best sentence matches a gold answer")
-            print("      (contains or is contained; exact: equal after SQuAD normalisation)")
+            print("      (contains or is contained; exact: equal after SQuAD normalisation;")
+            print(
+                f"      direct answers only: a near miss, under {NEAR_MISS_BELOW}, is never bolded)"
+            )
             bolded = shipped_reader_models().bolded
             for kind in (*AnswerType, None):
                 outcomes = tally.bold[kind]

@@ -136,16 +136,29 @@ def ranked_for(
 
 
 def _highlight(question: str, ranking: Ranking, best: Ranked) -> Highlight | None:
-    """The reader's answer phrase in the best sentence, for the kinds of question whose
-    phrases were measured right often enough to bold (retrieval/reader_fusion.py)."""
-    span = ranking.phrases.get(best.sentence.number)
+    """The answer phrase, for the kinds of question whose phrases were measured right
+    often enough to bold (retrieval/reader_fusion.py)."""
     kind = answer_type(question)
-    if span is None or kind not in shipped_reader_models().bolded:
+    if kind not in shipped_reader_models().bolded:
         return None
-    start, end = span
+    span = answer_phrase(ranking, best, kind)
+    return None if span is None else Highlight(best.sentence.number, *span, kind)
+
+
+def answer_phrase(
+    ranking: Ranking, best: Ranked, kind: AnswerType | None
+) -> tuple[int, int] | None:
+    """The reader's answer phrase in the best sentence (character span), an amount's
+    qualifier included, whatever the kind of question (benchmarks measure every kind).
+
+    A near miss has none: it is quoted as the closest the article comes, and a
+    bold phrase inside it would claim to be the answer."""
+    span = ranking.phrases.get(best.sentence.number)
+    if span is None or best.score < NEAR_MISS_BELOW:
+        return None
     if kind is AnswerType.NUMBER:
-        start, end = with_qualifier(best.sentence.text, start, end)
-    return Highlight(best.sentence.number, start, end, kind)
+        return with_qualifier(best.sentence.text, *span)
+    return span
 
 
 def check_question(question: str) -> str:

@@ -224,7 +224,8 @@ async def test_a_weak_match_says_it_is_the_closest_the_article_comes(app, api):
     weak, strong = api.sent_texts()
     assert weak.startswith("<i>Not a direct answer; the closest the article comes:</i>\n\n")
     assert "[" in weak  # still quoted and cited
-    assert strong.startswith("Both the U.S. Central Command and the Pentagon declined")
+    # A direct answer to a "who" question bolds the name the reader found.
+    assert strong.startswith("Both the <b>U.S. Central Command and the Pentagon</b> declined")
 
 
 async def test_a_flooding_user_is_told_once_then_ignored_for_the_minute(app, api):

@@ -7,6 +7,8 @@ from dataclasses import replace
 import pytest
 
 from retrieval import ArticleIndex, RetrievalError, answer, parse_article
+from retrieval.analysis import analyze
+from retrieval.answers import NEAR_MISS_BELOW, compose
 from retrieval.ranking import rank
 from retrieval.reader import MODEL_PATH, SHA256, Reader, shared_reader
 from retrieval.reader_fusion import FIRST_READ, READ, reread, shipped_reader_models
@@ -58,6 +60,21 @@ def test_the_answer_phrase_is_bolded_for_a_number_question():
     result = answer(ArticleIndex(STORY), "How much will the tram line cost?")
     assert result.highlight is not None
     assert result.highlight.text_in(STORY.sentences[1].text) == "420 million euros"
+
+
+def test_a_near_miss_quotes_its_sentence_without_bolding_a_phrase():
+    # Quoted as "the closest the article comes", a bold phrase would claim to be the answer.
+    index = ArticleIndex(STORY)
+    question = "How much will the tram line cost?"
+    terms = analyze(question)
+    sure = reread(STORY, question, rank(index, question, terms))
+    best = sure.ranked[0]
+    assert best.score >= NEAR_MISS_BELOW and compose(index, question, terms, sure).highlight
+    unsure = replace(sure, ranked=[replace(best, score=0.4), *sure.ranked[1:]])
+    result = compose(index, question, terms, unsure)
+    assert result.near_miss and not result.abstained
+    assert "420 million euros" in result.text
+    assert result.highlight is None
 
 
 @pytest.mark.parametrize(
