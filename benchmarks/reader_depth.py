@@ -9,8 +9,8 @@ counted as a miss, and how often the answer was among the sentences read at
 all (the ceiling); then, on the largest article with its vectors stored,
 ``answer()`` p50/p99 at that depth next to the first pass alone, measured in
 the same run. Each depth reads that many, always; the shipped way (last row)
-reads ``FIRST_READ`` and goes on to ``READ`` only when none of those is a sure
-answer (retrieval/reader_fusion.py).
+reads in ``STAGES`` and goes on to ``READ`` only while the best of those read
+is not a sure answer (retrieval/reader_fusion.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from benchmarks.squad import DEFAULT_PATH, hits, indexed, load_squad
 from retrieval.analysis import analyze
 from retrieval.answers import compose
 from retrieval.ranking import rank
-from retrieval.reader_fusion import FIRST_READ, READ, ReaderModels, reread, shipped_reader_models
+from retrieval.reader_fusion import READ, STAGES, ReaderModels, reread, shipped_reader_models
 from retrieval.semantic import SentenceEncoder
 from training import ranker as learn
 
@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for way in ways:
         cost = latencies(way)
-        label = f"read {way:>2}" if way else f"read {FIRST_READ}, then {READ} if unsure (shipped)"
+        staged = ", ".join(str(s) for s in (*STAGES, READ))
+        label = f"read {way:>2}" if way else f"read {staged} while unsure (shipped)"
         print(
             f"  {label}: top-1 {np.mean(top1[way]):.4f}, answer among those read "
             f"{np.mean(ceiling[way]):.4f}; answer() p50 {np.percentile(cost, 50):6.1f} ms, "

@@ -2,10 +2,11 @@
 
 The first pass (retrieval/ranking.py) is cheap and sees every sentence; the
 reader (retrieval/reader.py) is costly and sees only the first pass's best
-``READ``, in two steps: the best ``FIRST_READ`` first, and the others only
-when none of those is a sure answer (the fused winner's reader logit under the
-fitted ``early`` mark; reading 8 cost 50 ms where 4 cost 25, and most answers
-are among the first 4). For those read, a listwise logistic model over the
+``READ``, in stages (``STAGES``): the first pass's best sentence alone, then
+its best 4, then all 8, going on only while the fused winner of those read
+is not a sure answer (its reader logit under the stage's fitted ``early``
+mark; each sentence read costs about 6 ms here, and most answers are the
+first pass's best or among its best 4). For those read, a listwise logistic model over the
 reader's logit and the first pass's log-probability gives the final order (the first pass still
 knows things the reader cannot: the paragraph around a sentence, how rare its
 words are in this article). Whether the article answers at all is a logistic
@@ -42,8 +43,9 @@ from retrieval.reader import Reader, shared_reader
 PATH = Path(__file__).resolve().parent / "models" / "reader.json"
 #: First-pass candidates the reader reads (``python -m benchmarks.reader_depth`` has the curve).
 READ = 8
-#: Of those, read first; the rest only when none of these is a sure answer.
-FIRST_READ = 4
+#: Of those, how many are read at each stage before ``READ``: it reads on only when the
+#: best of those read is not a sure answer.
+STAGES = (1, 4)
 FUSION_FEATURES = ("reader", "first_pass")
 ABSTAIN_FEATURES = ("best_fused", "best_reader", "first_pass_confidence")
 #: Floor of a first-pass probability before its log is taken (unread sentences score 0).
@@ -72,9 +74,9 @@ class ReaderModels:
     #: reader says: a reader never shown markup or gibberish can be sure of nonsense.
     floors: dict[str, float]
     bolded: frozenset[AnswerType | None]  #: ``None``: questions of no recognised kind
-    #: Per mode, the reader logit at which the fused best of the first ``FIRST_READ`` is
-    #: taken without reading the rest (none: always read ``READ``).
-    early: dict[str, float] = field(default_factory=dict)
+    #: Per mode and stage of ``STAGES``, the reader logit at which the fused best of the
+    #: stage's first sentences is taken without reading on (no mode: always read ``READ``).
+    early: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,7 +85,7 @@ class ReaderModels:
             "thresholds": {k: round(t, 6) for k, t in self.thresholds.items()},
             "floors": {k: round(t, 6) for k, t in self.floors.items()},
             "bolded": sorted(k.value if k else "other" for k in self.bolded),
-            "early": {m: round(t, 6) for m, t in self.early.items()},
+            "early": {m: [round(t, 6) for t in marks] for m, marks in self.early.items()},
         }
 
     @classmethod
@@ -94,7 +96,7 @@ class ReaderModels:
             {k: float(t) for k, t in data["thresholds"].items()},
             {k: float(t) for k, t in data["floors"].items()},
             frozenset(None if k == "other" else AnswerType(k) for k in data["bolded"]),
-            {m: float(t) for m, t in data.get("early", {}).items()},
+            {m: tuple(float(t) for t in marks) for m, marks in data.get("early", {}).items()},
         )
 
     def abstainer(self, mode: str, *, short: bool) -> tuple[LinearModel, float, float]:
@@ -121,7 +123,7 @@ def reread(
     """``ranking`` (the first pass) re-ordered by the reader, with its confidence and phrases.
 
     The reader reads up to the first ``depth`` sentences (see the module
-    docstring: it may stop at ``FIRST_READ``); the rest keep the first pass's
+    docstring: it may stop at a stage of ``STAGES``); the rest keep the first pass's
     order after them, with score 0: the reader never saw them. What ``known``
     (an earlier rereading of the same ranking) read is not read again. When
     the first pass's confidence is under the fitted floor, the answer can be
@@ -166,18 +168,23 @@ def reread_many(
         return found
     reader = reader or shared_reader()
     seen = [_Seen.of(known[i]) if known else _Seen.of(None) for i in readable]
-    first = min(depth, FIRST_READ)
-    _read(reader, question, [rankings[i] for i in readable], seen, first)
-    unsure = {
-        k
-        for k, i in enumerate(readable)
-        if depth > first and not _sure(rankings[i][1], seen[k], first, models)
-    }
-    again = sorted(unsure)
-    _read(reader, question, [rankings[readable[k]] for k in again], [seen[k] for k in again], depth)
+    counts = [0] * len(readable)
+    pending = list(range(len(readable)))
+    for stage in [*(s for s in STAGES if s < depth), depth]:
+        read = [rankings[readable[k]] for k in pending]
+        _read(reader, question, read, [seen[k] for k in pending], stage)
+        for k in pending:
+            counts[k] = stage
+        pending = [
+            k
+            for k in pending
+            if stage < depth and not _sure(rankings[readable[k]][1], seen[k], stage, models)
+        ]
+        if not pending:
+            break
     for k, i in enumerate(readable):
-        count = depth if k in unsure else first
-        found[i] = _fused(rankings[i][1], seen[k], min(count, len(rankings[i][1].ranked)), models)
+        count = min(counts[k], len(rankings[i][1].ranked))
+        found[i] = _fused(rankings[i][1], seen[k], count, models)
     return found
 
 
@@ -223,13 +230,13 @@ def _read(
         already.spans[n] = span
 
 
-def _sure(ranking: Ranking, seen: _Seen, count: int, models: ReaderModels) -> bool:
-    """Whether the fused best of the first ``count`` read is sure enough to stop there."""
-    mark = models.early.get(ranking.mode)
-    if mark is None:
+def _sure(ranking: Ranking, seen: _Seen, stage: int, models: ReaderModels) -> bool:
+    """Whether the fused best of the first ``stage`` read is sure enough to stop there."""
+    marks = models.early.get(ranking.mode)
+    if marks is None or stage not in STAGES:
         return False
-    logits, fused = _scores(ranking, seen, count, models)
-    return bool(logits[int(np.argmax(fused))] >= mark)
+    logits, fused = _scores(ranking, seen, stage, models)
+    return bool(logits[int(np.argmax(fused))] >= marks[STAGES.index(stage)])
 
 
 def _scores(

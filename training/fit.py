@@ -39,9 +39,9 @@ from retrieval.ranking import rank
 from retrieval.reader import Reader
 from retrieval.reader_fusion import (
     ABSTAIN_FEATURES,
-    FIRST_READ,
     FUSION_FEATURES,
     READ,
+    STAGES,
     ReaderModels,
     abstain_row,
     fusion_rows,
@@ -61,8 +61,10 @@ MODES = ("semantic", "lexical")
 ABSTAIN_QUANTILE = {False: 0.01, True: 0.02}
 #: Share of answerable training questions whose first-pass confidence may fall below the floor.
 FLOOR_QUANTILE = 0.002
-#: Top-1 over answerable training questions that stopping after ``FIRST_READ`` may cost.
-EARLY_LOSS = 0.002
+#: Per stage of ``STAGES``, the top-1 over answerable training questions that stopping
+#: there may cost against reading on. The first pass's best alone is the thinner view and
+#: the one most questions would stop at, so it may cost half as much.
+EARLY_LOSS = (0.001, 0.002)
 #: The modes that may stop reading early. Words alone is how an article is read only until
 #: its vectors are stored, moments after it is added; there its first pass puts the answer
 #: among its best 4 less often, and stopping cost 0.7 points of the dev half's top-1.
@@ -219,19 +221,20 @@ def fit(reads: list[Read], bolded: frozenset[AnswerType | None]) -> ReaderModels
             alone,
             fused,
         )
-        mark, stopped = early_mark(own, mode, fusions[mode])
+        marks, stopped = early_marks(own, mode, fusions[mode])
         if mode in EARLY_MODES:
-            early[mode] = mark
-        log.info(
-            "%s: the best of the first %d would be taken at reader logit %.2f or more: %.1f %%"
-            " of training questions stop there, at most %.1f points of top-1%s",
-            mode,
-            FIRST_READ,
-            mark,
-            100 * stopped,
-            100 * EARLY_LOSS,
-            "" if mode in EARLY_MODES else " (not used: all are read)",
-        )
+            early[mode] = marks
+        for stage, mark, share, loss in zip(STAGES, marks, stopped, EARLY_LOSS, strict=True):
+            log.info(
+                "%s: the best of the first %d would be taken at reader logit %.2f or more: "
+                "%.1f %% of training questions stop there, at most %.1f points of top-1%s",
+                mode,
+                stage,
+                mark,
+                100 * share,
+                100 * loss,
+                "" if mode in EARLY_MODES else " (not used: all are read)",
+            )
         for short in (False, True):
             pool = [r for r in reads if r.ask.short == short and len(r.logits[mode])]
             rows = np.array([_abstain_row(fusions[mode], r, mode) for r in pool])
@@ -254,23 +257,54 @@ def fit(reads: list[Read], bolded: frozenset[AnswerType | None]) -> ReaderModels
     return ReaderModels(fusions, abstainers, thresholds, floors, bolded, early)
 
 
-def early_mark(reads: list[Read], mode: str, fusion: LinearModel) -> tuple[float, float]:
-    """The lowest reader logit at which taking the fused best of the first ``FIRST_READ``
-    loses at most ``EARLY_LOSS`` of top-1 against reading all, and the share of ``reads``
-    that then stop early."""
-    full, staged, marks = [], [], []
+def early_marks(
+    reads: list[Read], mode: str, fusion: LinearModel
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Per stage of ``STAGES``, the lowest reader logit at which taking the fused best of
+    the stage's first sentences loses at most its ``EARLY_LOSS`` of top-1 against reading
+    on (the later stages fitted first, so each is weighed against the reading it would
+    save); and the share of ``reads`` that stop at each stage."""
+    outcomes = []  # per ask: whether the fused best of all read holds the answer
+    for r in reads:
+        rows = fusion_rows(r.logits[mode], r.ask.first[mode])
+        outcomes.append(r.ask.labels[mode][int(np.argmax(fusion.score(rows, FUSION_FEATURES)))])
+    reading_on = np.array(outcomes, float)
+    marks: list[float] = []
+    at_stage: list[np.ndarray] = []
+    for stage, loss in reversed(list(zip(STAGES, EARLY_LOSS, strict=True))):
+        stopped, at = _stopping_at(reads, mode, fusion, stage)
+        mark = _lowest_mark(reading_on, stopped, at, loss)
+        reading_on = np.where(at >= mark, stopped, reading_on)
+        marks.insert(0, mark)
+        at_stage.insert(0, at >= mark)
+    shares, going_on = [], np.ones(len(reads), bool)
+    for stops in at_stage:
+        shares.append(float(np.mean(going_on & stops)))
+        going_on &= ~stops
+    return tuple(marks), tuple(shares)
+
+
+def _stopping_at(
+    reads: list[Read], mode: str, fusion: LinearModel, stage: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per ask, whether the fused best of the first ``stage`` holds the answer, and its
+    reader logit (-inf where there is nothing past the stage to save)."""
+    stopped, at = [], []
     for r in reads:
         labels, logits, passed = r.ask.labels[mode], r.logits[mode], r.ask.first[mode]
-        rows = fusion_rows(logits, passed)
-        full.append(labels[int(np.argmax(fusion.score(rows, FUSION_FEATURES)))])
-        best = int(np.argmax(fusion.score(rows[:FIRST_READ], FUSION_FEATURES)))
-        staged.append(labels[best])
-        marks.append(logits[best] if len(logits) > FIRST_READ else -np.inf)
-    right, early, at = np.array(full, float), np.array(staged, float), np.array(marks)
+        rows = fusion_rows(logits[:stage], passed[:stage])
+        best = int(np.argmax(fusion.score(rows, FUSION_FEATURES)))
+        stopped.append(labels[best])
+        at.append(logits[best] if len(logits) > stage else -np.inf)
+    return np.array(stopped, float), np.array(at)
+
+
+def _lowest_mark(reading_on: np.ndarray, stopped: np.ndarray, at: np.ndarray, loss: float) -> float:
+    """The lowest of ``at``'s quantiles at which stopping loses at most ``loss`` of top-1."""
     for mark in np.unique(np.quantile(at[np.isfinite(at)], np.linspace(0, 1, 401))):
-        if right.mean() - np.where(at >= mark, early, right).mean() <= EARLY_LOSS:
-            return float(mark), float(np.mean(at >= mark))
-    return float("inf"), float(np.mean(at == -np.inf))
+        if reading_on.mean() - np.where(at >= mark, stopped, reading_on).mean() <= loss:
+            return float(mark)
+    return float("inf")
 
 
 def floor(pool: list[Read], mode: str) -> float:

@@ -11,7 +11,7 @@ from retrieval.analysis import analyze
 from retrieval.answers import NEAR_MISS_BELOW, compose
 from retrieval.ranking import rank
 from retrieval.reader import MODEL_PATH, SHA256, Reader, shared_reader
-from retrieval.reader_fusion import FIRST_READ, READ, reread, shipped_reader_models
+from retrieval.reader_fusion import READ, STAGES, reread, shipped_reader_models
 
 STORY = parse_article(
     "The city council approved the new tram line on Tuesday. "
@@ -93,6 +93,10 @@ def test_the_reader_can_be_switched_off_for_comparison(seed_index):
     assert first_pass.highlight is None
 
 
+#: The shipped models, reading every stage whatever the reader says.
+ALWAYS = replace(shipped_reader_models(), early={})
+
+
 class CountingReader(Reader):
     """The shipped reader, counting the sentences it is given."""
 
@@ -105,30 +109,33 @@ class CountingReader(Reader):
         return super().read(question, sentences, before)
 
 
-def test_a_sure_answer_among_the_first_four_is_taken_without_reading_on(seed_index):
-    first = rank(seed_index, "How many troops are in Syria?")
-    staged = reread(seed_index.article, "How many troops are in Syria?", first)
-    always = reread(
-        seed_index.article,
-        "How many troops are in Syria?",
-        first,
-        models=replace(shipped_reader_models(), early={}),
-    )
-    assert len(staged.logits) == FIRST_READ
+@pytest.mark.parametrize(
+    ("question", "read", "best"),
+    [
+        # The first pass's best is a sure answer: nothing else is read.
+        ("How many troops are in Syria?", STAGES[0], 13),
+        # Not sure of the first alone, sure of the best of the first 4.
+        ("How many US troops are in Syria now?", STAGES[1], 13),
+    ],
+)
+def test_a_sure_answer_is_taken_without_reading_on(seed_index, question, read, best):
+    first = rank(seed_index, question)
+    staged = reread(seed_index.article, question, first)
+    always = reread(seed_index.article, question, first, models=ALWAYS)
+    assert len(staged.logits) == read
     assert len(always.logits) == READ
-    assert staged.ranked[0].sentence.number == always.ranked[0].sentence.number == 13
+    assert staged.ranked[0].sentence.number == always.ranked[0].sentence.number == best
+    assert staged.answers and always.answers
 
 
-def test_an_unsure_first_four_reads_on_as_if_it_always_read_eight(seed_index):
+def test_an_unsure_question_reads_on_as_if_it_always_read_eight(seed_index):
     question = "What did critics say?"
     first = rank(seed_index, question)
     staged = reread(seed_index.article, question, first)
-    always = reread(
-        seed_index.article, question, first, models=replace(shipped_reader_models(), early={})
-    )
+    always = reread(seed_index.article, question, first, models=ALWAYS)
     assert len(staged.logits) == READ
     assert staged.answers == always.answers
-    # Read in two calls rather than one, the int8 model quantises each call's activations
+    # Read in three calls rather than one, the int8 model quantises each call's activations
     # on their own range, so the figures may differ in the last places.
     assert staged.confidence == pytest.approx(always.confidence, abs=0.02)
     assert staged.ranked[0].sentence == always.ranked[0].sentence
@@ -147,10 +154,24 @@ def test_what_a_glance_read_is_not_read_again():
     index = ArticleIndex(STORY)
     first = rank(index, question)
     reader = CountingReader()
-    glance = reread(STORY, question, first, depth=3, reader=reader)
+    glance = reread(STORY, question, first, depth=3, models=ALWAYS, reader=reader)
     assert reader.sentences_read == 3
+    whole = reread(STORY, question, first, models=ALWAYS, reader=reader, known=glance)
+    assert reader.sentences_read == len(whole.logits) == len(STORY.sentences)
+    assert STORY.sentences[whole.ranked[0].sentence.number - 1].text.startswith(
+        "The line will cost"
+    )
+
+
+def test_a_library_winner_sure_from_its_glance_is_not_read_on():
+    # A library question glances at each candidate's best sentence; a sure one is the answer.
+    question = "How much will the tram line cost?"
+    first = rank(ArticleIndex(STORY), question)
+    reader = CountingReader()
+    glance = reread(STORY, question, first, depth=1, reader=reader)
     whole = reread(STORY, question, first, reader=reader, known=glance)
-    assert reader.sentences_read == len(whole.logits) == FIRST_READ
+    assert reader.sentences_read == len(whole.logits) == 1
+    assert whole.answers
     assert STORY.sentences[whole.ranked[0].sentence.number - 1].text.startswith(
         "The line will cost"
     )
