@@ -6,10 +6,10 @@ reader (retrieval/reader.py) is costly and sees only the first pass's best
 its best 4, then all 8, going on only while the fused winner of those read
 is not a sure answer (its reader logit under the stage's fitted ``early``
 mark; each sentence read costs about 6 ms here, and most answers are the
-first pass's best or among its best 4). For those read, a listwise logistic model over the
-reader's logit and the first pass's log-probability gives the final order (the first pass still
-knows things the reader cannot: the paragraph around a sentence, how rare its
-words are in this article). Whether the article answers at all is a logistic
+first pass's best or among its best 4). For those read, a listwise logistic
+model over the reader's logit and the first pass's log-probability gives the
+final order (the first pass still knows things the reader cannot: the
+paragraph around a sentence, how rare its words are in this article). Whether the article answers at all is a logistic
 model over the best fused score, the best reader logit and the first pass's
 own confidence, per mode and article size, with its threshold; and below a
 floor of the first pass's confidence (which answerable training questions
@@ -233,7 +233,7 @@ def _read(
 def _sure(ranking: Ranking, seen: _Seen, stage: int, models: ReaderModels) -> bool:
     """Whether the fused best of the first ``stage`` read is sure enough to stop there."""
     marks = models.early.get(ranking.mode)
-    if marks is None or stage not in STAGES:
+    if marks is None:
         return False
     logits, fused = _scores(ranking, seen, stage, models)
     return bool(logits[int(np.argmax(fused))] >= marks[STAGES.index(stage)])
