@@ -9,9 +9,10 @@ mark; each sentence read costs about 6 ms here, and most answers are the
 first pass's best or among its best 4). For those read, a listwise logistic
 model over the reader's logit and the first pass's log-probability gives the
 final order (the first pass still knows things the reader cannot: the
-paragraph around a sentence, how rare its words are in this article). Whether the article answers at all is a logistic
-model over the best fused score, the best reader logit and the first pass's
-own confidence, per mode and article size, with its threshold; and below a
+paragraph around a sentence, how rare its words are in this article).
+Whether the article answers at all is a logistic model over the best fused
+score, the best reader logit and the first pass's own confidence, per mode
+and article size, with its threshold; and below a
 floor of the first pass's confidence (which answerable training questions
 almost never fall under) the article does not answer whatever the reader
 says: the reader never saw markup or gibberish, and can be sure of nonsense.

@@ -264,11 +264,7 @@ def early_marks(
     the stage's first sentences loses at most its ``EARLY_LOSS`` of top-1 against reading
     on (the later stages fitted first, so each is weighed against the reading it would
     save); and the share of ``reads`` that stop at each stage."""
-    outcomes = []  # per ask: whether the fused best of all read holds the answer
-    for r in reads:
-        rows = fusion_rows(r.logits[mode], r.ask.first[mode])
-        outcomes.append(r.ask.labels[mode][int(np.argmax(fusion.score(rows, FUSION_FEATURES)))])
-    reading_on = np.array(outcomes, float)
+    reading_on, _ = _stopping_at(reads, mode, fusion, READ)  # reading all: the fused best
     marks: list[float] = []
     at_stage: list[np.ndarray] = []
     for stage, loss in reversed(list(zip(STAGES, EARLY_LOSS, strict=True))):
