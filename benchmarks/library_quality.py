@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> int:
             sentences = [normalise(s.text) for s in entry.article.sentences]
             for question in entry.questions:
                 started = time.perf_counter()
-                result = library.asking.ask_across(CHAT, question.text, models=fold.models)
+                result = library.asking.ask_across(
+                    CHAT, question.text, models=fold.models, reader="en"
+                )
                 latency.append(time.perf_counter() - started)
                 own = result.best is not None and result.best.key == article_id
                 right_article.append(own and not result.abstained)

@@ -291,7 +291,7 @@ def probe(database: Path | str, questions_file: Path) -> dict[str, Any]:
     shelf.articles.use(CHAT, None)
     for q in questions:
         t0 = time.perf_counter()
-        result = shelf.asking.ask_across(CHAT, q["question"])
+        result = shelf.asking.ask_across(CHAT, q["question"], reader="en")
         across.append(time.perf_counter() - t0)
         top = result.answer.ranked[0].text if result.answer and result.answer.ranked else ""
         hits.append(any(a in normalise(top) for a in q["answers"]))

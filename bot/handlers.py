@@ -29,6 +29,7 @@ from bot.replies import (
     link_or_text,
     log_update,
     positive_number,
+    reader_of,
     send_reply,
 )
 from bot.state import Context
@@ -212,10 +213,13 @@ async def answer_question(update: Update, context: Context, question: str, kind:
     typing = TypingIfSlow(update)
     try:
         if thread is not None:
-            reply: Reply = await off_loop(lib.asking.ask_in_thread, chat_id, thread, question)
+            reply: Reply = await off_loop(
+                lib.asking.ask_in_thread, chat_id, thread, question, reader=reader_of(update)
+            )
             kind = f"{kind} follow-up"
         else:
-            reply = await off_loop(lib.asking.ask, await library_chat_of(update, context), question)
+            library_chat = await library_chat_of(update, context)
+            reply = await off_loop(lib.asking.ask, library_chat, question, reader=reader_of(update))
     except QuestionError:
         await send_reply(update, [_(texts.TOO_LONG)])
         return

@@ -11,7 +11,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from bot import render, texts
 from bot.i18n import _
 from bot.ratelimit import admit
-from bot.replies import BRIEF_SENTENCES, library
+from bot.replies import BRIEF_SENTENCES, library, reader_of
 from bot.state import Context
 from library import Admission, SingleReply, off_loop
 from retrieval import analyze
@@ -51,7 +51,7 @@ async def inline_query(update: Update, context: Context) -> None:
         await query.answer([], cache_time=CACHE_SECONDS)
         return
     else:
-        reply = await off_loop(lib.asking.ask, chat_id, question)
+        reply = await off_loop(lib.asking.ask, chat_id, question, reader=reader_of(update))
         abstained = reply.abstained
         parts = render.reply_parts(reply)
         about = (

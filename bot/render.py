@@ -226,4 +226,7 @@ def reply_parts(reply: Reply) -> list[str]:
     """A library reply: from one article (``[n]``) or across the library (``[A:N]``)."""
     if isinstance(reply, SingleReply):
         return answer_parts(reply.answer, reply.article)
-    return across_parts(reply.answer)
+    parts = across_parts(reply.answer)
+    if reply.reading:  # its answer may be in an article not read for it yet
+        parts.append(f"<i>{_(texts.READING_ACROSS)}</i>")
+    return parts

@@ -33,6 +33,13 @@ def chat_id_of(update: Update) -> int:
     return update.effective_chat.id if update.effective_chat else 0
 
 
+def reader_of(update: Update) -> str | None:
+    """The person's Telegram app language, any (not only those the bot speaks): a library
+    reads its English articles for questions in other languages by it (library.asking)."""
+    user = update.effective_user
+    return user.language_code if user else None
+
+
 async def library_chat_of(update: Update, context: Context) -> int:
     """The chat whose articles this update's chat reads and adds to: its own, or, for a
     channel's discussion group, the channel's (``bot.app`` learns the link from the posts

@@ -72,6 +72,10 @@ NO_TERMS = N_(
 CLOSEST = N_("The closest it comes:")
 DOESNT_SAY = N_("The article doesn't say.")
 NEAR_MISS = N_("Not a direct answer; the closest the article comes:")
+READING_ACROSS = N_(
+    "I'm still reading this chat's English articles so that questions in your language "
+    "find them: ask again in a minute."
+)
 SOURCE = N_("Source: {source}")
 LINK = N_("link")
 SOURCE_USAGE = N_("Please give a sentence number from 1 to {count}, e.g. <code>/source 3</code>")

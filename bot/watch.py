@@ -15,7 +15,7 @@ import re
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import texts
+from bot import i18n, texts
 from bot.admin import admins_only
 from bot.i18n import _
 from bot.replies import chat_id_of, library, library_chat_of, send_reply, web_links
@@ -70,7 +70,8 @@ async def watched_post(update: Update, context: Context) -> None:
                     continue
                 added = await lib.articles.add_queued(library_chat, found, None)
                 if not added.duplicate:
-                    lib.articles.embed_soon(added.article_id)
+                    across = i18n.current() != i18n.DEFAULT  # see library_handlers._store
+                    lib.articles.embed_soon(added.article_id, across=across)
                     log.info("watched chat %s: added article %d", chat_id, added.article_id)
     except Busy:
         log.info("watched chat %s: busy adding; a posted link was skipped", chat_id)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from library.backend import Store
 from library.cache import IndexCache
+from library.errors import MissingArticle
 from library.extract import Extracted, extract_file, extract_html
 from library.fetch import fetch
 from library.ingestion import IngestionQueue
@@ -35,6 +36,7 @@ from retrieval import (
     analyze,
     load_article,
     model_id,
+    multilingual_available,
     parse_article,
     reads_with_meaning,
     shared_encoder,
@@ -46,6 +48,8 @@ log = logging.getLogger(__name__)
 
 #: Articles the background backfill reads from the database at a time.
 BACKFILL_BATCH = 16
+#: Shipped articles the backfill reads for questions in other languages, newest first.
+SHIPPED = 50
 #: The one-off check of stored sentence spans (see ``repair_sentence_spans``).
 SPAN_REPAIR = "sentence-spans-1"
 
@@ -80,6 +84,9 @@ class Articles:
         self.stopping = stopping or threading.Event()
         self._indexes = IndexCache(self._build_index, cache_size)
         self._backfilling: threading.Thread | None = None
+        #: English articles waiting to be read by the multilingual model (``read_across_soon``).
+        self._reading_across: set[int] = set()
+        self._pending_lock = threading.Lock()
         #: Where adding articles runs (see library/ingestion.py).
         self.ingestion = IngestionQueue()
 
@@ -191,7 +198,76 @@ class Articles:
                 return False  # shutting down; the backfill embeds it at the next start
             assert vectors is not None
             self.store.save_vectors(article_id, model_id(), vectors.to_bytes(), vectors.context)
+            if self.store.reads_across(article_id, MEANING_MODEL_ID):
+                self._read_across_claimed(article_id, index)  # its chat asks in other languages
             return True
+
+    # -- English articles, for questions in other languages -------------------------------
+
+    def read_across(self, article_id: int) -> bool:
+        """Have the multilingual model read an English article, so that a library question
+        in another language finds it, which its words cannot; True if read now.
+
+        Not every English article is read so: the model costs about five times the English
+        one (2 s for the shipped 15-sentence article). A chat's articles are read once it
+        asks in another language (``Asking``) or a person reading another language adds
+        one (the bot), and from then on as its chat adds them (``embed``)."""
+        with self.store.embedding_claim(article_id) as mine:
+            return mine and self._read_across_claimed(article_id, self.index(article_id))
+
+    def _read_across_claimed(self, article_id: int, index: ArticleIndex) -> bool:
+        if index.article.language != "en" or not index.semantic or not multilingual_available():
+            return False
+        if self.read_across_index(article_id) is not None:
+            return False  # read already, by this process or another replica
+        meaning = index.meaning()
+        if meaning is None or self.stopping.is_set():  # closing: the store may be gone
+            return False
+        return self.store.save_meaning(article_id, MEANING_MODEL_ID, meaning.to_bytes())
+
+    def read_across_index(self, article_id: int) -> ArticleIndex | None:
+        """The English article's index with the multilingual model's reading, when stored."""
+        index = self.index(article_id)
+        if index.has_meaning:
+            return index
+        stored = self.store.meaning(article_id, MEANING_MODEL_ID)
+        meaning = (
+            MeaningVectors.from_bytes(
+                stored, len(index.article.sentences), len(index.article.paragraph_spans)
+            )
+            if stored
+            else None
+        )
+        if meaning is None:
+            return None
+        index.keep_meaning(meaning)
+        return index
+
+    def read_across_soon(self, article_ids: Iterable[int]) -> None:
+        """``read_across`` these in the background, newest first as given; an article
+        already waiting or being read is not queued again."""
+        with self._pending_lock:
+            wanted = [i for i in article_ids if i not in self._reading_across]
+            self._reading_across.update(wanted)
+        if wanted:
+            self.ingestion.submit(self._read_across_each, wanted)
+
+    def _read_across_each(self, article_ids: list[int]) -> None:
+        try:
+            for article_id in article_ids:
+                if self.stopping.is_set():
+                    return
+                try:
+                    self.read_across(article_id)
+                except MissingArticle:
+                    continue  # removed meanwhile
+                except Exception:  # one bad article never stops the others
+                    if self.stopping.is_set():
+                        return  # the library closed under it
+                    log.exception("article %d could not be read across languages", article_id)
+        finally:
+            with self._pending_lock:
+                self._reading_across.difference_update(article_ids)
 
     def keep_vectors(self, article_id: int, vectors: ArticleVectors) -> None:
         """Store vectors computed elsewhere (benchmarks reuse one embedding of an article);
@@ -199,12 +275,28 @@ class Articles:
         self.store.save_vectors(article_id, model_id(), vectors.to_bytes(), vectors.context)
         self._indexes.forget(article_id)
 
-    def embed_soon(self, article_id: int) -> None:
-        """Embed the article in the background, so its first question does not wait.
+    def keep_meaning(self, article_id: int, meaning: MeaningVectors) -> None:
+        """Store the multilingual model's reading computed elsewhere (benchmarks reuse one):
+        an article not in English is ranked by it; an English one is read across with it."""
+        if reads_with_meaning(self.index(article_id).article):
+            self.store.save_vectors(article_id, MEANING_MODEL_ID, meaning.to_bytes())
+        else:
+            self.store.save_meaning(article_id, MEANING_MODEL_ID, meaning.to_bytes())
+        self._indexes.forget(article_id)
+
+    def embed_soon(self, article_id: int, *, across: bool = False) -> None:
+        """Embed the article in the background, so its first question does not wait;
+        ``across``: the person who added it reads another language, so an English article
+        is also read for questions in other languages (``read_across``).
 
         Not awaited, and not a PTB task: stopping must not wait minutes for a long
         article (embedding stops itself at the next batch)."""
-        self.ingestion.submit(self.warm_up, [article_id])
+        self.ingestion.submit(self._embed_now, article_id, across)
+
+    def _embed_now(self, article_id: int, across: bool) -> None:
+        self.warm_up([article_id])
+        if across and not self.stopping.is_set():
+            self.read_across(article_id)
 
     # -- background upkeep --------------------------------------------------------------
 
@@ -242,6 +334,7 @@ class Articles:
                 if i not in skipped
             ]
             if not pending:
+                self._read_shipped_across(stop)
                 return done
             for article_id in pending:
                 if stop():
@@ -255,6 +348,16 @@ class Articles:
                     skipped.add(article_id)
                 done += bool(embedded)
         return done
+
+    def _read_shipped_across(self, stop: Callable[[], bool]) -> None:
+        """The shipped English articles, which every chat sees, read for questions in other
+        languages too (``read_across``), so that a chat's first question about them in
+        Russian finds them at once; 2 s for the seed, once per library."""
+        for article_id, read in self.store.english_newest(SHARED, MEANING_MODEL_ID, SHIPPED):
+            if stop():
+                return
+            if not read:
+                self.read_across(article_id)
 
     def repair_sentence_spans(self, stop: Callable[[], bool] | None = None) -> int:
         """Split again the articles whose stored sentences lost text; how many were.

@@ -26,6 +26,8 @@ from library.recency import recency, within
 from library.rows import QuestionTally, Thread, content_hash, hours_ago
 from retrieval import (
     CANDIDATES,
+    MEANING_MODEL_ID,
+    UNDETERMINED,
     Answer,
     Article,
     ArticleIndex,
@@ -38,6 +40,7 @@ from retrieval import (
     answer_across,
     check_question,
     detect_question,
+    latin,
     multilingual_available,
     parse_article,
     question_terms,
@@ -79,6 +82,9 @@ class AcrossReply:
     """An answer from the chat's library (citations name the article, ``[A:N]``)."""
 
     answer: CollectionAnswer
+    #: The chat's English articles still being read for questions in the question's
+    #: language (``Asking._english_read_across``): the answer may lie in one of them.
+    reading: int = 0
 
     @property
     def abstained(self) -> bool:
@@ -109,25 +115,43 @@ class Asking:
 
     # -- questions ----------------------------------------------------------------------
 
-    def ask(self, chat_id: int, question: str) -> Reply:
-        """To the active article; to the only article; else across the chat's library."""
+    def ask(self, chat_id: int, question: str, *, reader: str | None = None) -> Reply:
+        """To the active article; to the only article; else across the chat's library.
+        ``reader``: the asker's own language (Telegram's ``language_code``), when known:
+        see ``_asked_in_another_language``."""
         active = self.articles.active(chat_id)
         newest = self.articles.newest(chat_id, 2) if active is None else [active]
         if len(newest) == 1:  # the picked article, or the library's only one
             only = newest[0].id
-            self.articles.embed(only)  # a no-op once stored; one article, so a second once
-            index = self.articles.index(only)
+            index = self._ready(only, question, reader)  # one article, so a second once
             return SingleReply(only, index.article, answer(index, question))
-        return AcrossReply(self.ask_across(chat_id, question))
+        found = self.ask_across(chat_id, question, reader=reader)
+        return AcrossReply(found, reading=self._still_reading(chat_id, question, reader))
+
+    def _ready(self, article_id: int, question: str, reader: str | None) -> ArticleIndex:
+        """One article about to be asked: embedded, and for a question in another language
+        than English, read by the multilingual model too (both no-ops once stored: kept,
+        so neither a restart nor another replica reads it again)."""
+        self.articles.embed(article_id)
+        if _asked_in_another_language(question, reader):
+            self.articles.read_across(article_id)  # an English article's, for this question
+            return self.articles.read_across_index(article_id) or self.articles.index(article_id)
+        return self.articles.index(article_id)
 
     def ask_across(
-        self, chat_id: int, question: str, *, models: Models | None = None
+        self,
+        chat_id: int,
+        question: str,
+        *,
+        models: Models | None = None,
+        reader: str | None = None,
     ) -> CollectionAnswer:
         """Answer from the chat's whole library, whatever article is active. A question that
         asks for what is new ("latest", "today") is answered from the newest articles that
-        answer it (library/recency.py)."""
+        answer it (library/recency.py). ``reader``: as for ``ask``."""
         wanted = recency(question)
-        candidates = self.candidates(chat_id, question, CANDIDATES * (4 if wanted else 1))
+        limit = CANDIDATES * (4 if wanted else 1)
+        candidates = self.candidates(chat_id, question, limit, reader=reader)
         dates: dict[int, str] = {}
         if wanted is not None and candidates:
             dates = self.store.article_dates(candidates)
@@ -146,7 +170,9 @@ class Asking:
         found = answer_across(question, shelved, embed=False, models=models)
         return _newest_answering(found, dates) if wanted and wanted.newest_first else found
 
-    def candidates(self, chat_id: int, question: str, limit: int) -> list[int]:
+    def candidates(
+        self, chat_id: int, question: str, limit: int, *, reader: str | None = None
+    ) -> list[int]:
         """The chat's visible articles that best match the question's words (article BM25).
         When none shares a word with the question and the store keeps a nearest-sentence
         index (PostgreSQL), the articles of the sentences nearest its meaning instead.
@@ -161,12 +187,15 @@ class Asking:
                 lambda: shared_encoder().encode_question(question).pooled(),
                 min(limit, SEMANTIC_CANDIDATES),
             )
-        return found + self._across_languages(chat_id, question, found)
+        return found + self._across_languages(chat_id, question, found, reader)
 
-    def _across_languages(self, chat_id: int, question: str, found: list[int]) -> list[int]:
+    def _across_languages(
+        self, chat_id: int, question: str, found: list[int], reader: str | None
+    ) -> list[int]:
         """The articles in another language than the question that its words cannot find,
         nearest its meaning (``retrieval.across_languages``): an English question finds
-        the Russian article that answers it, among the chat's newest ``ACROSS_SCAN``."""
+        the Russian article that answers it, among the chat's newest ``ACROSS_SCAN``, and
+        a Russian one the English article (``_english_read_across``)."""
         if not multilingual_available():
             return []
         language, _ = detect_question(question)
@@ -175,7 +204,29 @@ class Asking:
             for i in self.store.in_other_languages(chat_id, language, ACROSS_SCAN)
             if i not in found
         ]
+        if _asked_in_another_language(question, reader):
+            others += self._english_read_across(chat_id, found)
         return [s.key for s in across_languages(question, others, embed=False)]
+
+    def _still_reading(self, chat_id: int, question: str, reader: str | None) -> int:
+        """How many of the chat's newest English articles the multilingual model has yet
+        to read for this question (being read now: its asking set that off)."""
+        if not multilingual_available() or not _asked_in_another_language(question, reader):
+            return 0
+        newest = self.store.english_newest(chat_id, MEANING_MODEL_ID, ACROSS_SCAN)
+        return sum(not read for _, read in newest)
+
+    def _english_read_across(self, chat_id: int, found: list[int]) -> list[Shelved]:
+        """Of the chat's newest ``ACROSS_SCAN`` English articles, those the multilingual
+        model has read (``Articles.read_across``) and the words did not find. Those found
+        get that reading too (else they are ranked on words); those not read yet are read
+        in the background now, for the next question (this one never waits for a model)."""
+        newest = self.store.english_newest(chat_id, MEANING_MODEL_ID, ACROSS_SCAN)
+        self.articles.read_across_soon([i for i, read in newest if not read])
+        read_across = ((i, self.articles.read_across_index(i)) for i, read in newest if read)
+        return [
+            Shelved(i, index) for i, index in read_across if index is not None and i not in found
+        ]
 
     # -- conversations ------------------------------------------------------------------
 
@@ -201,10 +252,12 @@ class Asking:
             return None
         return found
 
-    def ask_in_thread(self, chat_id: int, thread: Thread, question: str) -> SingleReply:
-        """A reply to an answer: the same article, the question read with the previous one."""
-        self.articles.embed(thread.article_id)  # a no-op once stored
-        index = self.articles.index(thread.article_id)
+    def ask_in_thread(
+        self, chat_id: int, thread: Thread, question: str, *, reader: str | None = None
+    ) -> SingleReply:
+        """A reply to an answer: the same article, the question read with the previous one
+        (``reader``: as for ``ask``)."""
+        index = self._ready(thread.article_id, question, reader)
         result = answer(index, with_context(question, thread.question))
         return SingleReply(thread.article_id, index.article, replace(result, question=question))
 
@@ -298,3 +351,16 @@ def _read_question(question: str) -> None:
     left for the ranking to report, as it did before this existed."""
     with contextlib.suppress(RetrievalError):
         shared_encoder().encode_question(check_question(question))
+
+
+def _asked_in_another_language(question: str, reader: str | None = None) -> bool:
+    """Whether the question is surely not English, so English articles are read for it by
+    the multilingual model, which costs seconds an article. Sure: in another script, or
+    the detector at least 50 % sure. Of SQuAD's English training questions 0.2 % are so
+    misread ("When did Beyoncé get married?"), so where the asker's Telegram app is in
+    English (``reader``), only a question in another script counts."""
+    language, sure = detect_question(question)
+    if not sure or language in ("en", UNDETERMINED):
+        return False
+    english_reader = reader is not None and reader.lower().split("-")[0] == "en"
+    return not english_reader or not latin(question)

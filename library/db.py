@@ -168,6 +168,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_not_in_english ON articles (chat_id, id)
         WHERE language IS NOT NULL AND language <> 'en';
     """,
+    # 15: what the multilingual model read in an English article, beside the English
+    # model's vectors, so a question in another language finds it (``read_across``); only
+    # for chats that ask in other languages, since it costs five times the English model.
+    """
+    CREATE TABLE article_meanings (
+        article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        model TEXT NOT NULL,                -- retrieval.multilingual.MODEL_ID
+        vectors BLOB NOT NULL               -- MeaningVectors.to_bytes(): float32
+    );
+    """,
 )
 
 

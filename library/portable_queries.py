@@ -168,6 +168,37 @@ class PortableQueries:
         )
         return bytes(rows[0][0]) if rows else None
 
+    def meaning(self, article_id: int, model: str) -> bytes | None:
+        """What ``model`` (the multilingual one) read in an English article, when stored."""
+        rows = self._read(
+            "SELECT vectors FROM article_meanings WHERE article_id = ? AND model = ?",
+            (article_id, model),
+        )
+        return bytes(rows[0][0]) if rows else None
+
+    def english_newest(self, chat_id: int, model: str, limit: int) -> list[tuple[int, bool]]:
+        """The chat's ``limit`` newest visible English articles, newest first, each with
+        whether ``model`` has read it for questions in other languages."""
+        rows = self._read(
+            "SELECT a.id, EXISTS (SELECT 1 FROM article_meanings m"
+            " WHERE m.article_id = a.id AND m.model = ?)"
+            " FROM articles a WHERE a.chat_id IN (?, ?) AND a.language = 'en'"
+            " ORDER BY a.id DESC LIMIT ?",
+            (model, SHARED, chat_id, limit),
+        )
+        return [(int(article_id), bool(read)) for article_id, read in rows]
+
+    def reads_across(self, article_id: int, model: str) -> bool:
+        """Whether the article's chat asks in other languages: ``model`` has read one of
+        its own English articles for them (shared articles belong to no chat)."""
+        rows = self._read(
+            "SELECT 1 FROM articles a JOIN articles o ON o.chat_id = a.chat_id"
+            " JOIN article_meanings m ON m.article_id = o.id"
+            " WHERE a.id = ? AND a.chat_id <> ? AND m.model = ? LIMIT 1",
+            (article_id, SHARED, model),
+        )
+        return bool(rows)
+
     def without_vectors(self, models: Sequence[str], limit: int) -> list[int]:
         """Ids of articles that have no vectors from any of ``models`` yet, oldest first."""
         marks = ", ".join("?" for _ in models)
@@ -211,6 +242,7 @@ class PortableQueries:
 
     def _forget_vectors(self, db: Any, article_id: int) -> None:
         self._run(db, "DELETE FROM article_vectors WHERE article_id = ?", (article_id,))
+        self._run(db, "DELETE FROM article_meanings WHERE article_id = ?", (article_id,))
 
     # -- "Ask about it" prompts -----------------------------------------------------------
 

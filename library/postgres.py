@@ -254,6 +254,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_not_in_english ON articles (chat_id, id)
         WHERE language IS NOT NULL AND language <> 'en';
     """,
+    # 14: as SQLite's 15: the multilingual model's reading of English articles.
+    """
+    CREATE TABLE article_meanings (
+        article_id BIGINT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        vectors BYTEA NOT NULL
+    );
+    """,
 )
 
 
@@ -436,6 +444,23 @@ class PostgresStore(PortableQueries):
             )
             if sentences is not None:
                 _save_sentences(db, article_id, int(chat[0]), sentences)
+        return True
+
+    def save_meaning(self, article_id: int, model: str, blob: bytes) -> bool:
+        """Keep what the multilingual model read in an English article; False when the
+        article was removed meanwhile."""
+        with self._transaction() as db:
+            found = db.execute(
+                "SELECT 1 FROM articles WHERE id = %s FOR SHARE", (article_id,)
+            ).fetchone()
+            if found is None:
+                return False
+            db.execute(
+                "INSERT INTO article_meanings (article_id, model, vectors)"
+                " VALUES (%s, %s, %s) ON CONFLICT (article_id)"
+                " DO UPDATE SET model = EXCLUDED.model, vectors = EXCLUDED.vectors",
+                (article_id, model, blob),
+            )
         return True
 
     @contextmanager

@@ -95,5 +95,6 @@ class Library:
         self.articles.stop_background(timeout)
 
     def close(self) -> None:
+        self.articles.stopping.set()  # background reading ends, and writes nothing more
         self.asking.close()
         self.store.close()

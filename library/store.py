@@ -134,6 +134,20 @@ class SqliteStore(PortableQueries):
             return False
         return True
 
+    def save_meaning(self, article_id: int, model: str, blob: bytes) -> bool:
+        """Keep what the multilingual model read in an English article; False when the
+        article was removed meanwhile."""
+        try:
+            with self._transaction() as db:
+                db.execute(
+                    "INSERT OR REPLACE INTO article_meanings (article_id, model, vectors)"
+                    " VALUES (?, ?, ?)",
+                    (article_id, model, blob),
+                )
+        except sqlite3.IntegrityError:  # the foreign key: no such article any more
+            return False
+        return True
+
     def coordination(self) -> InProcess:
         """One process owns a SQLite library: it coordinates with itself, in memory."""
         return InProcess()

@@ -41,8 +41,8 @@ from retrieval.context import ATTRIBUTION
 from retrieval.errors import ArticleError, EmbeddingStopped, QuestionError, RetrievalError
 from retrieval.highlight import Highlight
 from retrieval.index import ArticleIndex
+from retrieval.language import UNDETERMINED, detect_question, latin
 from retrieval.language import detect as detect_language
-from retrieval.language import detect_question
 from retrieval.multilingual import MODEL_ID as MEANING_MODEL_ID
 from retrieval.multilingual import MeaningVectors, multilingual_available, reads_with_meaning
 from retrieval.ranking import Models
@@ -60,6 +60,7 @@ __all__ = [
     "MAX_ARTICLE_BYTES",
     "MEANING_MODEL_ID",
     "NEAR_MISS",
+    "UNDETERMINED",
     "Answer",
     "Article",
     "ArticleError",
@@ -88,6 +89,7 @@ __all__ = [
     "decode_article_bytes",
     "detect_language",
     "detect_question",
+    "latin",
     "load_article",
     "marker",
     "model_id",

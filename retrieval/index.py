@@ -170,6 +170,13 @@ class ArticleIndex:
                 self._meaning = embed_meaning(self.article)
         return self._meaning
 
+    def keep_meaning(self, meaning: MeaningVectors) -> None:
+        """Take the multilingual model's vectors read elsewhere (a library stores them for
+        English articles that questions in other languages must find)."""
+        if self.semantic:
+            with self._embedding:
+                self._meaning = self._meaning or meaning
+
     def token_paragraphs(self, ids: np.ndarray) -> np.ndarray:
         """For each token id, which paragraphs use it: (len(ids), paragraphs) booleans.
 

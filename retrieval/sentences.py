@@ -71,7 +71,28 @@ def split_sentences(paragraph: str, language: str = "en") -> tuple[tuple[int, in
     spans: list[tuple[int, int]] = []
     for offset, window in _windows(paragraph):
         spans.extend((offset + start, offset + end) for start, end in _segment(window, rules))
-    return tuple(spans)
+    return tuple(_without_bare_marks(paragraph, spans))
+
+
+def _without_bare_marks(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with each that holds no letter or digit joined to the sentence before it
+    (after it, for a paragraph's first). pysbd leaves a closing quote or bracket after a
+    Chinese full stop ("。”") as a sentence of its own, and such a "sentence" is not one:
+    the multilingual model put "”" nearer most questions than their own article's
+    answer, so one article's stray quote drew a library's questions to it."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and not _has_words(paragraph[start:end]):
+            joined[-1] = (joined[-1][0], end)
+        elif joined and not _has_words(paragraph[slice(*joined[-1])]):
+            joined[-1] = (joined[-1][0], end)  # the paragraph opened with a bare mark
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _has_words(text: str) -> bool:
+    return any(character.isalnum() for character in text)
 
 
 def _windows(paragraph: str) -> Iterator[tuple[int, str]]:

