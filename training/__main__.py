@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=60.0, help="train for at most this long")
     parser.add_argument("--epochs", type=float, default=1.0, help="length of the LR schedule")
     parser.add_argument("--questions", type=int, default=0, help="evaluate on this many (0: all)")
+    parser.add_argument(
+        "--device", default="auto", help="train on cpu or cuda (auto: cuda where there is one)"
+    )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
@@ -69,10 +72,21 @@ def main(argv: list[str] | None = None) -> int:
             found = prepare(args.squad, prepared_path)
             log.info("prepared %d groups from %d articles", len(found.groups), len(found.articles))
         elif stage == "train":
+            import torch
+
             from training.data import load
             from training.loop import train
 
-            train(load(prepared_path), args.work, minutes=args.minutes, epochs=args.epochs)
+            device = args.device
+            if device == "auto":
+                device = "cuda" if torch.cuda.is_available() else "cpu"
+            train(
+                load(prepared_path),
+                args.work,
+                minutes=args.minutes,
+                epochs=args.epochs,
+                device=device,
+            )
         elif stage == "evaluate":
             from training.evaluate import evaluate
 

@@ -39,7 +39,8 @@ def _normal(text: str) -> str:
 
 def load_reader(checkpoint: Path) -> Reader:
     model = Reader()
-    model.load_state_dict(torch.load(checkpoint, weights_only=False)["model"])
+    saved = torch.load(checkpoint, map_location="cpu", weights_only=False)  # trained anywhere
+    model.load_state_dict(saved["model"])
     model.eval()
     return model
 
