@@ -208,8 +208,8 @@ class Articles:
         """Have the multilingual model read an English article, so that a library question
         in another language finds it, which its words cannot; True if read now.
 
-        Not every English article is read so: the model costs about five times the English
-        one (2 s for the shipped 15-sentence article). A chat's articles are read once it
+        Not every English article is read so: the model costs about four times the English
+        one (1.6 s for the shipped 15-sentence one). A chat's articles are read once it
         asks in another language (``Asking``) or a person reading another language adds
         one (the bot), and from then on as its chat adds them (``embed``)."""
         with self.store.embedding_claim(article_id) as mine:
@@ -352,7 +352,7 @@ class Articles:
     def _read_shipped_across(self, stop: Callable[[], bool]) -> None:
         """The shipped English articles, which every chat sees, read for questions in other
         languages too (``read_across``), so that a chat's first question about them in
-        Russian finds them at once; 2 s for the seed, once per library."""
+        Russian finds them at once; 1.6 s for the seed, once per library."""
         for article_id, read in self.store.english_newest(SHARED, MEANING_MODEL_ID, SHIPPED):
             if stop():
                 return

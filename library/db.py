@@ -170,7 +170,7 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 15: what the multilingual model read in an English article, beside the English
     # model's vectors, so a question in another language finds it (``read_across``); only
-    # for chats that ask in other languages, since it costs five times the English model.
+    # for chats that ask in other languages, since it costs four times the English model.
     """
     CREATE TABLE article_meanings (
         article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
