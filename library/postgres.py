@@ -430,38 +430,18 @@ class PostgresStore(PortableQueries):
         """Keep an article's vectors (and its sentences' for ``nearest``); False when the
         article was removed meanwhile."""
         with self._transaction() as db:
-            # FOR SHARE: a removal waits for this transaction, so no foreign key can fail.
-            chat = db.execute(
-                "SELECT chat_id FROM articles WHERE id = %s FOR SHARE", (article_id,)
-            ).fetchone()
+            chat = _keep_reading(db, "article_vectors", article_id, model, blob)
             if chat is None:
                 return False
-            db.execute(
-                "INSERT INTO article_vectors (article_id, model, vectors)"
-                " VALUES (%s, %s, %s) ON CONFLICT (article_id)"
-                " DO UPDATE SET model = EXCLUDED.model, vectors = EXCLUDED.vectors",
-                (article_id, model, blob),
-            )
             if sentences is not None:
-                _save_sentences(db, article_id, int(chat[0]), sentences)
+                _save_sentences(db, article_id, chat, sentences)
         return True
 
     def save_meaning(self, article_id: int, model: str, blob: bytes) -> bool:
         """Keep what the multilingual model read in an English article; False when the
         article was removed meanwhile."""
         with self._transaction() as db:
-            found = db.execute(
-                "SELECT 1 FROM articles WHERE id = %s FOR SHARE", (article_id,)
-            ).fetchone()
-            if found is None:
-                return False
-            db.execute(
-                "INSERT INTO article_meanings (article_id, model, vectors)"
-                " VALUES (%s, %s, %s) ON CONFLICT (article_id)"
-                " DO UPDATE SET model = EXCLUDED.model, vectors = EXCLUDED.vectors",
-                (article_id, model, blob),
-            )
-        return True
+            return _keep_reading(db, "article_meanings", article_id, model, blob) is not None
 
     @contextmanager
     def embedding_claim(self, article_id: int) -> Iterator[bool]:
@@ -742,6 +722,26 @@ def _build_term_index(db: psycopg.Connection[Any], tuning: BM25Tuning) -> tuple[
             )
         ]
     return int(xmin[0]), TermIndex.from_postings(articles, postings, tuning)
+
+
+def _keep_reading(
+    db: psycopg.Connection[Any], table: str, article_id: int, model: str, blob: bytes
+) -> int | None:
+    """Store a model's reading of the article in ``table``; the article's chat, or None
+    when it was removed meanwhile."""
+    # FOR SHARE: a removal waits for this transaction, so no foreign key can fail.
+    chat = db.execute(
+        "SELECT chat_id FROM articles WHERE id = %s FOR SHARE", (article_id,)
+    ).fetchone()
+    if chat is None:
+        return None
+    db.execute(
+        f"INSERT INTO {table} (article_id, model, vectors) VALUES (%s, %s, %s)"
+        " ON CONFLICT (article_id) DO UPDATE SET model = EXCLUDED.model,"
+        " vectors = EXCLUDED.vectors",
+        (article_id, model, blob),
+    )
+    return int(chat[0])
 
 
 def _read_blob(db: psycopg.Connection[Any], snapshot: int, size: int) -> bytearray:

@@ -123,25 +123,18 @@ class SqliteStore(PortableQueries):
     ) -> bool:
         """Keep an article's vectors; False when the article was removed meanwhile.
         (``sentences`` feed PostgreSQL's nearest-sentence index; SQLite keeps none.)"""
-        try:
-            with self._transaction() as db:
-                db.execute(
-                    "INSERT OR REPLACE INTO article_vectors (article_id, model, vectors)"
-                    " VALUES (?, ?, ?)",
-                    (article_id, model, blob),
-                )
-        except sqlite3.IntegrityError:  # the foreign key: no such article any more
-            return False
-        return True
+        return self._keep_reading("article_vectors", article_id, model, blob)
 
     def save_meaning(self, article_id: int, model: str, blob: bytes) -> bool:
         """Keep what the multilingual model read in an English article; False when the
         article was removed meanwhile."""
+        return self._keep_reading("article_meanings", article_id, model, blob)
+
+    def _keep_reading(self, table: str, article_id: int, model: str, blob: bytes) -> bool:
         try:
             with self._transaction() as db:
                 db.execute(
-                    "INSERT OR REPLACE INTO article_meanings (article_id, model, vectors)"
-                    " VALUES (?, ?, ?)",
+                    f"INSERT OR REPLACE INTO {table} (article_id, model, vectors) VALUES (?, ?, ?)",
                     (article_id, model, blob),
                 )
         except sqlite3.IntegrityError:  # the foreign key: no such article any more
