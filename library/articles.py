@@ -14,6 +14,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -87,6 +88,9 @@ class Articles:
         #: English articles waiting to be read by the multilingual model (``read_across_soon``).
         self._reading_across: set[int] = set()
         self._pending_lock = threading.Lock()
+        #: Reads them, one at a time (the model reads one text at a time anyway), on a
+        #: thread of its own: a chat's 24 articles take a minute, and adds must not wait.
+        self._reader = ThreadPoolExecutor(1, thread_name_prefix="read-across")
         #: Where adding articles runs (see library/ingestion.py).
         self.ingestion = IngestionQueue()
 
@@ -250,7 +254,7 @@ class Articles:
             wanted = [i for i in article_ids if i not in self._reading_across]
             self._reading_across.update(wanted)
         if wanted:
-            self.ingestion.submit(self._read_across_each, wanted)
+            self._reader.submit(self._read_across_each, wanted)
 
     def _read_across_each(self, article_ids: list[int]) -> None:
         try:
@@ -295,8 +299,8 @@ class Articles:
 
     def _embed_now(self, article_id: int, across: bool) -> None:
         self.warm_up([article_id])
-        if across and not self.stopping.is_set():
-            self.read_across(article_id)
+        if across:
+            self.read_across_soon([article_id])
 
     # -- background upkeep --------------------------------------------------------------
 
