@@ -82,8 +82,9 @@ class AcrossReply:
     """An answer from the chat's library (citations name the article, ``[A:N]``)."""
 
     answer: CollectionAnswer
-    #: The chat's English articles still being read for questions in the question's
-    #: language (``Asking._english_read_across``): the answer may lie in one of them.
+    #: The chat's English articles not yet read for questions in other languages when
+    #: this one's candidates were chosen (``Asking._english_read_across``; being read
+    #: now): the answer may lie in one of them.
     reading: int = 0
 
     @property
@@ -125,8 +126,8 @@ class Asking:
             only = newest[0].id
             index = self._ready(only, question, reader)  # one article, so a second once
             return SingleReply(only, index.article, answer(index, question))
-        found = self.ask_across(chat_id, question, reader=reader)
-        return AcrossReply(found, reading=self._still_reading(chat_id, question, reader))
+        found, unread = self._ask_across(chat_id, question, None, reader)
+        return AcrossReply(found, reading=unread)
 
     def _ready(self, article_id: int, question: str, reader: str | None) -> ArticleIndex:
         """One article about to be asked: embedded, and for a question in another language
@@ -149,9 +150,16 @@ class Asking:
         """Answer from the chat's whole library, whatever article is active. A question that
         asks for what is new ("latest", "today") is answered from the newest articles that
         answer it (library/recency.py). ``reader``: as for ``ask``."""
+        return self._ask_across(chat_id, question, models, reader)[0]
+
+    def _ask_across(
+        self, chat_id: int, question: str, models: Models | None, reader: str | None
+    ) -> tuple[CollectionAnswer, int]:
+        """``ask_across``'s answer, and how many of the chat's English articles it could
+        not read across languages, not read yet (``_english_read_across``)."""
         wanted = recency(question)
         limit = CANDIDATES * (4 if wanted else 1)
-        candidates = self.candidates(chat_id, question, limit, reader=reader)
+        candidates, unread = self._candidates(chat_id, question, limit, reader)
         dates: dict[int, str] = {}
         if wanted is not None and candidates:
             dates = self.store.article_dates(candidates)
@@ -168,7 +176,9 @@ class Asking:
         indexes = [load.result() for load in loads]
         shelved = [Shelved(i, index) for i, index in zip(candidates, indexes, strict=True)]
         found = answer_across(question, shelved, embed=False, models=models)
-        return _newest_answering(found, dates) if wanted and wanted.newest_first else found
+        if wanted and wanted.newest_first:
+            found = _newest_answering(found, dates)
+        return found, unread
 
     def candidates(
         self, chat_id: int, question: str, limit: int, *, reader: str | None = None
@@ -180,6 +190,12 @@ class Asking:
 
         Only then: at 100,000 articles the index search took 27 ms a question and, added
         to the word candidates of every question, moved the answers by 0.3 points."""
+        return self._candidates(chat_id, question, limit, reader)[0]
+
+    def _candidates(
+        self, chat_id: int, question: str, limit: int, reader: str | None
+    ) -> tuple[list[int], int]:
+        """``candidates``, and how many English articles are not read across yet."""
         found = self.store.search(chat_id, question_terms(question), limit)
         if not found:
             found = self.coordination.nearest(
@@ -187,46 +203,45 @@ class Asking:
                 lambda: shared_encoder().encode_question(question).pooled(),
                 min(limit, SEMANTIC_CANDIDATES),
             )
-        return found + self._across_languages(chat_id, question, found, reader)
+        across, unread = self._across_languages(chat_id, question, found, reader)
+        return found + across, unread
 
     def _across_languages(
         self, chat_id: int, question: str, found: list[int], reader: str | None
-    ) -> list[int]:
+    ) -> tuple[list[int], int]:
         """The articles in another language than the question that its words cannot find,
         nearest its meaning (``retrieval.across_languages``): an English question finds
         the Russian article that answers it, among the chat's newest ``ACROSS_SCAN``, and
-        a Russian one the English article (``_english_read_across``)."""
+        a Russian one the English article (``_english_read_across``, whose count of
+        articles not read yet comes with them)."""
         if not multilingual_available():
-            return []
+            return [], 0
         language, _ = detect_question(question)
         others = [
             Shelved(i, self.articles.index(i))
             for i in self.store.in_other_languages(chat_id, language, ACROSS_SCAN)
             if i not in found
         ]
+        unread = 0
         if _asked_in_another_language(question, reader):
-            others += self._english_read_across(chat_id, found)
-        return [s.key for s in across_languages(question, others, embed=False)]
+            english, unread = self._english_read_across(chat_id, found)
+            others += english
+        return [s.key for s in across_languages(question, others, embed=False)], unread
 
-    def _still_reading(self, chat_id: int, question: str, reader: str | None) -> int:
-        """How many of the chat's newest English articles the multilingual model has yet
-        to read for this question (being read now: its asking set that off)."""
-        if not multilingual_available() or not _asked_in_another_language(question, reader):
-            return 0
-        newest = self.store.english_newest(chat_id, MEANING_MODEL_ID, ACROSS_SCAN)
-        return sum(not read for _, read in newest)
-
-    def _english_read_across(self, chat_id: int, found: list[int]) -> list[Shelved]:
+    def _english_read_across(self, chat_id: int, found: list[int]) -> tuple[list[Shelved], int]:
         """Of the chat's newest ``ACROSS_SCAN`` English articles, those the multilingual
         model has read (``Articles.read_across``) and the words did not find. Those found
         get that reading too (else they are ranked on words); those not read yet are read
-        in the background now, for the next question (this one never waits for a model)."""
+        in the background now, for the next question (this one never waits for a model),
+        and counted."""
         newest = self.store.english_newest(chat_id, MEANING_MODEL_ID, ACROSS_SCAN)
-        self.articles.read_across_soon([i for i, read in newest if not read])
+        unread = [i for i, read in newest if not read]
+        self.articles.read_across_soon(unread)
         read_across = ((i, self.articles.read_across_index(i)) for i, read in newest if read)
-        return [
+        shelved = [
             Shelved(i, index) for i, index in read_across if index is not None and i not in found
         ]
+        return shelved, len(unread)
 
     # -- conversations ------------------------------------------------------------------
 
