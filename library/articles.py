@@ -202,9 +202,10 @@ class Articles:
                 return False  # shutting down; the backfill embeds it at the next start
             assert vectors is not None
             self.store.save_vectors(article_id, model_id(), vectors.to_bytes(), vectors.context)
-            if self.store.reads_across(article_id, MEANING_MODEL_ID):
-                self._read_across_claimed(article_id, index)  # its chat asks in other languages
-            return True
+            across = self.store.reads_across(article_id, MEANING_MODEL_ID)
+        if across:  # its chat asks in other languages; read once the claim is let go, since
+            self.read_across_soon([article_id])  # the reading takes the claim for itself
+        return True
 
     # -- English articles, for questions in other languages -------------------------------
 
@@ -217,17 +218,18 @@ class Articles:
         asks in another language (``Asking``) or a person reading another language adds
         one (the bot), and from then on as its chat adds them (``embed``)."""
         with self.store.embedding_claim(article_id) as mine:
-            return mine and self._read_across_claimed(article_id, self.index(article_id))
-
-    def _read_across_claimed(self, article_id: int, index: ArticleIndex) -> bool:
-        if index.article.language != "en" or not index.semantic or not multilingual_available():
-            return False
-        if self.read_across_index(article_id) is not None:
-            return False  # read already, by this process or another replica
-        meaning = index.meaning()
-        if meaning is None or self.stopping.is_set():  # closing: the store may be gone
-            return False
-        return self.store.save_meaning(article_id, MEANING_MODEL_ID, meaning.to_bytes())
+            if not mine:
+                return False  # another replica is reading it
+            index = self.index(article_id)
+            english = index.article.language == "en" and index.semantic
+            if not english or not multilingual_available():
+                return False
+            if self.read_across_index(article_id) is not None:
+                return False  # read already, by this process or another replica
+            meaning = index.meaning()
+            if meaning is None or self.stopping.is_set():  # closing: the store may be gone
+                return False
+            return self.store.save_meaning(article_id, MEANING_MODEL_ID, meaning.to_bytes())
 
     def read_across_index(self, article_id: int) -> ArticleIndex | None:
         """The English article's index with the multilingual model's reading, when stored."""

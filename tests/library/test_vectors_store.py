@@ -161,7 +161,7 @@ def test_once_a_chat_asks_in_another_language_its_english_articles_answer_it(dat
 
         museum = library.articles.add(CHAT, TRAM_MUSEUM).article_id
         library.articles.embed(museum)  # as an add does, soon after
-        assert library.store.meaning(museum, MEANING_MODEL) is not None
+        assert _read_across(library, museum)  # then read across, in the background
         reply = library.asking.ask_across(CHAT, "В какой день музей закрыт?")
         assert reply.best is not None and reply.best.key == museum and reply.answer is not None
         assert "except Monday" in reply.answer.ranked[0].text
