@@ -11,7 +11,7 @@ from html import escape
 from telegram import Message, Update
 from telegram.error import TelegramError
 
-from bot import i18n, render, texts
+from bot import render, texts
 from bot.admin import admins_only
 from bot.i18n import _
 from bot.replies import (
@@ -21,6 +21,7 @@ from bot.replies import (
     log_update,
     positive_number,
     pressed_payload,
+    reads_across,
     send_reply,
     show_typing,
 )
@@ -205,7 +206,7 @@ async def _store(update: Update, context: Context, extracted: Extracted) -> None
     if context.application.running:
         # Embedded while the reader reads the briefing, so the first question does not wait;
         # read for questions in the language the bot speaks here too, when that is not English.
-        lib.articles.embed_soon(result.article_id, across=i18n.current() != i18n.DEFAULT)
+        lib.articles.embed_soon(result.article_id, across=reads_across(update))
 
 
 @asynccontextmanager

@@ -11,7 +11,7 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
-from bot import render, texts
+from bot import i18n, render, texts
 from bot.i18n import _
 from bot.state import Context
 from library import Library, is_web_link, off_loop
@@ -38,6 +38,18 @@ def reader_of(update: Update) -> str | None:
     reads its English articles for questions in other languages by it (library.asking)."""
     user = update.effective_user
     return user.language_code if user else None
+
+
+def reads_across(update: Update) -> bool:
+    """Whether an English article this person adds is read for questions in other languages
+    at once (library.articles.embed_soon). Yes where the bot speaks another language here
+    (the chat's /language, or the app's), and where the app is in a language the bot does
+    not speak: an Italian reader is answered in English, but asks in Italian, and library
+    questions judge by the app's language (``reader_of``), not by the bot's."""
+    if i18n.current() != i18n.DEFAULT:
+        return True
+    reader = reader_of(update)
+    return reader is not None and reader.lower().split("-")[0] != i18n.DEFAULT
 
 
 async def library_chat_of(update: Update, context: Context) -> int:

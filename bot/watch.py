@@ -15,10 +15,17 @@ import re
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import i18n, texts
+from bot import texts
 from bot.admin import admins_only
 from bot.i18n import _
-from bot.replies import chat_id_of, library, library_chat_of, send_reply, web_links
+from bot.replies import (
+    chat_id_of,
+    library,
+    library_chat_of,
+    reads_across,
+    send_reply,
+    web_links,
+)
 from bot.state import Context
 from library import Busy, KnownUrl, LibraryError, off_loop
 from retrieval import RetrievalError
@@ -70,8 +77,7 @@ async def watched_post(update: Update, context: Context) -> None:
                     continue
                 added = await lib.articles.add_queued(library_chat, found, None)
                 if not added.duplicate:
-                    across = i18n.current() != i18n.DEFAULT  # see library_handlers._store
-                    lib.articles.embed_soon(added.article_id, across=across)
+                    lib.articles.embed_soon(added.article_id, across=reads_across(update))
                     log.info("watched chat %s: added article %d", chat_id, added.article_id)
     except Busy:
         log.info("watched chat %s: busy adding; a posted link was skipped", chat_id)

