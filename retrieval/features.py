@@ -123,6 +123,8 @@ class Evidence:
     article_overlap: float = 0.0  #: rarity-weighted share of the question's tokens in the article
     #: Rarity of the rarest question token the article never uses ("earthquake" asked of a flood).
     missing_rarity: float = 0.0
+    #: How alike the article's sentences read to each other, by the multilingual model.
+    meaning_cohesion: float = 0.0
 
     def column(self, name: str) -> np.ndarray:
         return self.rows[:, self.names.index(name)]
@@ -231,6 +233,7 @@ def gather(
         subject_terms=len(subject),
         article_overlap=article_overlap,
         missing_rarity=missing_rarity,
+        meaning_cohesion=meaning.cohesion if meaning is not None else 0.0,
     )
 
 

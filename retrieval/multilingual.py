@@ -22,7 +22,7 @@ import importlib.util
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ DIMENSIONS = 384
 MODEL_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
 #: What the library stores beside an article's vectors from this model.
 MODEL_ID = f"multilingual-e5-small-q4-{MODEL_SHA256[:12]}"
+#: Sentences of a long article that its cohesion is measured on (evenly spaced).
+COHESION_SAMPLE = 200
 #: Texts per engine call; the engine batches them itself.
 BATCH = 32
 #: Recent questions whose vectors are kept.
@@ -59,6 +61,18 @@ class MeaningVectors:
             return None
         rows = np.frombuffer(data, dtype=np.float32).reshape(-1, DIMENSIONS)
         return cls(rows[:sentences], rows[sentences:])
+
+    @cached_property
+    def cohesion(self) -> float:
+        """How alike the article's sentences read to each other: their mean cosine (0 for
+        a one-sentence article, which has no pair). retrieval/ranking.py uses it to see
+        how much closer than English the model reads the article's language."""
+        sample = self.sentences[:: max(1, len(self.sentences) // COHESION_SAMPLE)]
+        count = len(sample)
+        if count < 2:
+            return 0.0
+        pairs = sample @ sample.T
+        return float((pairs.sum() - np.trace(pairs)) / (count * (count - 1)))
 
 
 class MeaningModel:

@@ -46,6 +46,7 @@ from retrieval.linear_models import regime, sigmoid
 from retrieval.multilingual import MODEL_SHA256, meaning_model
 from retrieval.ranking import (
     CROSSLINGUAL_FEATURES,
+    ENGLISH_COHESION,
     MULTILINGUAL_PATH,
     Models,
     abstention_features,
@@ -189,6 +190,21 @@ def fit(asked: list[Asked]) -> Models:
     return Models(rankers, abstainers, thresholds)
 
 
+def english_cohesion(asked: list[Asked]) -> tuple[float, float]:
+    """``ranking.ENGLISH_COHESION``: how alike the training articles' (and paragraphs')
+    sentences read to each other, as base + per_root / sqrt(sentences), by least squares."""
+    seen = {
+        (x.article, x.short, len(x.evidence.first_pass), x.evidence.meaning_cohesion)
+        for x in asked
+        if len(x.evidence.first_pass) > 1
+    }
+    sentences = np.array([n for _, _, n, _ in seen], dtype=float)
+    cohesion = np.array([c for _, _, _, c in seen])
+    design = np.column_stack([np.ones(len(seen)), 1 / np.sqrt(sentences)])
+    base, per_root = np.linalg.lstsq(design, cohesion, rcond=None)[0]
+    return float(base), float(per_root)
+
+
 def report(asked: list[Asked], models: Models) -> dict[str, dict[str, float]]:
     """Figures on the examples given (held-out ones, when ``models`` was fitted without)."""
     figures: dict[str, dict[str, float]] = {}
@@ -245,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     figures = report(
         [x for x in asked if x.article in held_out],
         fit([x for x in asked if x.article not in held_out]),
+    )
+    base, per_root = english_cohesion(asked)
+    print(
+        f"English cohesion: {base:.4f} + {per_root:.3f} / sqrt(sentences)"
+        f" (retrieval/ranking.py ENGLISH_COHESION is {ENGLISH_COHESION})"
     )
     if args.no_write:
         return 0
