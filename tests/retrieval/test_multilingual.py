@@ -29,11 +29,15 @@ FERRY = "\n\n".join(
 )
 
 
+def _story(text: str, title: str, language: str) -> ArticleIndex:
+    index = ArticleIndex(parse_article(text, title=title))
+    assert index.article.language == language
+    return index
+
+
 @pytest.fixture(scope="module")
 def ferry() -> ArticleIndex:
-    index = ArticleIndex(parse_article(FERRY, title="Второй паромный терминал"))
-    assert index.article.language == "ru"
-    return index
+    return _story(FERRY, "Второй паромный терминал", "ru")
 
 
 FERRY_ZH = "\n\n".join(
@@ -47,9 +51,7 @@ FERRY_ZH = "\n\n".join(
 
 @pytest.fixture(scope="module")
 def ferry_zh() -> ArticleIndex:
-    index = ArticleIndex(parse_article(FERRY_ZH, title="第二个渡轮码头"))
-    assert index.article.language == "zh"
-    return index
+    return _story(FERRY_ZH, "第二个渡轮码头", "zh")
 
 
 @pytest.mark.parametrize(
