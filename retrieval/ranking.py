@@ -322,7 +322,8 @@ def abstention_features(
 def english_band(evidence: Evidence) -> tuple[float, float]:
     """Where an English article of this length would have the article's own sentences
     read to each other, and how much wider its band up to identical would be: the
-    multilingual abstainer's nearness ``x`` is read as ``base + (x - cohesion) * stretch``.
+    multilingual abstainer's nearness ``x`` is read as ``english + (x - cohesion) *
+    stretch``.
 
     The model reads some languages closer together, and in a narrower band, than
     English, on which the abstainer was fitted: asked of a whole XQuAD article
@@ -337,8 +338,10 @@ def english_band(evidence: Evidence) -> tuple[float, float]:
     off-topic questions.
     """
     cohesion, sentences = evidence.meaning_cohesion, len(evidence.first_pass)
+    if sentences < 2:
+        return cohesion, 1.0  # no pair of sentences to measure the band by
     base, per_root = ENGLISH_COHESION
-    english = base + per_root / math.sqrt(max(sentences, 1))
-    if sentences < 2 or cohesion <= english:
+    english = base + per_root / math.sqrt(sentences)
+    if cohesion <= english:
         return cohesion, 1.0
     return english, (1.0 - english) / max(1.0 - cohesion, 1e-3)
