@@ -1,40 +1,64 @@
-"""Sentence boundaries for news text.
+"""Sentence boundaries for news text, in the article's language.
 
-Splitting is delegated to pysbd, a rule-based segmenter that already knows the
-hard cases of news prose ("U.S.", "Oct. 7", initials, "$1.5 billion", quotations
-holding two sentences under one attribution). What we add is exact character
-spans: pysbd's own spans drift when a sentence repeats, so we locate each
-sentence in the paragraph ourselves, moving forward only.
+Splitting is delegated to maintained segmenters, one per kind of language:
+
+* pysbd, rule-based, for the 22 languages it has rules for: it knows the hard
+  cases of news prose ("U.S.", "Oct. 7", initials, "$1.5 billion", quotations
+  holding two sentences under one attribution; German "z. B.", Russian "г.");
+* Wikimedia's sentencex for every other language (about 300): Ukrainian
+  "проф." and "м.", Bengali's "।", Khmer's "។", Portuguese "Sr." and "Av.",
+  which English rules split at or never see;
+* PyThaiNLP's CRFCut for Thai, which ends a sentence with a space and puts one
+  between a first name and a surname, too: a model trained on Thai text tells
+  them apart, where a rule cannot (a space rule cuts "นายเศรษฐา ทวีสิน" in two).
+
+What we add is exact character spans: pysbd's own spans drift when a sentence
+repeats, so we locate each sentence in the paragraph ourselves, moving forward
+only.
 
 pysbd's time grows much faster than the paragraph's length on dense text
-(40 KB of "U.S. " took 12 s, 90 KB of "a. " minutes), so a paragraph longer
-than ``WINDOW`` characters is segmented in windows cut after a sentence-ending
+(40 KB of "U.S. " took 12 s, 90 KB of "a. " minutes), and CRFCut's grows
+past linear on long text (360 KB: 18 s), so a paragraph longer than
+``WINDOW`` characters is segmented in windows cut after a sentence-ending
 mark (or, where there is none near, at a space in a quarter of the window):
 real paragraphs are far shorter, and a hostile one costs linear time.
+sentencex is linear (90 KB of "a. " in 6 ms) and reads a paragraph whole.
 
 A pysbd ``Segmenter`` keeps the text it is working on in its own attributes,
 so one shared by two threads mixes their texts and silently loses sentences;
-each thread gets its own. And whatever pysbd returns, every character that is
-not whitespace ends up in some sentence (``covers``): text the splitter could
-not place becomes a sentence of its own rather than vanishing, which is also
-how ``library`` recognises spans stored by a broken split.
+each thread gets its own. CRFCut's tagger is one per process, so Thai is split
+under a lock. And whatever a segmenter returns, every character that is not
+whitespace ends up in some sentence (``covers``): text the splitter could not
+place becomes a sentence of its own rather than vanishing, which is also how
+``library`` recognises spans stored by a broken split.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 
 import pysbd
+import sentencex
+
+from retrieval.language import UNDETERMINED
 
 _local = threading.local()
+_thai_lock = threading.Lock()
 
 
 #: The languages pysbd has rules for (abbreviations such as German "z. B." and "ca.",
-#: Russian "г." and "ул.", full stops such as Chinese "。"); others are split as English.
-SPLIT_LANGUAGES = frozenset(pysbd.languages.LANGUAGE_CODES)
+#: Russian "г." and "ул.", full stops such as Chinese "。"); English among them, and
+#: what a text with no language (``und``) is split as.
+PYSBD_LANGUAGES = frozenset(pysbd.languages.LANGUAGE_CODES)
+#: Split by a model trained on the language's text (PyThaiNLP's CRFCut).
+THAI = "th"
+#: Characters (spaces aside) below which a Thai piece is no sentence of its own: a name
+#: ("มาเรีย โอคาฟอร์", 14), where "ชาวประมงในท้องถิ่นคัดค้านแผนนี้" ("local fishermen
+#: opposed the plan") has 31.
+THAI_SHORTEST = 16
 
 
 def _segmenter(language: str) -> pysbd.Segmenter:
@@ -60,18 +84,58 @@ _CUT = re.compile(r"(?<=[a-z0-9%]{2}[.!?])[\"')\]\u201d\u2019]*\s+(?=[A-Z\"\u201
 @lru_cache(maxsize=4096)
 def split_sentences(paragraph: str, language: str = "en") -> tuple[tuple[int, int], ...]:
     """Return ``(start, end)`` spans of the sentences in ``paragraph``, in order, by the
-    rules of ``language`` (English's where pysbd has none for it).
+    rules of ``language`` (an ISO 639-1 code, as ``retrieval.language.detect`` names it;
+    ``und``, a text without letters, is split as English).
 
     Spans are trimmed of surrounding whitespace, never overlap, and
     ``paragraph[start:end]`` is the sentence exactly as written. Results are
     cached: pysbd is the slowest step of indexing, and wire stories repeat
     paragraphs across articles.
     """
-    rules = language if language in SPLIT_LANGUAGES else "en"
+    if language not in PYSBD_LANGUAGES and language not in (THAI, UNDETERMINED):
+        found = _locate(paragraph, _sentencex(paragraph, language))
+        return tuple(_without_bare_marks(paragraph, found))
+    pieces = _thai if language == THAI else _pysbd_for(language)
     spans: list[tuple[int, int]] = []
     for offset, window in _windows(paragraph):
-        spans.extend((offset + start, offset + end) for start, end in _segment(window, rules))
+        spans.extend(
+            (offset + start, offset + end) for start, end in _locate(window, pieces(window))
+        )
     return tuple(_without_bare_marks(paragraph, spans))
+
+
+def _pysbd_for(language: str) -> Callable[[str], list[str]]:
+    rules = language if language in PYSBD_LANGUAGES else "en"
+    return lambda text: _segmenter(rules).segment(text)
+
+
+def _sentencex(text: str, language: str) -> list[str]:
+    return list(sentencex.segment(language, text))
+
+
+def _thai(text: str) -> list[str]:
+    """Thai sentences by CRFCut, with any piece shorter than ``THAI_SHORTEST`` characters
+    joined to the sentence after it (the one before, at the paragraph's end). CRFCut cuts
+    at some spaces inside a sentence too, a foreign name's ("มาเรีย โอคาฟอร์ ประธาน...")
+    among them, and a name quoted alone answers nothing; a short sentence joined to its
+    neighbour is still quoted whole. CRFCut is imported on the first Thai paragraph
+    (0.4 s, 60 MB of PyThaiNLP's data), which most processes never meet."""
+    from pythainlp.tokenize.crfcut import segment
+
+    with _thai_lock:
+        pieces = list(segment(text))
+    joined: list[str] = []
+    pending = ""
+    for piece in pieces:
+        pending += piece
+        if len("".join(pending.split())) >= THAI_SHORTEST:
+            joined.append(pending)
+            pending = ""
+    if pending and joined:
+        joined[-1] += pending
+    elif pending:
+        joined.append(pending)
+    return joined
 
 
 def _without_bare_marks(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -113,15 +177,16 @@ def _windows(paragraph: str) -> Iterator[tuple[int, str]]:
     yield start, paragraph[start:]
 
 
-def _segment(text: str, language: str) -> list[tuple[int, int]]:
+def _locate(text: str, pieces: Sequence[str]) -> list[tuple[int, int]]:
+    """Where each piece a segmenter returned lies in ``text``, in order, and what they left out."""
     found: list[tuple[int, int]] = []
     cursor = 0
-    for piece in _segmenter(language).segment(text):
+    for piece in pieces:
         stripped = piece.strip()
         if not stripped:
             continue
         start = text.find(stripped, cursor)
-        if start < 0:  # pysbd never rewrites text with clean=False; be safe anyway.
+        if start < 0:  # none rewrites text (pysbd with clean=False); be safe anyway.
             continue
         end = start + len(stripped)
         found.append((start, end))

@@ -8,12 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retrieval import ArticleError, QuestionError, analyze, answer, parse_article, spans_intact
-from retrieval.sentences import SPLIT_LANGUAGES, covers, split_sentences
+from retrieval.sentences import PYSBD_LANGUAGES, covers, split_sentences
 
 #: Text as pasted: prose-like pieces mixed with anything Unicode has, some repeated long.
 _pieces = st.sampled_from(
-    ["U.S.", "Dr.", " ", "\n", "\r\n", "...", "?!", "“", "”", "1,000.5", "Oct. 7", "a.", "—"]
-)
+    ["U.S.", "Dr.", " ", "\n", "\r\n", "...", "?!", "“", "”", "1,000.5", "Oct. 7", "a.", "—",
+     "м.", "проф.", "।", "ๆ", "ฯ", "การท่าเรือ", "มาเรีย", "।\u200d", "。"]
+)  # fmt: skip
 _texts = st.one_of(
     st.text(max_size=2_000),
     st.lists(st.one_of(_pieces, st.text(max_size=20)), max_size=300).map("".join),
@@ -44,7 +45,11 @@ def test_parsing_never_raises_and_every_span_slices_the_text_exactly(text):
     assert spans_intact(article.text, spans)  # no word of the text is left out
 
 
-@given(_texts, st.sampled_from(sorted(SPLIT_LANGUAGES | {"xx"})))
+#: pysbd's languages, Thai (CRFCut), others (sentencex), and codes nobody has rules for.
+_LANGUAGES = sorted(PYSBD_LANGUAGES | {"th", "uk", "bn", "pt", "km", "xx", "und"})
+
+
+@given(_texts, st.sampled_from(_LANGUAGES))
 def test_every_language_s_rules_split_any_text_leaving_nothing_out(text, language):
     spans = split_sentences(text, language)
     assert covers(text, spans)

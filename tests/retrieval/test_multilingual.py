@@ -1,7 +1,7 @@
 """Articles in other languages are read for meaning by the multilingual model: a Russian
 story answers Russian and English questions with its own Russian sentence, a Chinese one
-Chinese questions with its Chinese sentence, and both decline questions they do not
-answer."""
+Chinese questions with its Chinese sentence, a Thai one Thai questions with its Thai
+sentence (not its paragraph), and each declines questions it does not answer."""
 
 from __future__ import annotations
 
@@ -54,6 +54,25 @@ def ferry_zh() -> ArticleIndex:
     return _story(FERRY_ZH, "第二个渡轮码头", "zh")
 
 
+#: Thai ends a sentence with a space, not a mark: until sentences were split by a model
+#: trained on Thai (retrieval/sentences.py), each paragraph was one "sentence", quoted whole.
+FERRY_TH = "\n\n".join(
+    [
+        "การท่าเรือเมื่อวันจันทร์อนุมัติการสร้างท่าเรือข้ามฟากแห่งที่สองที่เมืองเคลมุท "
+        "เจ้าหน้าที่ระบุว่าท่าเรือแห่งนี้จะรองรับเที่ยวเรือไปยังหมู่เกาะได้มากถึง 12 เที่ยวต่อวัน",
+        "การก่อสร้างจะเริ่มในเดือนเมษายนและมีค่าใช้จ่าย 85 ล้านปอนด์ "
+        "ชาวประมงในท้องถิ่นคัดค้านแผนนี้ โดยระบุว่าจะทำให้ท่าเรือชั้นในแออัดเกินไป",
+        "มาเรีย โอคาฟอร์ ประธานการท่าเรือ กล่าวว่า เรารับฟังข้อคัดค้านทุกข้อแล้ว "
+        "รัฐบาลระดับภูมิภาคจะจ่ายค่าใช้จ่ายสองในสาม",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def ferry_th() -> ArticleIndex:
+    return _story(FERRY_TH, "ท่าเรือข้ามฟากแห่งที่สอง", "th")
+
+
 @pytest.mark.parametrize(
     ("story", "question", "opening"),
     [
@@ -67,6 +86,9 @@ def ferry_zh() -> ArticleIndex:
         ("ferry_zh", "工程要花多少钱？", "工程将于四月开工"),
         ("ferry_zh", "谁反对这项计划？", "当地渔民反对"),
         ("ferry_zh", "谁来支付三分之二的费用？", "三分之二的费用"),
+        ("ferry_th", "การก่อสร้างจะมีค่าใช้จ่ายเท่าไร", "การก่อสร้างจะเริ่มในเดือนเมษายน"),
+        ("ferry_th", "ใครคัดค้านแผนนี้", "ชาวประมงในท้องถิ่น"),
+        ("ferry_th", "ใครจะจ่ายค่าใช้จ่ายสองในสาม", "รัฐบาลระดับภูมิภาค"),
     ],
 )
 def test_a_question_in_the_story_s_language_gets_its_sentence(request, story, question, opening):
@@ -74,6 +96,11 @@ def test_a_question_in_the_story_s_language_gets_its_sentence(request, story, qu
     assert not result.abstained
     assert any(c.text.startswith(opening) for c in result.quoted)
     assert result.ranked[0].text.startswith(opening)
+
+
+def test_a_thai_answer_quotes_its_sentence_not_the_paragraph(ferry_th):
+    result = answer(ferry_th, "ใครคัดค้านแผนนี้")
+    assert [c.text for c in result.quoted] == ["ชาวประมงในท้องถิ่นคัดค้านแผนนี้"]
 
 
 @pytest.mark.parametrize(
@@ -96,6 +123,7 @@ def test_an_english_question_gets_the_russian_sentence_quoted_as_written(ferry, 
         ("ferry", "Кто выиграл чемпионат мира по футболу в 2018 году?"),
         ("ferry", "Who won the Super Bowl in 2016?"),
         ("ferry_zh", "2018年世界杯冠军是谁？"),
+        ("ferry_th", "ใครชนะฟุตบอลโลกปี 2018"),
         # These two were answered (from the cost-sharing and the chair's sentences) while
         # the model's closer reading of Chinese passed for nearness (ranking.english_band).
         ("ferry_zh", "明年电费要涨多少？"),

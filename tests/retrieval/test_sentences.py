@@ -57,6 +57,54 @@ def test_a_stray_closing_mark_stays_with_its_sentence(paragraph, expected):
     assert [paragraph[a:b] for a, b in split_sentences(paragraph, "zh")] == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "paragraph", "expected"),
+    [
+        (  # English rules cut after "Проф." and "м."
+            "uk",
+            "Проф. Іваненко з м. Києва назвав рішення запізнілим. Уряд не відповів.",
+            ["Проф. Іваненко з м. Києва назвав рішення запізнілим.", "Уряд не відповів."],
+        ),
+        (  # English rules know no "।": the paragraph was one sentence
+            "bn",
+            "সরকার ন্যূনতম মজুরি বাড়ানোর ঘোষণা দিয়েছে। এই নিয়ম ১ অক্টোবর থেকে কার্যকর হবে।",
+            ["সরকার ন্যূনতম মজুরি বাড়ানোর ঘোষণা দিয়েছে।", "এই নিয়ম ১ অক্টোবর থেকে কার্যকর হবে।"],
+        ),
+        (
+            "pt",
+            "O Sr. Silva disse que a taxa subiu. O governo não comentou.",
+            ["O Sr. Silva disse que a taxa subiu.", "O governo não comentou."],
+        ),
+        (  # no mark ends a Thai sentence, a space does; and one parts the name from its surname
+            "th",
+            "มาเรีย โอคาฟอร์ ประธานการท่าเรือ กล่าวว่า เรารับฟังข้อคัดค้านทุกข้อแล้ว "
+            "รัฐบาลระดับภูมิภาคจะจ่ายค่าใช้จ่ายสองในสาม",
+            [
+                "มาเรีย โอคาฟอร์ ประธานการท่าเรือ กล่าวว่า เรารับฟังข้อคัดค้านทุกข้อแล้ว",
+                "รัฐบาลระดับภูมิภาคจะจ่ายค่าใช้จ่ายสองในสาม",
+            ],
+        ),
+    ],
+)
+def test_a_language_without_pysbd_rules_is_split_by_its_own(language, paragraph, expected):
+    assert [paragraph[a:b] for a, b in split_sentences(paragraph, language)] == expected
+
+
+def test_thai_paragraphs_split_on_threads_at_once_give_the_serial_sentences():
+    """CRFCut's tagger is one per process."""
+    texts = [
+        f"การท่าเรืออนุมัติท่าเรือแห่งที่ {i} เมื่อวันจันทร์ ชาวประมงในท้องถิ่นคัดค้านแผนนี้อย่างหนัก " * 20
+        for i in range(8)
+    ]
+    split_sentences.cache_clear()
+    serial = [split_sentences(t, "th") for t in texts]
+    split_sentences.cache_clear()
+    with ThreadPoolExecutor(4) as pool:
+        concurrent = list(pool.map(lambda t: split_sentences(t, "th"), texts))
+    assert concurrent == serial
+    assert all(len(spans) >= 20 for spans in serial)
+
+
 def test_seed_keeps_oct_7_and_us_inside_their_sentences(seed_article):
     texts = [s.text for s in seed_article.sentences]
     assert any("Hamas' Oct. 7 attack on Israel" in t for t in texts)
