@@ -2,12 +2,14 @@
 
 Splitting is delegated to maintained segmenters, one per kind of language:
 
-* pysbd, rule-based, for the 22 languages it has rules for: it knows the hard
-  cases of news prose ("U.S.", "Oct. 7", initials, "$1.5 billion", quotations
-  holding two sentences under one attribution; German "z. B.", Russian "г.");
+* pysbd, rule-based, for 20 of the 22 languages it has rules for: it knows
+  the hard cases of news prose ("U.S.", "Oct. 7", initials, "$1.5 billion",
+  quotations holding two sentences under one attribution; German "z. B.",
+  Russian "г.");
 * Wikimedia's sentencex for every other language (about 300): Ukrainian
-  "проф." and "м.", Bengali's "।", Khmer's "។", Portuguese "Sr." and "Av.",
-  which English rules split at or never see;
+  "проф." and "м.", Bengali's "।", Portuguese "Sr.", which English rules
+  split at or never see; and for Arabic and Persian, where pysbd's rules end
+  a sentence at every colon (and Arabic's at every comma);
 * PyThaiNLP's CRFCut for Thai, which ends a sentence with a space and puts one
   between a first name and a surname, too: a model trained on Thai text tells
   them apart, where a rule cannot (a space rule cuts "นายเศรษฐา ทวีสิน" in two).
@@ -53,6 +55,10 @@ _thai_lock = threading.Lock()
 #: Russian "г." and "ул.", full stops such as Chinese "。"); English among them, and
 #: what a text with no language (``und``) is split as.
 PYSBD_LANGUAGES = frozenset(pysbd.languages.LANGUAGE_CODES)
+#: Of those, the languages sentencex splits instead: pysbd's Arabic and Persian rules end
+#: a sentence at every colon, and Arabic's at every comma ("،"), so "قال الرئيس:" and
+#: "وأضاف أن الحكومة،" were sentences of their own.
+SENTENCEX_OVER_PYSBD = frozenset({"ar", "fa"})
 #: Split by a model trained on the language's text (PyThaiNLP's CRFCut).
 THAI = "th"
 #: Characters (spaces aside) below which a Thai piece is no sentence of its own: a name
@@ -92,16 +98,18 @@ def split_sentences(paragraph: str, language: str = "en") -> tuple[tuple[int, in
     cached: pysbd is the slowest step of indexing, and wire stories repeat
     paragraphs across articles.
     """
-    if language not in PYSBD_LANGUAGES and language not in (THAI, UNDETERMINED):
+    if language in SENTENCEX_OVER_PYSBD or (
+        language not in PYSBD_LANGUAGES and language not in (THAI, UNDETERMINED)
+    ):
         found = _locate(paragraph, _sentencex(paragraph, language))
-        return tuple(_without_bare_marks(paragraph, found))
+        return tuple(_without_bare_marks(paragraph, _closers_returned(paragraph, found)))
     pieces = _thai if language == THAI else _pysbd_for(language)
     spans: list[tuple[int, int]] = []
     for offset, window in _windows(paragraph):
         spans.extend(
             (offset + start, offset + end) for start, end in _locate(window, pieces(window))
         )
-    return tuple(_without_bare_marks(paragraph, spans))
+    return tuple(_without_bare_marks(paragraph, _closers_returned(paragraph, spans)))
 
 
 def _pysbd_for(language: str) -> Callable[[str], list[str]]:
@@ -136,6 +144,29 @@ def _thai(text: str) -> list[str]:
     elif pending:
         joined.append(pending)
     return joined
+
+
+#: Marks that close a quotation or an aside.
+_CLOSERS = "\"'”’»)]）」』"
+#: A sentence opening with closing marks and a space: they close the sentence before it.
+_OPENS_WITH_CLOSERS = re.compile(f"[{re.escape(_CLOSERS)}]+(?=\\s)")
+
+
+def _closers_returned(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with the closing marks that open a sentence given back to the one before.
+    pysbd's Hindi and Urdu rules end a sentence at "।" inside a quotation, so the closing
+    quote opened the next one ('" लागत का दो-तिहाई...'); a mark followed by a space
+    never opens anything."""
+    fixed = list(spans)
+    for i in range(1, len(fixed)):
+        start, end = fixed[i]
+        closers = _OPENS_WITH_CLOSERS.match(paragraph, start, end)
+        if closers is None or fixed[i - 1][1] > start:
+            continue
+        rest = len(paragraph[closers.end() : end]) - len(paragraph[closers.end() : end].lstrip())
+        fixed[i - 1] = (fixed[i - 1][0], closers.end())
+        fixed[i] = (closers.end() + rest, end)
+    return [(start, end) for start, end in fixed if end > start]
 
 
 def _without_bare_marks(paragraph: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -70,6 +70,19 @@ def test_a_stray_closing_mark_stays_with_its_sentence(paragraph, expected):
             "সরকার ন্যূনতম মজুরি বাড়ানোর ঘোষণা দিয়েছে। এই নিয়ম ১ অক্টোবর থেকে কার্যকর হবে।",
             ["সরকার ন্যূনতম মজুরি বাড়ানোর ঘোষণা দিয়েছে।", "এই নিয়ম ১ অক্টোবর থেকে কার্যকর হবে।"],
         ),
+        (  # pysbd's Arabic rules end a sentence at every colon and comma
+            "ar",
+            "قال الرئيس: «لن نتراجع». وأضاف أن الحكومة، التي تولت السلطة في 2020، ستواصل الإصلاحات.",
+            [
+                "قال الرئيس: «لن نتراجع».",
+                "وأضاف أن الحكومة، التي تولت السلطة في 2020، ستواصل الإصلاحات.",
+            ],
+        ),
+        (  # pysbd's Hindi rules left the closing quote to open the next sentence
+            "hi",
+            'उन्होंने कहा, "हम पीछे नहीं हटेंगे।" सरकार ने डॉ. शर्मा को नियुक्त किया।',
+            ['उन्होंने कहा, "हम पीछे नहीं हटेंगे।"', "सरकार ने डॉ. शर्मा को नियुक्त किया।"],
+        ),
         (
             "pt",
             "O Sr. Silva disse que a taxa subiu. O governo não comentou.",
@@ -86,7 +99,7 @@ def test_a_stray_closing_mark_stays_with_its_sentence(paragraph, expected):
         ),
     ],
 )
-def test_a_language_without_pysbd_rules_is_split_by_its_own(language, paragraph, expected):
+def test_each_language_is_split_by_rules_that_fit_it(language, paragraph, expected):
     assert [paragraph[a:b] for a, b in split_sentences(paragraph, language)] == expected
 
 
