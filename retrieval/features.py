@@ -22,6 +22,7 @@ from retrieval.analysis import analyze
 from retrieval.context import stands_alone
 from retrieval.cues import CUE_NAMES, QuestionCues
 from retrieval.index import ArticleIndex
+from retrieval.language import script
 from retrieval.multilingual import MeaningVectors, question_vector
 from retrieval.semantic import CLS, SEP, TokenStates, shared_encoder
 from retrieval.stopwords import STOP_WORDS
@@ -125,6 +126,10 @@ class Evidence:
     missing_rarity: float = 0.0
     #: How alike the article's sentences read to each other, by the multilingual model.
     meaning_cohesion: float = 0.0
+    #: Whether the question is written in another script than the article (Russian asked
+    #: of English): the multilingual model reads such a pair less alike than one in a
+    #: shared script, and the cross-language abstainer learned by how much.
+    other_script: bool = False
 
     def column(self, name: str) -> np.ndarray:
         return self.rows[:, self.names.index(name)]
@@ -234,7 +239,13 @@ def gather(
         article_overlap=article_overlap,
         missing_rarity=missing_rarity,
         meaning_cohesion=meaning.cohesion if meaning is not None else 0.0,
+        other_script=meaning is not None and _script(question) != _script(article.text),
     )
+
+
+@lru_cache(maxsize=1024)
+def _script(text: str) -> str:
+    return script(text)
 
 
 def _meaning_rows(

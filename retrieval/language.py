@@ -16,6 +16,7 @@ text holds no letters to judge by.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -52,6 +53,28 @@ def detect_question(question: str) -> tuple[str, bool]:
     code, probability = _identifier().classify(question[:_SAMPLE])
     sure = probability >= QUESTION_CONFIDENCE or not latin(question)
     return _FOLDED.get(code, code), sure
+
+
+#: Letters read to name a text's script.
+_SCRIPT_SAMPLE = 200
+
+
+def script(text: str) -> str:
+    """The Unicode script most of the text's first letters are written in ("LATIN",
+    "CYRILLIC", "CJK", "ARABIC", "HIRAGANA"...; "" without letters): two languages in one
+    script (Spanish and English) read closer to each other by the multilingual model
+    than two in different scripts (Russian and English), whatever the words."""
+    counts: dict[str, int] = {}
+    seen = 0
+    for character in text[:_SAMPLE]:
+        if character.isalpha():
+            name = unicodedata.name(character, "")
+            block = name.split(" ", 1)[0]
+            counts[block] = counts.get(block, 0) + 1
+            seen += 1
+            if seen == _SCRIPT_SAMPLE:
+                break
+    return max(counts, key=counts.__getitem__) if counts else ""
 
 
 def latin(text: str) -> bool:

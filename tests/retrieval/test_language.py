@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from retrieval import detect_language, parse_article
+from retrieval.language import script
 from tests.cli import run_retrieval
 
 
@@ -47,3 +48,24 @@ def test_ask_json_names_the_article_s_and_the_question_s_language():
 def test_any_text_gets_a_code(text):
     code = detect_language(text)
     assert isinstance(code, str) and 2 <= len(code) <= 3 and code.isascii()
+
+
+@pytest.mark.parametrize(
+    ("text", "written_in"),
+    [
+        ("How many troops are in Syria now?", "LATIN"),
+        ("¿Cuánto costará el nuevo tranvía?", "LATIN"),
+        ("Сколько будет стоить новый трамвай?", "CYRILLIC"),
+        ("工程要花多少钱？", "CJK"),
+        ("كم ستبلغ تكلفة البناء؟", "ARABIC"),
+        ("12:30 — 4,5 %", ""),
+    ],
+)
+def test_a_question_s_script_is_the_one_most_of_its_letters_are_in(text, written_in):
+    """What the cross-language abstainer weighs: Spanish and English share one."""
+    assert script(text) == written_in
+
+
+@given(st.text(max_size=300))
+def test_any_text_gets_a_script(text):
+    assert isinstance(script(text), str)

@@ -1,5 +1,6 @@
 """The learned ranker and abstainer: what they change for a reader, and that they load whole."""
 
+import hashlib
 import json
 
 import numpy as np
@@ -58,6 +59,10 @@ def test_the_weights_file_round_trips_and_records_cross_validated_figures():
     multilingual = json.loads(MULTILINGUAL_PATH.read_text(encoding="utf-8"))
     assert multilingual["held_out"]["multilingual"]["ranking_top1"] > 0.65
     assert again.rankers["crosslingual"].features == CROSSLINGUAL_FEATURES
+    # The crosslingual mode was fitted on the translations in the repository, as they are.
+    translations_file = MODELS_PATH.parents[2] / "training" / "crosslingual_questions.json"
+    translations = hashlib.sha256(translations_file.read_bytes()).hexdigest()
+    assert multilingual["fitted"]["crosslingual"]["translations_sha256"] == translations
 
 
 def test_a_cost_question_finds_the_cost_sentence_not_the_lead_that_shares_more_words():
