@@ -1,18 +1,19 @@
-"""Fit how sure an article read across languages must be to answer a library question.
+"""Fit how sure an English article must be to answer a library question in another language.
 
     python -m training.library_threshold [--train PATH] [--translations PATH]
 
-A question in another language than a library's articles is put to several
-of them at once (the words' five best and the two nearest by meaning), each
-judged by the crosslingual abstainer, and the nearest of those that answer
-wins. An off-topic question then has several chances to slip through, and
-the article it meets is, by construction, the one nearest it: one article
-alone declines most off-topic questions, a library of 13 few of them.
-``retrieval.collection.CROSSLINGUAL_LIBRARY_THRESHOLD`` is the confidence
-such an article must reach when more than one article was read across
-languages, fitted here on SQuAD *training* articles and the questions we
-translated (training/crosslingual_questions.json); never on XQuAD, whose
-library ``python -m benchmarks.library_languages`` measures it on.
+A question in another language than a library's English articles is put to
+several of them at once (the words' five best and the two nearest by
+meaning), each judged by the crosslingual abstainer, and the nearest of
+those that answer wins. An off-topic question then has several chances to
+slip through, and the article it meets is, by construction, the one nearest
+it: one article alone declines most off-topic questions, a library of 13
+few of them. ``retrieval.collection.CROSSLINGUAL_LIBRARY_THRESHOLD`` is the
+confidence such an article must reach when more than one English article
+was read for the question, fitted here on SQuAD *training* articles and the
+questions we translated (training/crosslingual_questions.json); never on
+XQuAD, whose library ``python -m benchmarks.library_languages`` measures it
+on.
 
 The libraries are built as that benchmark's are: 12 articles of five
 paragraphs each (news-sized, where SQuAD's whole articles run to hundreds
