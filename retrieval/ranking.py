@@ -294,8 +294,8 @@ def abstention_features(
     """Question-level evidence: the best any candidate reaches, and the article's coverage."""
     mode = mode or evidence_mode(evidence)
     names = abstention_names(mode)
-    # Within one language the band is the article's; across two, the abstainer weighs
-    # only how far the best sentence stands out, fitted as it is.
+    # Within one language the band is the article's, read in English's; across two, the
+    # abstainer learned the pairs' nearness from translated questions, taken as it is.
     english, stretch = (
         english_band(evidence) if mode == "multilingual" else (evidence.meaning_cohesion, 1.0)
     )
