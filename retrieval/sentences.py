@@ -98,23 +98,26 @@ def split_sentences(paragraph: str, language: str = "en") -> tuple[tuple[int, in
     cached: pysbd is the slowest step of indexing, and wire stories repeat
     paragraphs across articles.
     """
-    if language in SENTENCEX_OVER_PYSBD or (
-        language not in PYSBD_LANGUAGES and language not in (THAI, UNDETERMINED)
-    ):
-        found = _locate(paragraph, _sentencex(paragraph, language))
-        return tuple(_without_bare_marks(paragraph, _closers_returned(paragraph, found)))
-    pieces = _thai if language == THAI else _pysbd_for(language)
+    pieces, windowed = _splitter(language)
     spans: list[tuple[int, int]] = []
-    for offset, window in _windows(paragraph):
+    for offset, window in _windows(paragraph) if windowed else [(0, paragraph)]:
         spans.extend(
             (offset + start, offset + end) for start, end in _locate(window, pieces(window))
         )
     return tuple(_without_bare_marks(paragraph, _closers_returned(paragraph, spans)))
 
 
-def _pysbd_for(language: str) -> Callable[[str], list[str]]:
-    rules = language if language in PYSBD_LANGUAGES else "en"
-    return lambda text: _segmenter(rules).segment(text)
+def _splitter(language: str) -> tuple[Callable[[str], list[str]], bool]:
+    """What splits ``language``'s text into sentences, and whether in windows (pysbd and
+    CRFCut grow past linear time; sentencex does not)."""
+    if language == THAI:
+        return _thai, True
+    if language == UNDETERMINED or (
+        language in PYSBD_LANGUAGES and language not in SENTENCEX_OVER_PYSBD
+    ):
+        rules = language if language in PYSBD_LANGUAGES else "en"
+        return (lambda text: _segmenter(rules).segment(text)), True
+    return (lambda text: _sentencex(text, language)), False
 
 
 def _sentencex(text: str, language: str) -> list[str]:
