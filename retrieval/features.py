@@ -239,13 +239,8 @@ def gather(
         article_overlap=article_overlap,
         missing_rarity=missing_rarity,
         meaning_cohesion=meaning.cohesion if meaning is not None else 0.0,
-        other_script=meaning is not None and _script(question) != _script(article.text),
+        other_script=meaning is not None and script(question) != script(article.text),
     )
-
-
-@lru_cache(maxsize=1024)
-def _script(text: str) -> str:
-    return script(text)
 
 
 def _meaning_rows(

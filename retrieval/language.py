@@ -17,7 +17,7 @@ text holds no letters to judge by.
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from py3langid import langid
@@ -63,10 +63,17 @@ def script(text: str) -> str:
     """The Unicode script most of the text's first letters are written in ("LATIN",
     "CYRILLIC", "CJK", "ARABIC", "HIRAGANA"...; "" without letters): two languages in one
     script (Spanish and English) read closer to each other by the multilingual model
-    than two in different scripts (Russian and English), whatever the words."""
+    than two in different scripts (Russian and English), whatever the words. Asked for
+    every question across languages, so the answer is kept for the opening it reads
+    (never for a whole article's text, which the cache would keep alive)."""
+    return _script_of(text[:_SAMPLE])
+
+
+@lru_cache(maxsize=1024)
+def _script_of(sample: str) -> str:
     counts: dict[str, int] = {}
     seen = 0
-    for character in text[:_SAMPLE]:
+    for character in sample:
         if character.isalpha():
             name = unicodedata.name(character, "")
             block = name.split(" ", 1)[0]
