@@ -176,10 +176,21 @@ def collect_across(
     vectors = dict(zip(texts, _questions(texts), strict=True))
     held_out = held_out_articles(len(articles))
     rng = random.Random(SEED)
+    wholes = [meaning_indexed(entry.article) for entry in articles]
+    paragraphs: dict[tuple[int, int], ArticleIndex] = {}
+
+    def paragraph(b: int, k: int) -> ArticleIndex:
+        """Paragraph ``k`` of article ``b`` alone, indexed once however often it is asked."""
+        if (b, k) not in paragraphs:
+            text = articles[b].paragraphs[k][0]
+            paragraphs[(b, k)] = meaning_indexed(
+                parse_article(text, name=f"{articles[b].article.name} {k + 1}")
+            )
+        return paragraphs[(b, k)]
+
     asked: list[Asked] = []
     for a, entry in enumerate(articles):
         side = [b for b in range(len(articles)) if b != a and (b in held_out) == (a in held_out)]
-        whole = meaning_indexed(entry.article)
         count = len(entry.paragraphs)
         for k, (_, questions) in enumerate(entry.paragraphs):
             for q in questions:
@@ -189,11 +200,11 @@ def collect_across(
                 b = rng.choice(side)
                 j = rng.randrange(len(articles[b].paragraphs))
                 examples = [  # (index, answerable, short, a neighbour that must lack the answer)
-                    (whole, True, False, None),
-                    (meaning_indexed(articles[b].article), False, False, None),
-                    (_paragraph(entry, k), True, True, None),
-                    (_paragraph(entry, (k + 1) % count), False, True, (k + 1) % count),
-                    (_paragraph(articles[b], j), False, True, None),
+                    (wholes[a], True, False, None),
+                    (wholes[b], False, False, None),
+                    (paragraph(a, k), True, True, None),
+                    (paragraph(a, (k + 1) % count), False, True, (k + 1) % count),
+                    (paragraph(b, j), False, True, None),
                 ]
                 for index, answerable, short, neighbour in examples:
                     if neighbour is not None:
@@ -204,11 +215,6 @@ def collect_across(
                     asked.append(replace(example, across=True))
         print(f"  asked across for {entry.article.name}", file=sys.stderr, flush=True)
     return asked
-
-
-def _paragraph(entry: SquadArticle, k: int) -> ArticleIndex:
-    text = entry.paragraphs[k][0]
-    return meaning_indexed(parse_article(text, name=f"{entry.article.name} {k + 1}"))
 
 
 def _questions(texts: list[str]) -> list[np.ndarray]:
