@@ -22,22 +22,37 @@ class AnswerType(Enum):
 
 #: The same question words in the other languages the bot speaks (Spanish, German,
 #: Russian, Portuguese, French, Turkish, Indonesian, Ukrainian, Chinese, Arabic,
-#: Persian): a Russian "Сколько" asks for a number as "how many" does.
+#: Persian) and in the other languages of XQuAD (Hindi, Vietnamese, Thai, Greek,
+#: Romanian) and Japanese: a Russian "Сколько" asks for a number as "how many" does.
+#: Devanagari's vowel signs are no word characters to ``\b``, so its words are
+#: bounded by ``_HI`` and ``_IH``; Thai, Chinese and Japanese have no bounds to find.
+_HI = r"(?<![\w\u0900-\u097f])"
+_IH = r"(?![\w\u0900-\u097f])"
 _DATE_ELSEWHERE = (
     r"|\bcu[aá]ndo\b|\ben\s+qu[eé]\s+a[nñ]o\b|\bwann\b|\bin\s+welchem\s+jahr"
     r"|\bкогда\b|\bв\s+как(?:ом|ие)\s+год|\bquando\b|\bem\s+que\s+ano\b|\bquand\b"
     r"|\ben\s+quelle\s+ann[eé]e\b|\bne\s+zaman\b|\bhangi\s+y[ıi]l|\bkapan\b"
+    rf"|{_HI}कब{_IH}|{_HI}किस\s+(?:साल|वर्ष){_IH}|\bkhi\s+nào\b|\bbao\s+giờ\b"
+    r"|\b(?:năm|lúc|ngày)\s+nào\b|เมื่อไร|เมื่อไหร่|ปีใด|ปีไหน|ปีอะไร|\bπ[όο]τε\b"
+    r"|\bπο[ιί][οα]\s+(?:έτος|χρονιά)|\bc[âa]nd\b|\bîn\s+ce\s+an\b|いつ|何年"
+    r"|في\s+أي\s+(?:عام|سنة)"
     r"|\bколи\b|\bв\s+якому\s+році|什么时候|哪一年|何时|哪年|متى|چه\s*سالی|چه\s*زمانی"
 )
 _NUMBER_ELSEWHERE = (
     r"|\bcu[aá]nt[oa]s?\b|\bwie\s+(?:viele?|hoch|lange|alt|weit|gro[sß]|oft)\b"
     r"|\bсколько\b|\bquant[oa]s?\b|\bcombien\b|\bka[cç]\b|\bberapa\b|\bскільки\b"
     r"|多少|几|\bكم\b|\bچند\b"
+    rf"|{_HI}कितन[ाीे]{_IH}|\bbao\s+nhiêu\b|\bmấy\b|กี่|เท่าไร|เท่าไหร่"
+    r"|\bπ[όο]σ(?:ος|οι|ες|α|ο|η|ων)\b|\bc[âa][țţt][ie]\b"
+    r"|いくつ|いくら|何人|どのくらい"
 )
 _NAME_ELSEWHERE = (
     r"|\bqui[eé]n(?:es)?\b|\bd[oó]nde\b|\bwer\b|\bwo\b|\bкто\b"
     r"|\bкого\b|\bгде\b|\bquem\b|\bonde\b|\bqui\b|\bo[uù]\b|\bnerede\b"
     r"|\bsiapa\b|\bdi\s+mana\b|\bхто\b|\bде\b|谁|哪里|哪儿|\bمن\b|\bأين\b|کجا|چه\s*کسی"
+    rf"|{_HI}(?:कौन|किसने|कहाँ|कहां){_IH}|\blà\s+ai\b|^\s*ai\s+(?:là|đã|được|sẽ)\b|\bở\s+đâu\b"
+    r"|ใคร|ที่ไหน|\bπο[ιί]ος\b"
+    r"|\bπού\b|^\W*cine\b|\bunde\b|誰|だれ|どこ"  # Spanish "cine" is cinema
 )
 _DATE_QUESTION = re.compile(
     r"\bwhen\b|\b(?:what|which)\s+(?:year|decade|century|date|day|month|time)\b" + _DATE_ELSEWHERE,
@@ -79,7 +94,8 @@ NUMBER = re.compile(
     re.I,
 )
 #: A date, year or weekday in a sentence (month names in the bot's other Latin and
-#: Cyrillic languages too, and Chinese "2016年" / "5月").
+#: Cyrillic languages too, in Romanian, Greek, Arabic and Hindi, and Chinese "2016年" /
+#: "5月").
 DATE = re.compile(
     r"\b(?:1\d{3}|20\d{2})s?\b|\d+\s*[年月日]"
     r"|\b(?:enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre"
@@ -87,7 +103,13 @@ DATE = re.compile(
     r"|avril|juin|juillet|août|septembre|octobre|novembre|décembre|janeiro|fevereiro|março"
     r"|maio|junho|julho|setembro|outubro|dezembro|января|февраля|марта|апреля|мая|июня"
     r"|июля|августа|сентября|октября|ноября|декабря|січня|лютого|березня|квітня|травня"
-    r"|червня|липня|серпня|вересня|жовтня|листопада|грудня)\b"
+    r"|червня|липня|серпня|вересня|жовтня|листопада|грудня|ianuarie|februarie|martie"
+    r"|aprilie|iunie|iulie|septembrie|octombrie|noiembrie|decembrie|ιανουαρίου"
+    r"|φεβρουαρίου|μαρτίου|απριλίου|μαΐου|ιουνίου|ιουλίου|αυγούστου|σεπτεμβρίου"
+    r"|οκτωβρίου|νοεμβρίου|δεκεμβρίου|يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس"
+    r"|سبتمبر|أكتوبر|نوفمبر|ديسمبر)\b"
+    rf"|{_HI}(?:जनवरी|फरवरी|फ़रवरी|\u095eरवरी|मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितंबर|सितम्बर|अक्टूबर"
+    rf"|नवंबर|नवम्बर|दिसंबर|दिसम्बर){_IH}"
     r"|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday|yesterday|today|tomorrow)\b"

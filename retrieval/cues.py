@@ -15,6 +15,7 @@ import re
 
 from retrieval.analysis import analyze
 from retrieval.answer_types import CAPITALISED, DATE, NUMBER, AnswerType, answer_type
+from retrieval.languages import ascii_digits
 
 _WHO = re.compile(
     r"\bwho(?:m|se)?\b|\b(?:what|which)\s+(?:person|team|company|organi[sz]ation|group|party"
@@ -70,7 +71,7 @@ class QuestionCues:
     """What a question asks for, worked out once and checked against many sentences."""
 
     def __init__(self, question: str) -> None:
-        self.asked = question.casefold()
+        self.asked = ascii_digits(question).casefold()
         self.kind = answer_type(question)
         self.who = bool(_WHO.search(question))
         self.where = bool(_WHERE.search(question))
@@ -82,6 +83,7 @@ class QuestionCues:
 
     def cues(self, sentence: str, terms: frozenset[str]) -> list[float]:
         """One 0/1 value per name in ``CUE_NAMES`` for ``sentence`` (``terms``: its analysed terms)."""
+        sentence = ascii_digits(sentence)
         new_name = self._has_new_name(sentence)
         return [
             float(self.kind is AnswerType.NUMBER and self._has_new(NUMBER, sentence)),

@@ -11,10 +11,16 @@ characters is found whole, a longer one by its pairs.
 Without stop words a question's "в", "не", "где" match every sentence, and an
 article then seems to answer any question: on XQuAD's Russian articles the
 first pass declined 0.1 % of off-topic questions.
+
+Vowel signs, viramas and tone marks are part of a word in the scripts of India
+and South-East Asia (and in Vietnamese), not accents to fold away: split at
+them, "राष्ट्रपति" (president) was read as "र" and "षटरपत", and folded,
+Vietnamese "cá" (fish) was the stop word "cả" (all).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import cache, lru_cache
@@ -32,27 +38,71 @@ STEMMERS = {
     "ru": "russian", "sr": "serbian", "st": "sesotho", "es": "spanish", "sv": "swedish",
     "ta": "tamil", "tr": "turkish", "yi": "yiddish",
 }  # fmt: skip
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+")
+
+
+def _mark_class() -> str:
+    """A character class of every combining mark (Unicode categories Mn, Mc, Me) in the
+    first two planes, where every living script is: Python's ``\\w`` matches none."""
+    ranges: list[tuple[int, int]] = []
+    for point in range(0x20000):
+        if unicodedata.category(chr(point))[0] == "M":
+            if ranges and ranges[-1][1] == point - 1:
+                ranges[-1] = (ranges[-1][0], point)
+            else:
+                ranges.append((point, point))
+    return "".join(f"{_escape(a)}-{_escape(b)}" if a < b else _escape(a) for a, b in ranges)
+
+
+def _escape(point: int) -> str:
+    return f"\\U{point:08x}"
+
+
+_MARKS = _mark_class()
+#: A number (grouped by commas, dots or the Arabic separators), or a word: letters and
+#: the marks written on them.
+_TOKEN = re.compile(rf"\d+(?:[.,\u066b\u066c]\d+)*|[^\W_][\w{_MARKS}]*")
+#: A character and the marks on it: Thai is paired by these, not by code points.
+_CLUSTER = re.compile(rf"[^{_MARKS}][{_MARKS}]*|[{_MARKS}]+")
+#: Marks that are accents on a letter, dropped as English drops them ("café", "ёлка",
+#: Greek tonos, Arabic and Hebrew vowel points); other scripts' marks are spelling.
+_ACCENTS = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+#: Languages whose accents are letters: Vietnamese tones tell "ma", "má", "mà", "mả" apart.
+KEEP_ACCENTS = frozenset({"vi"})
+_SEPARATORS = str.maketrans("", "", ",.\u066b\u066c")
+#: Digits of every script as ASCII ones: "٢٠١٨" and "2018" are one term.
+_DIGITS = {
+    point: str(unicodedata.digit(chr(point)))
+    for point in range(0x20000)
+    if unicodedata.category(chr(point)) == "Nd" and not chr(point).isascii()
+}
+
 #: Han, kana, hangul and Thai: scripts whose words are not separated by spaces.
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with every script's digits written as ASCII ones, which the date and
+    number patterns know ("عام ٢٠١٨" is a year as "2018" is)."""
+    return text if text.isascii() else text.translate(_DIGITS)
 
 
 def analyze_in(text: str, language: str) -> list[str]:
     """Index terms for ``text`` in ``language`` (not English), in order, repeats kept."""
     stop = _stop_words(language)
     terms: list[str] = []
-    for match in _TOKEN.finditer(_fold(text)):
+    for match in _TOKEN.finditer(_fold(text, language)):
         token = match.group()
         if token[0].isdigit():
-            terms.append(token.replace(",", "").replace(".", ""))
+            terms.append(token.translate(_SEPARATORS))
             continue
         position = 0
         for run in _UNSPACED.finditer(token):  # unspaced script inside: character pairs
             terms += _word_terms(token[position : run.start()], language, stop)
-            chars = run.group()
-            pairs = (
-                [chars] if len(chars) == 1 else [chars[i : i + 2] for i in range(len(chars) - 1)]
-            )
+            chars = _CLUSTER.findall(run.group())  # a Thai letter with its vowel and tone
+            pairs = chars if len(chars) == 1 else [a + b for a, b in itertools.pairwise(chars)]
             terms += [pair for pair in pairs if pair not in stop]  # "什么", "我们", "一个"
             position = run.end()
         terms += _word_terms(token[position:], language, stop)
@@ -86,10 +136,13 @@ def stop_words(language: str) -> frozenset[str]:
 @cache
 def _stop_words(language: str) -> frozenset[str]:
     found = stopwordsiso.stopwords(language) if stopwordsiso.has_lang(language) else set()
-    return frozenset(_fold(w) for w in found)
+    return frozenset(_fold(w, language) for w in found)
 
 
-def _fold(text: str) -> str:
-    """Case and accents folded (NFKD, marks dropped), as English text is."""
+def _fold(text: str, language: str) -> str:
+    """Case and accents folded (NFKD, accents dropped), as English text is, and digits
+    made ASCII; Vietnamese keeps its accents, and every script its own marks."""
     text = unicodedata.normalize("NFKD", text.casefold())
-    return unicodedata.normalize("NFKC", "".join(c for c in text if not unicodedata.combining(c)))
+    if language not in KEEP_ACCENTS:
+        text = _ACCENTS.sub("", text)
+    return unicodedata.normalize("NFKC", text).translate(_DIGITS)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from retrieval import ArticleIndex, answer, parse_article, question_terms
 from retrieval.analysis import analyze
 from retrieval.answer_types import DATE, NUMBER, AnswerType, answer_type
+from retrieval.cues import CUE_NAMES, QuestionCues
 
 TRANVIA = (
     "El ayuntamiento aprobó el martes una nueva línea de tranvía para la ciudad. "
@@ -36,6 +37,26 @@ def test_chinese_is_cut_into_character_pairs():
     assert analyze("几次迫使掉球", "zh") == ["几次", "次迫", "迫使", "使掉", "掉球"]
 
 
+def test_hindi_words_keep_their_vowel_signs():
+    # Split at its vowel signs, "राष्ट्रपति" (president) was "र" and "षटरपत", and "ने",
+    # "कि" (function words) were "न", "क": matched everywhere, never dropped.
+    assert analyze("राष्ट्रपति ने कहा कि सेना लौटेगी।", "hi") == ["राष्ट्रपत", "सेन", "लौट"]
+
+
+def test_vietnamese_keeps_its_tones():
+    # Folded, "cá" (fish) was the stop word "cả" (all), and "Hà Nội" was lost.
+    assert analyze("Cá là món ăn của Hà Nội.", "vi") == ["cá", "món", "ăn", "hà", "nội"]
+
+
+def test_thai_is_paired_by_letters_with_their_vowels_and_tones():
+    assert analyze("เมือง", "th") == ["เมื", "มือ", "อง"]
+
+
+def test_digits_of_every_script_are_one_number():
+    assert analyze("في عام ٢٠١٨ قتل ١٬٠٠٠ شخص", "ar") == analyze("في عام 2018 قتل 1000 شخص", "ar")
+    assert "2018" in analyze("वर्ष २०१८ में", "hi")
+
+
 def test_chinese_pairs_that_are_stop_words_are_dropped():
     # "什么" (what) and "他们" (they) match any article; "球队" (team) does not.
     assert analyze("他们是什么球队", "zh") == ["们是", "是什", "么球", "球队"]
@@ -57,7 +78,10 @@ def test_a_question_in_another_language_is_looked_up_in_english_and_in_its_own()
     )
 
 
-@given(st.text(max_size=200), st.sampled_from(["es", "de", "ru", "zh", "ja", "xx"]))
+@given(
+    st.text(max_size=200),
+    st.sampled_from(["es", "de", "ru", "zh", "ja", "hi", "vi", "th", "ar", "xx"]),
+)
 def test_any_text_in_any_language_gives_terms_without_spaces(text, language):
     assert all(term and not any(c.isspace() for c in term) for term in analyze(text, language))
 
@@ -92,6 +116,21 @@ def test_sentences_are_split_by_the_rules_of_the_article_s_language(text, senten
         ("Wer hat den Plan abgelehnt?", AnswerType.NAME),
         ("Кто выступил против плана?", AnswerType.NAME),
         ("Quem pagará a obra?", AnswerType.NAME),
+        ("कितने लोग मारे गए?", AnswerType.NUMBER),  # Hindi
+        ("सेना कब लौटेगी?", AnswerType.DATE),
+        ("परियोजना का विरोध किसने किया?", AnswerType.NAME),
+        ("Có bao nhiêu người chết?", AnswerType.NUMBER),  # Vietnamese
+        ("Khi nào việc xây dựng bắt đầu?", AnswerType.DATE),
+        ("Chủ tịch thành phố là ai?", AnswerType.NAME),
+        ("มีกี่คน", AnswerType.NUMBER),  # Thai
+        ("ใครคัดค้านแผนนี้", AnswerType.NAME),
+        ("Πόσοι στρατιώτες έμειναν;", AnswerType.NUMBER),  # Greek
+        ("Πότε άρχισαν τα έργα;", AnswerType.DATE),
+        ("Câți soldați au rămas?", AnswerType.NUMBER),  # Romanian
+        ("Cine a câștigat alegerile?", AnswerType.NAME),
+        ("いつ始まりましたか", AnswerType.DATE),  # Japanese
+        ("What is AI?", None),  # not Vietnamese "ai" (who)
+        ("¿Qué estrella de cine cantó?", None),  # not Romanian "cine" (who)
     ],
 )
 def test_question_words_of_other_languages_say_what_kind_of_answer_is_wanted(question, kind):
@@ -103,6 +142,10 @@ def test_dates_in_other_languages_are_recognised_in_sentences():
         "Las obras empezarán en marzo.",
         "Строительство начнётся 3 октября.",
         "比赛于2016年2月7日举行。",
+        "Lucrările încep în martie.",
+        "Τα έργα αρχίζουν στις 3 Μαρτίου.",
+        "تبدأ الأعمال في مارس.",
+        "निर्माण कार्य मार्च में शुरू होगा।",
     ):
         assert DATE.search(sentence), sentence
 
@@ -120,6 +163,11 @@ def test_dates_in_other_languages_are_recognised_in_sentences():
 )
 def test_amounts_in_other_languages_and_scripts_are_recognised_in_sentences(sentence):
     assert NUMBER.search(sentence)
+
+
+def test_a_year_in_arabic_indic_digits_answers_when():
+    cues = QuestionCues("متى انسحبت القوات؟").cues("انسحبت القوات في عام ٢٠١٨.", frozenset())
+    assert cues[CUE_NAMES.index("offers_date")] == 1.0
 
 
 def test_words_that_are_also_common_words_are_not_amounts():

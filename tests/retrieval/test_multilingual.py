@@ -1,7 +1,8 @@
 """Articles in other languages are read for meaning by the multilingual model: a Russian
 story answers Russian and English questions with its own Russian sentence, a Chinese one
 Chinese questions with its Chinese sentence, a Thai one Thai questions with its Thai
-sentence (not its paragraph), and each declines questions it does not answer."""
+sentence (not its paragraph), Hindi and Vietnamese ones questions in their own
+language, and each declines questions it does not answer."""
 
 from __future__ import annotations
 
@@ -73,6 +74,42 @@ def ferry_th() -> ArticleIndex:
     return _story(FERRY_TH, "ท่าเรือข้ามฟากแห่งที่สอง", "th")
 
 
+#: Scripts whose vowel signs and tones are part of the word (retrieval/languages.py).
+METRO_HI = "\n\n".join(
+    [
+        "दिल्ली मेट्रो रेल निगम ने सोमवार को घोषणा की कि शहर में एक नई मेट्रो लाइन बनाई जाएगी। "
+        "नई लाइन द्वारका से नोएडा तक जाएगी और इसमें चौबीस स्टेशन होंगे। "
+        "परियोजना पर कुल 12,000 करोड़ रुपये खर्च होंगे।",
+        "निर्माण कार्य मार्च 2027 में शुरू होगा और चार साल में पूरा होगा। "
+        "केंद्र सरकार लागत का आधा हिस्सा देगी, बाकी राशि जापान से ऋण के रूप में आएगी।",
+        "स्थानीय व्यापारियों ने परियोजना का विरोध किया है। "
+        "पर्यावरण समूहों ने भी चिंता जताई कि यमुना के किनारे के पेड़ काटे जाएंगे।",
+    ]
+)
+BRIDGE_VI = "\n\n".join(
+    [
+        "Hội đồng thành phố Đà Nẵng hôm thứ Hai đã thông qua kế hoạch xây dựng một cây cầu "
+        "mới bắc qua sông Hàn. Cây cầu dài 800 mét và có sáu làn xe. "
+        "Tổng chi phí dự án là 3.500 tỷ đồng.",
+        "Việc xây dựng sẽ bắt đầu vào tháng 3 năm 2027 và kéo dài ba năm. "
+        "Chính phủ trung ương sẽ trả một nửa chi phí, phần còn lại đến từ khoản vay của "
+        "Ngân hàng Thế giới.",
+        "Ngư dân địa phương phản đối kế hoạch này. "
+        "Các nhóm bảo vệ môi trường cũng lo ngại rằng cá trong sông sẽ bị ảnh hưởng.",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def metro_hi() -> ArticleIndex:
+    return _story(METRO_HI, "नई मेट्रो लाइन", "hi")
+
+
+@pytest.fixture(scope="module")
+def bridge_vi() -> ArticleIndex:
+    return _story(BRIDGE_VI, "Cầu mới qua sông Hàn", "vi")
+
+
 @pytest.mark.parametrize(
     ("story", "question", "opening"),
     [
@@ -89,6 +126,12 @@ def ferry_th() -> ArticleIndex:
         ("ferry_th", "การก่อสร้างจะมีค่าใช้จ่ายเท่าไร", "การก่อสร้างจะเริ่มในเดือนเมษายน"),
         ("ferry_th", "ใครคัดค้านแผนนี้", "ชาวประมงในท้องถิ่น"),
         ("ferry_th", "ใครจะจ่ายค่าใช้จ่ายสองในสาม", "รัฐบาลระดับภูมิภาค"),
+        ("metro_hi", "नई मेट्रो लाइन पर कितने स्टेशन होंगे?", "नई लाइन द्वारका से नोएडा"),
+        ("metro_hi", "परियोजना का विरोध किसने किया?", "स्थानीय व्यापारियों ने"),
+        ("metro_hi", "बाकी पैसा कहाँ से आएगा?", "केंद्र सरकार लागत का आधा"),
+        ("bridge_vi", "Dự án tốn bao nhiêu tiền?", "Tổng chi phí dự án"),
+        ("bridge_vi", "Ai phản đối kế hoạch?", "Ngư dân địa phương"),
+        ("bridge_vi", "Khi nào việc xây dựng bắt đầu?", "Việc xây dựng sẽ bắt đầu"),
     ],
 )
 def test_a_question_in_the_story_s_language_gets_its_sentence(request, story, question, opening):
@@ -125,6 +168,10 @@ def test_an_english_question_gets_the_russian_sentence_quoted_as_written(ferry, 
         ("ferry_zh", "2018年世界杯冠军是谁？"),
         ("ferry_th", "ใครชนะฟุตบอลโลกปี 2018"),
         ("ferry_th", "Who won the Super Bowl in 2016?"),
+        ("metro_hi", "विश्व कप 2018 किसने जीता?"),
+        ("metro_hi", "आज पेट्रोल की कीमत क्या है?"),
+        ("bridge_vi", "Ai đã vô địch World Cup 2018?"),
+        ("bridge_vi", "Giá xăng hôm nay là bao nhiêu?"),
         # These two were answered (from the cost-sharing and the chair's sentences) while
         # the model's closer reading of Chinese passed for nearness (ranking.english_band).
         ("ferry_zh", "明年电费要涨多少？"),
