@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -35,6 +36,7 @@ from retrieval import (
     EmbeddingStopped,
     MeaningVectors,
     analyze,
+    detect_language,
     load_article,
     model_id,
     multilingual_available,
@@ -53,6 +55,9 @@ BACKFILL_BATCH = 16
 SHIPPED = 50
 #: The one-off check of stored sentence spans (see ``repair_sentence_spans``).
 SPAN_REPAIR = "sentence-spans-1"
+#: The one-off reading again of stored articles in other languages than English (see
+#: ``reread_other_languages``); a new name when their splitting or analysis changes again.
+REREAD_OTHER_LANGUAGES = "other-languages-2026-12-07"
 
 
 @dataclass(frozen=True)
@@ -329,6 +334,7 @@ class Articles:
         background after start-up. Returns how many it embedded."""
         stop = stop or self.stopping.is_set
         self.repair_sentence_spans(stop)  # its articles must be embedded afresh
+        self.reread_other_languages(stop)  # and those it splits anew
         done = 0
         skipped: set[int] = set()
         while not stop():
@@ -396,6 +402,53 @@ class Articles:
             log.warning("split %d stored article(s) again: their sentences had lost text", repaired)
         self.store.mark_upkeep_done(SPAN_REPAIR)
         return repaired
+
+    def reread_other_languages(self, stop: Callable[[], bool] | None = None) -> int:
+        """Split and analyse again the stored articles not in English; how many changed.
+
+        Their splitting and analysis improved after many were stored: Thai was one
+        "sentence" a paragraph, and Hindi, Thai and Vietnamese words were cut at their
+        vowel signs or lost their tones (retrieval/languages.py). Sentences are ranked
+        from the stored split, and a library's articles are found by their stored terms,
+        so without this an article added before answers as it did then. An article split
+        anew drops its vectors for the backfill to redo, as ``repair_sentence_spans``
+        does; new terms reach every replica's term index. Once per database, in the
+        background; ``stop`` ends it early, and it starts over at the next start then.
+        """
+        if self.store.upkeep_done(REREAD_OTHER_LANGUAGES):
+            return 0
+        changed, after = 0, 0
+        while batch := self.store.stored_in_other_languages(after, 64):
+            for article_id, body, stored in batch:
+                after = article_id
+                try:
+                    changed += self._reread(article_id, body, json.loads(stored))
+                except MissingArticle:
+                    continue  # removed meanwhile
+                except Exception:  # one bad article never stops the others
+                    log.exception("article %d could not be read again; left as it was", article_id)
+            if stop is not None and stop():
+                return changed
+        if changed:
+            log.info("read %d stored article(s) in other languages again", changed)
+        self.store.mark_upkeep_done(REREAD_OTHER_LANGUAGES)
+        return changed
+
+    def _reread(self, article_id: int, body: str, stored: list[list[int]]) -> bool:
+        if detect_language(body) == "en":  # stored before its language was, and English: as it was
+            return False
+        spans = [(int(a), int(b)) for a, b in stored]
+        fresh = split_body(body)
+        resplit = bool(fresh) and fresh != spans
+        if resplit:
+            self.store.replace_spans(article_id, fresh)
+            self._indexes.forget(article_id)
+        article = self.store.load(article_id)
+        terms = analyze(article.text, article.language)
+        old = self.store.stored_terms(article_id)
+        if not terms or old is None or Counter(terms) == Counter(old):
+            return resplit
+        return self.store.replace_terms(article_id, terms) or resplit
 
     # -- changing ---------------------------------------------------------------------
 

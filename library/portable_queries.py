@@ -229,6 +229,16 @@ class PortableQueries:
         )
         return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 
+    def stored_in_other_languages(self, after_id: int, limit: int) -> list[tuple[int, str, str]]:
+        """``stored_spans`` of the articles not known to be in English (those stored before
+        their language was are read too)."""
+        rows = self._read(
+            "SELECT id, body, sentence_spans FROM articles WHERE id > ?"
+            " AND (language IS NULL OR language <> 'en') ORDER BY id LIMIT ?",
+            (after_id, limit),
+        )
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
     def replace_spans(self, article_id: int, spans: Sequence[tuple[int, int]]) -> None:
         """Store a new split of the article and drop its vectors, which were read from the
         old one (the backfill embeds it again)."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -262,6 +263,11 @@ MIGRATIONS: tuple[str, ...] = (
         vectors BYTEA NOT NULL
     );
     """,
+    # 15: an article's text analysed again (``replace_terms``): the change carries the
+    # terms it was indexed by, which every replica drops from its term index.
+    """
+    ALTER TABLE library_changes ADD COLUMN old_terms TEXT;
+    """,
 )
 
 
@@ -402,6 +408,47 @@ class PostgresStore(PortableQueries):
                 (article_id, chat_id),
             )
         return AddResult(article_id, duplicate=False)
+
+    def stored_terms(self, article_id: int) -> list[str] | None:
+        """The analysed terms stored with the article, each as often as it occurs (in no
+        particular order; None: no such article)."""
+        with self._connection() as db:
+            found = db.execute("SELECT 1 FROM articles WHERE id = %s", (article_id,)).fetchone()
+            rows = db.execute(
+                "SELECT term, tf FROM postings WHERE article_id = %s", (article_id,)
+            ).fetchall()
+        if found is None:
+            return None
+        return [str(term) for term, tf in rows for _ in range(int(tf))]
+
+    def replace_terms(self, article_id: int, terms: Sequence[str]) -> bool:
+        """Store the article's text analysed again; every replica's term index applies it
+        (``_catch_up``). False when it was removed meanwhile."""
+        counts = Counter(terms)
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT chat_id FROM articles WHERE id = %s FOR UPDATE", (article_id,)
+            ).fetchone()
+            if row is None:
+                return False
+            old = db.execute(
+                "DELETE FROM postings WHERE article_id = %s RETURNING term", (article_id,)
+            ).fetchall()
+            with (
+                db.cursor() as cursor,
+                cursor.copy("COPY postings (term, article_id, tf) FROM STDIN") as copy,
+            ):
+                for term, tf in counts.items():
+                    copy.write_row((term, article_id, tf))
+            db.execute(
+                "UPDATE articles SET term_count = %s WHERE id = %s", (len(terms), article_id)
+            )
+            db.execute(
+                "INSERT INTO library_changes (article_id, chat_id, removed, old_terms)"
+                " VALUES (%s, %s, FALSE, %s)",
+                (article_id, int(row[0]), " ".join(str(t) for (t,) in old)),
+            )
+        return True
 
     def remove(self, chat_id: int, article_id: int) -> bool:
         with self._transaction() as db:
@@ -561,14 +608,14 @@ class PostgresStore(PortableQueries):
             xmin_row = db.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text").fetchone()
             assert xmin_row is not None
             changes = db.execute(
-                "SELECT article_id, chat_id, removed FROM library_changes"
+                "SELECT article_id, chat_id, removed, old_terms FROM library_changes"
                 " WHERE xid >= %s::text::xid8 ORDER BY xid",
                 (str(self._xmin),),
             ).fetchall()
             horizon = db.execute("SELECT pruned_below::text FROM change_log_horizon").fetchone()
             if horizon is not None and int(horizon[0]) > self._xmin:
                 return None
-            added = [int(a) for a, _, removed in changes if not removed]
+            added = [int(a) for a, _, removed, _ in changes if not removed]
             counts: dict[int, dict[str, int]] = {}
             if added:
                 for article_id, term, tf in db.execute(
@@ -576,14 +623,17 @@ class PostgresStore(PortableQueries):
                     (added,),
                 ):
                     counts.setdefault(int(article_id), {})[term] = int(tf)
-            removed_ids = {int(a) for a, _, removed in changes if removed}
-            index.add_many(
-                [
-                    (int(a), int(c), counts[int(a)])
-                    for a, c, removed in changes
-                    if not removed and int(a) in counts and int(a) not in removed_ids
-                ]
-            )
+            removed_ids = {int(a) for a, _, removed, _ in changes if removed}
+            live = [
+                (int(a), int(c), old)
+                for a, c, removed, old in changes
+                if not removed and int(a) in counts and int(a) not in removed_ids
+            ]
+            index.add_many([(a, c, counts[a]) for a, c, old in live if old is None])
+            # Postings read now are the newest terms: any replacement applies them (again).
+            for article_id, chat_id, old in live:
+                if old is not None:
+                    index.replace(article_id, chat_id, old.split(), counts[article_id])
             for article_id in removed_ids:
                 index.remove(article_id)
             self._xmin = int(xmin_row[0])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
@@ -115,6 +116,33 @@ class SqliteStore(PortableQueries):
             if deleted and self._terms is not None:
                 self._terms.remove(article_id)
         return bool(deleted)
+
+    def stored_terms(self, article_id: int) -> list[str] | None:
+        """The analysed terms stored with the article (None: no such article)."""
+        with self._reading() as db:
+            row = db.execute(
+                "SELECT terms FROM article_term_lists WHERE article_id = ?", (article_id,)
+            ).fetchone()
+        return str(row[0]).split() if row is not None else None
+
+    def replace_terms(self, article_id: int, terms: Sequence[str]) -> bool:
+        """Store the article's text analysed again, and index it by the new terms; False
+        when it was removed meanwhile."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT a.chat_id, t.terms FROM articles a"
+                " JOIN article_term_lists t ON t.article_id = a.id WHERE a.id = ?",
+                (article_id,),
+            ).fetchone()
+            if row is None:
+                return False
+            db.execute(
+                "UPDATE article_term_lists SET terms = ? WHERE article_id = ?",
+                (" ".join(terms), article_id),
+            )
+            if self._terms is not None:  # under the store lock, as an add is
+                self._terms.replace(article_id, int(row[0]), str(row[1]).split(), Counter(terms))
+        return True
 
     # -- vectors ----------------------------------------------------------------------
 

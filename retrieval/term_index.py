@@ -182,21 +182,47 @@ class TermIndex:
     def add_counts(self, article_id: int, chat_id: int, counts: Mapping[str, int]) -> None:
         """Index an article from its term counts; an article indexed already is left."""
         with self._lock:
-            if article_id >= len(self._chat):
-                grow = max(article_id + 1, 2 * len(self._chat)) - len(self._chat)
-                self._chat = np.append(self._chat, np.full(grow, _NONE, dtype=np.int64))
-                self._length = np.append(self._length, np.zeros(grow, dtype=np.float32))
-            elif self._chat[article_id] != _NONE:
-                return  # already indexed
-            for term, count in counts.items():
+            self._add_counts(article_id, chat_id, counts)
+
+    def _add_counts(self, article_id: int, chat_id: int, counts: Mapping[str, int]) -> None:
+        """Under the lock."""
+        if article_id >= len(self._chat):
+            grow = max(article_id + 1, 2 * len(self._chat)) - len(self._chat)
+            self._chat = np.append(self._chat, np.full(grow, _NONE, dtype=np.int64))
+            self._length = np.append(self._length, np.zeros(grow, dtype=np.float32))
+        elif self._chat[article_id] != _NONE:
+            return  # already indexed
+        for term, count in counts.items():
+            ids, tfs = self._postings.get(term, (_EMPTY_IDS, _EMPTY_TFS))
+            self._postings[term] = (
+                np.append(ids, np.int32(article_id)),
+                np.append(tfs, np.uint16(min(count, _MAX_COUNT))),
+            )
+        chat, length = self._chat.copy(), self._length.copy()
+        chat[article_id], length[article_id] = chat_id, sum(counts.values())
+        self._chat, self._length = chat, length
+
+    def replace(
+        self,
+        article_id: int,
+        chat_id: int,
+        old_terms: Iterable[str],
+        counts: Mapping[str, int],
+    ) -> None:
+        """Index an article by new term counts (its text analysed again): its postings
+        under ``old_terms`` and under the new terms are dropped, then the new ones added,
+        so applying the same replacement twice leaves the index as once."""
+        with self._lock:
+            for term in set(old_terms) | set(counts):
                 ids, tfs = self._postings.get(term, (_EMPTY_IDS, _EMPTY_TFS))
-                self._postings[term] = (
-                    np.append(ids, np.int32(article_id)),
-                    np.append(tfs, np.uint16(min(count, _MAX_COUNT))),
-                )
-            chat, length = self._chat.copy(), self._length.copy()
-            chat[article_id], length[article_id] = chat_id, sum(counts.values())
-            self._chat, self._length = chat, length
+                keep = ids != article_id
+                if not keep.all():
+                    self._postings[term] = (ids[keep], tfs[keep])
+            if article_id < len(self._chat):
+                chat = self._chat.copy()
+                chat[article_id] = _NONE
+                self._chat = chat
+            self._add_counts(article_id, chat_id, counts)
 
     def remove(self, article_id: int) -> None:
         """Forget an article; its postings stay until restart but never match again."""

@@ -8,6 +8,7 @@ its own; two ``Library`` objects on one database stand for two bot replicas.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -74,6 +75,27 @@ def test_an_add_on_one_replica_is_seen_by_the_other_at_once(replicas):
     assert first.articles.remove(CHAT, added.article_id)
     assert second.articles.visible(CHAT) == []
     assert second.asking.candidates(CHAT, "tram", 5) == []
+
+
+def test_an_article_analysed_again_on_one_replica_is_found_by_its_new_words_on_the_other(
+    replicas, postgres_url
+):
+    first, second = replicas
+    added = first.articles.add(CHAT, STORY).article_id
+    old_words, new_words = analyze("tram cost"), ["tranvía", "coste"]
+    assert second.store.search(CHAT, old_words, 5) == [added]  # its index is loaded
+    assert first.store.replace_terms(added, [*new_words, "coste"])
+    assert second.store.search(CHAT, old_words, 5) == []
+    assert second.store.search(CHAT, new_words, 5) == [added]
+    assert second.store.save_term_snapshot()
+    assert first.store.replace_terms(added, new_words)  # after the snapshot: replayed
+    third = PostgresStore.open(postgres_url)
+    try:
+        assert third.search(CHAT, ["tranvía"], 5) == [added]
+        assert third.search(CHAT, old_words, 5) == []
+        assert Counter(third.stored_terms(added) or []) == Counter(new_words)
+    finally:
+        third.close()
 
 
 def test_the_same_article_added_on_both_replicas_at_once_is_stored_once(replicas):

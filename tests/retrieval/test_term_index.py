@@ -31,3 +31,14 @@ def test_the_limit_keeps_the_best_and_breaks_ties_by_age():
 
 def test_words_no_article_holds_match_nothing():
     assert _index().search((0, 7), ["volcano"], 5) == []
+
+
+def test_an_article_analysed_again_is_found_by_its_new_terms_only():
+    index = _index()
+    index.replace(6, 7, "flood river levee".split(), {"lũ": 2, "sông": 1})
+    assert index.search((0, 7), ["flood"], 5) == []
+    assert index.search((0, 7), ["sông"], 5) == [6]
+    once = index.to_bytes()
+    index.replace(6, 7, "flood river levee".split(), {"lũ": 2, "sông": 1})  # a replica replays it
+    assert index.to_bytes() == once
+    assert index.search((0, 7), ["tram"], 10) == _index().search((0, 7), ["tram"], 10)
