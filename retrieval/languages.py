@@ -79,6 +79,11 @@ _DIGITS = {
     if unicodedata.category(chr(point)) == "Nd" and not chr(point).isascii()
 }
 
+#: Languages that write a name's case ending after an apostrophe: Turkish "Ankara'da"
+#: (in Ankara) is the name "Ankara", not it and a word "da".
+SUFFIXED_NAMES = frozenset({"tr", "az"})
+_NAME_SUFFIX = re.compile(r"(?<=[^\W\d_])['\u2019][^\W\d_]+")
+
 #: Han, kana, hangul and Thai: scripts whose words are not separated by spaces.
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
@@ -93,7 +98,10 @@ def analyze_in(text: str, language: str) -> list[str]:
     """Index terms for ``text`` in ``language`` (not English), in order, repeats kept."""
     stop = _stop_words(language)
     terms: list[str] = []
-    for match in _TOKEN.finditer(_fold(text, language)):
+    text = _fold(text, language)
+    if language in SUFFIXED_NAMES:
+        text = _NAME_SUFFIX.sub("", text)
+    for match in _TOKEN.finditer(text):
         token = match.group()
         if token[0].isdigit():
             terms.append(token.translate(_SEPARATORS))
