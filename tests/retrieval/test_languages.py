@@ -54,7 +54,9 @@ def test_thai_is_paired_by_letters_with_their_vowels_and_tones():
 
 def test_a_turkish_name_s_case_ending_is_no_word_of_its_own():
     # "Ankara'da" (in Ankara) is Ankara; "da" and "nin" were terms matching any such name.
-    assert analyze("Türkiye'nin başkenti Ankara'da.", "tr") == analyze("Türkiye başkenti Ankara", "tr")
+    assert analyze("Türkiye'nin başkenti Ankara'da.", "tr") == analyze(
+        "Türkiye başkenti Ankara", "tr"
+    )
 
 
 def test_digits_of_every_script_are_one_number():

