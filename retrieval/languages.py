@@ -4,9 +4,13 @@ What English gets from hand-made lists (stop words, irregular verbs) other
 languages get from maintained ones: stop words from ``stopwordsiso`` (the
 stopwords-iso collection, 50+ languages by ISO 639-1 code) and Snowball
 stemmers from PyStemmer, where it has one for the language. Scripts written
-without spaces (Chinese, Japanese, Thai) are cut into overlapping character
-pairs, the usual BM25 treatment when no segmenter is shipped: a word of two
-characters is found whole, a longer one by its pairs.
+without spaces are cut into overlapping character pairs (Japanese, Thai), the
+usual BM25 treatment when no segmenter is shipped: a word of two characters is
+found whole, a longer one by its pairs. Chinese is cut into words by jieba's
+dictionary (``rjieba``, the Rust jieba-rs, MIT, its dictionary inside the
+wheel): on XQuAD's Chinese articles, words instead of pairs raised top-1 from
+0.776 to 0.801 and lowered the answerable questions declined from 4.0 % to
+1.9 % (docs/retrieval.md).
 
 Without stop words a question's "в", "не", "где" match every sentence, and an
 article then seems to answer any question: on XQuAD's Russian articles the
@@ -25,6 +29,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+import rjieba
 import Stemmer
 import stopwordsiso
 
@@ -107,14 +112,21 @@ def analyze_in(text: str, language: str) -> list[str]:
             terms.append(token.translate(_SEPARATORS))
             continue
         position = 0
-        for run in _UNSPACED.finditer(token):  # unspaced script inside: character pairs
+        for run in _UNSPACED.finditer(token):  # unspaced script inside: words or pairs
             terms += _word_terms(token[position : run.start()], language, stop)
-            chars = _CLUSTER.findall(run.group())  # a Thai letter with its vowel and tone
-            pairs = chars if len(chars) == 1 else [a + b for a, b in itertools.pairwise(chars)]
-            terms += [pair for pair in pairs if pair not in stop]  # "什么", "我们", "一个"
+            terms += [term for term in _unspaced_terms(run.group(), language) if term not in stop]
             position = run.end()
         terms += _word_terms(token[position:], language, stop)
     return terms
+
+
+def _unspaced_terms(run: str, language: str) -> list[str]:
+    """Chinese words by jieba's dictionary; other unspaced scripts' character pairs (a Thai
+    letter with its vowel and tone marks counts as one character)."""
+    if language == "zh":
+        return list(rjieba.cut(run))
+    chars = _CLUSTER.findall(run)
+    return chars if len(chars) == 1 else [a + b for a, b in itertools.pairwise(chars)]
 
 
 def _word_terms(word: str, language: str, stop: frozenset[str]) -> list[str]:

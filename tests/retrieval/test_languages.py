@@ -33,8 +33,13 @@ def test_russian_function_words_are_stop_words():
     ]
 
 
-def test_chinese_is_cut_into_character_pairs():
-    assert analyze("几次迫使掉球", "zh") == ["几次", "次迫", "迫使", "使掉", "掉球"]
+def test_chinese_is_cut_into_words():
+    # "迫使" (forced) and "掉球" (fumbles) are words; pairs also made "次迫" and "使掉".
+    assert analyze("几次迫使掉球", "zh") == ["几次", "迫使", "掉球"]
+
+
+def test_japanese_is_cut_into_character_pairs():
+    assert analyze("首都東京", "ja") == ["首都", "都東", "東京"]
 
 
 def test_hindi_words_keep_their_vowel_signs():
@@ -64,9 +69,9 @@ def test_digits_of_every_script_are_one_number():
     assert "2018" in analyze("वर्ष २०१८ में", "hi")
 
 
-def test_chinese_pairs_that_are_stop_words_are_dropped():
-    # "什么" (what) and "他们" (they) match any article; "球队" (team) does not.
-    assert analyze("他们是什么球队", "zh") == ["们是", "是什", "么球", "球队"]
+def test_chinese_words_that_are_stop_words_are_dropped():
+    # "他们" (they), "是" (is) and "什么" (what) match any article; "球队" (team) does not.
+    assert analyze("他们是什么球队", "zh") == ["球队"]
 
 
 def test_a_spanish_article_answers_a_spanish_question_and_declines_another():
