@@ -25,7 +25,7 @@ from functools import lru_cache
 import Stemmer
 
 from retrieval.irregular_verbs import IRREGULAR_VERBS
-from retrieval.language import detect
+from retrieval.language import UNDETERMINED, question_languages
 from retrieval.languages import analyze_in
 from retrieval.stopwords import STOP_WORDS
 
@@ -70,12 +70,13 @@ def analyze(text: str, language: str = "en") -> list[str]:
 def question_terms(question: str) -> list[str]:
     """The terms to look a question up by among articles of any language (a library's
     term index): its English terms, and, for a question in another language, that
-    language's too, so that it finds the articles written in it."""
+    language's too (each of its likeliest when the detector is torn between two, as
+    between Hindi and Nepali), so that it finds the articles written in it."""
     terms = analyze(question)
-    language = detect(question)
-    if language == "en":
+    others = [code for code in question_languages(question) if code not in ("en", UNDETERMINED)]
+    if not others:
         return terms
-    return list(dict.fromkeys([*terms, *analyze(question, language)]))
+    return list(dict.fromkeys([*terms, *(t for code in others for t in analyze(question, code))]))
 
 
 def _is_acronym(token: str) -> bool:

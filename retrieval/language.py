@@ -59,19 +59,47 @@ def detect_question(question: str) -> tuple[str, bool]:
     return code, probability >= QUESTION_CONFIDENCE or not latin(question)
 
 
+def question_languages(question: str) -> list[str]:
+    """The language ``detect`` names the question, and, for a question not in Latin
+    letters that it names below ``QUESTION_CONFIDENCE``, the next likeliest one too: a
+    short Hindi question named Nepali at 0.42 is Hindi at 0.40, and is looked up in both.
+    (In Latin letters the runner-up is most often a misreading of names: "What did Lady
+    Gaga sing?" is Javanese at 0.14.)"""
+    if not any(c.isalpha() for c in question):
+        return []
+    ranked = _identifier().rank(question[:_SAMPLE])
+    codes: list[str] = []
+    for code, _ in ranked:
+        folded = _FOLDED.get(code, code)
+        if folded not in codes:
+            codes.append(folded)
+        if len(codes) == 2:
+            break
+    if latin(question) or _language_totals(question)[codes[0]] >= QUESTION_CONFIDENCE:
+        return codes[:1]  # sure (Mandarin 0.45, Wu and Cantonese 0.5 more: Chinese)
+    return codes
+
+
 def question_language(question: str) -> tuple[str, float]:
     """The question's language and the detector's probability for it (its varieties'
     summed: "工程要花多少钱？" is Mandarin at 0.51, Wu and Cantonese at 0.48). Another
     script does not settle which language of that script: short Hindi questions read as
     Nepali at 0.34-0.42, and "Що сказав мер?" (Ukrainian) as Bulgarian at 0.32."""
-    if not any(c.isalpha() for c in question):
+    totals = _language_totals(question)
+    if not totals:
         return UNDETERMINED, 0.0
-    totals: dict[str, float] = {}
-    for code, probability in _identifier().rank(question[:_SAMPLE]):
-        folded = _FOLDED.get(code, code)
-        totals[folded] = totals.get(folded, 0.0) + probability
     best = max(totals, key=totals.__getitem__)
     return best, totals[best]
+
+
+def _language_totals(question: str) -> dict[str, float]:
+    """Each language's probability, its varieties' added up; empty without letters."""
+    totals: dict[str, float] = {}
+    if any(c.isalpha() for c in question):
+        for code, probability in _identifier().rank(question[:_SAMPLE]):
+            folded = _FOLDED.get(code, code)
+            totals[folded] = totals.get(folded, 0.0) + probability
+    return totals
 
 
 #: Letters read to name a text's script.

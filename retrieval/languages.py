@@ -132,7 +132,8 @@ def _unspaced_terms(run: str, language: str) -> list[str]:
 def _word_terms(word: str, language: str, stop: frozenset[str]) -> list[str]:
     if not word or word in stop:
         return []
-    return [_stem(word, language)]
+    stem = _stem(word, language)
+    return [stem] if stem else []  # Nepali's stemmer leaves nothing of some words
 
 
 @lru_cache(maxsize=65536)
