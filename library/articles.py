@@ -421,10 +421,8 @@ class Articles:
         while batch := self.store.stored_in_other_languages(after, 64):
             for article_id, body, stored in batch:
                 after = article_id
-                try:
+                try:  # an article removed meanwhile has no terms: left (stored_terms)
                     changed += self._reread(article_id, body, json.loads(stored))
-                except MissingArticle:
-                    continue  # removed meanwhile
                 except Exception:  # one bad article never stops the others
                     log.exception("article %d could not be read again; left as it was", article_id)
             if stop is not None and stop():
@@ -435,7 +433,8 @@ class Articles:
         return changed
 
     def _reread(self, article_id: int, body: str, stored: list[list[int]]) -> bool:
-        if detect_language(body) == "en":  # stored before its language was, and English: as it was
+        language = detect_language(body)  # as the article's own: its body is its text
+        if language == "en":  # stored before its language was, and English: as it was
             return False
         spans = [(int(a), int(b)) for a, b in stored]
         fresh = split_body(body)
@@ -443,8 +442,7 @@ class Articles:
         if resplit:
             self.store.replace_spans(article_id, fresh)
             self._indexes.forget(article_id)
-        article = self.store.load(article_id)
-        terms = analyze(article.text, article.language)
+        terms = analyze(body, language)
         old = self.store.stored_terms(article_id)
         if not terms or old is None or Counter(terms) == Counter(old):
             return resplit

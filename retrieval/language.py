@@ -65,17 +65,9 @@ def question_languages(question: str) -> list[str]:
     short Hindi question named Nepali at 0.42 is Hindi at 0.40, and is looked up in both.
     (In Latin letters the runner-up is most often a misreading of names: "What did Lady
     Gaga sing?" is Javanese at 0.14.)"""
-    if not any(c.isalpha() for c in question):
-        return []
-    ranked = _identifier().rank(question[:_SAMPLE])
-    codes: list[str] = []
-    for code, _ in ranked:
-        folded = _FOLDED.get(code, code)
-        if folded not in codes:
-            codes.append(folded)
-        if len(codes) == 2:
-            break
-    if latin(question) or _language_totals(question)[codes[0]] >= QUESTION_CONFIDENCE:
+    totals = _language_totals(question)
+    codes = list(totals)[:2]  # in the detector's order: the first is ``detect``'s
+    if codes and (latin(question) or totals[codes[0]] >= QUESTION_CONFIDENCE):
         return codes[:1]  # sure (Mandarin 0.45, Wu and Cantonese 0.5 more: Chinese)
     return codes
 
@@ -93,7 +85,8 @@ def question_language(question: str) -> tuple[str, float]:
 
 
 def _language_totals(question: str) -> dict[str, float]:
-    """Each language's probability, its varieties' added up; empty without letters."""
+    """Each language's probability, its varieties' added up, in the order the detector
+    ranks them; empty without letters."""
     totals: dict[str, float] = {}
     if any(c.isalpha() for c in question):
         for code, probability in _identifier().rank(question[:_SAMPLE]):
