@@ -71,8 +71,9 @@ _CLUSTER = re.compile(rf"[^{_MARKS}][{_MARKS}]*|[{_MARKS}]+")
 #: Marks that are accents on a letter, dropped as English drops them ("café", "ёлка",
 #: Greek tonos, Arabic and Hebrew vowel points); other scripts' marks are spelling.
 _ACCENTS = re.compile(
-    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
-    "\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+    "[\u0300-\u0305\u0307-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+    "\u0670\u06d6-\u06ed\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+    "|(?<![\u0438\u0443])\u0306"  # the breve, but for Cyrillic "й" and "ў": letters of their own
 )
 #: Languages whose accents are letters: Vietnamese tones tell "ma", "má", "mà", "mả" apart.
 KEEP_ACCENTS = frozenset({"vi"})

@@ -34,6 +34,12 @@ def test_russian_function_words_are_stop_words():
     ]
 
 
+def test_a_russian_adjective_s_forms_share_one_stem():
+    # "й" folded to "и" made "футбольный" "футбольныи", stemmed "футбольны", never
+    # "футбольн" as "футбольная" (football's) is.
+    assert analyze("футбольный футбольной футбольная футбольные", "ru") == ["футбольн"] * 4
+
+
 def test_chinese_is_cut_into_words():
     # "迫使" (forced) and "掉球" (fumbles) are words; pairs also made "次迫" and "使掉".
     assert analyze("几次迫使掉球", "zh") == ["几次", "迫使", "掉球"]
