@@ -389,13 +389,8 @@ class Articles:
             for article_id, body, stored in batch:
                 after = article_id
                 spans = [(int(a), int(b)) for a, b in json.loads(stored)]
-                if spans_intact(body, spans):
-                    continue
-                fresh = split_body(body)
-                if fresh and fresh != spans:
-                    self.store.replace_spans(article_id, fresh)
-                    self._indexes.forget(article_id)
-                    repaired += 1
+                if not spans_intact(body, spans):
+                    repaired += self._split_again(article_id, body, spans)
             if stop is not None and stop():
                 return repaired
         if repaired:
@@ -436,17 +431,22 @@ class Articles:
         language = detect_language(body)  # as the article's own: its body is its text
         if language == "en":  # stored before its language was, and English: as it was
             return False
-        spans = [(int(a), int(b)) for a, b in stored]
-        fresh = split_body(body)
-        resplit = bool(fresh) and fresh != spans
-        if resplit:
-            self.store.replace_spans(article_id, fresh)
-            self._indexes.forget(article_id)
+        resplit = self._split_again(article_id, body, [(int(a), int(b)) for a, b in stored])
         terms = analyze(body, language)
         old = self.store.stored_terms(article_id)
         if not terms or old is None or Counter(terms) == Counter(old):
             return resplit
         return self.store.replace_terms(article_id, terms) or resplit
+
+    def _split_again(self, article_id: int, body: str, spans: list[tuple[int, int]]) -> bool:
+        """Store the body's split by today's splitter where it differs from ``spans``
+        (its vectors go with the old one, for the backfill to redo); whether it did."""
+        fresh = split_body(body)
+        if not fresh or fresh == spans:
+            return False
+        self.store.replace_spans(article_id, fresh)
+        self._indexes.forget(article_id)
+        return True
 
     # -- changing ---------------------------------------------------------------------
 

@@ -45,24 +45,32 @@ STEMMERS = {
 }  # fmt: skip
 
 
-def _mark_class() -> str:
-    """A character class of every combining mark (Unicode categories Mn, Mc, Me) in the
-    first two planes, where every living script is: Python's ``\\w`` matches none."""
+def _scan_unicode() -> tuple[str, dict[int, str]]:
+    """One pass over the first two planes, where every living script is: a character
+    class of every combining mark (Unicode Mn, Mc, Me; Python's ``\\w`` matches none),
+    and each non-ASCII digit's ASCII twin."""
     ranges: list[tuple[int, int]] = []
+    digits: dict[int, str] = {}
     for point in range(0x20000):
-        if unicodedata.category(chr(point))[0] == "M":
+        category = unicodedata.category(chr(point))
+        if category[0] == "M":
             if ranges and ranges[-1][1] == point - 1:
                 ranges[-1] = (ranges[-1][0], point)
             else:
                 ranges.append((point, point))
-    return "".join(f"{_escape(a)}-{_escape(b)}" if a < b else _escape(a) for a, b in ranges)
+        elif category == "Nd" and point >= 0x80:
+            digits[point] = str(unicodedata.digit(chr(point)))
+    marks = "".join(f"{_escape(a)}-{_escape(b)}" if a < b else _escape(a) for a, b in ranges)
+    return marks, digits
 
 
 def _escape(point: int) -> str:
     return f"\\U{point:08x}"
 
 
-_MARKS = _mark_class()
+#: Every combining mark, as a character class; digits of every script as ASCII ones
+#: ("٢٠١٨" and "2018" are one term).
+_MARKS, _DIGITS = _scan_unicode()
 #: A number (grouped by commas, dots or the Arabic separators), or a word: letters and
 #: the marks written on them.
 _TOKEN = re.compile(rf"\d+(?:[.,\u066b\u066c]\d+)*|[^\W_][\w{_MARKS}]*")
@@ -78,12 +86,6 @@ _ACCENTS = re.compile(
 #: Languages whose accents are letters: Vietnamese tones tell "ma", "má", "mà", "mả" apart.
 KEEP_ACCENTS = frozenset({"vi"})
 _SEPARATORS = str.maketrans("", "", ",.\u066b\u066c")
-#: Digits of every script as ASCII ones: "٢٠١٨" and "2018" are one term.
-_DIGITS = {
-    point: str(unicodedata.digit(chr(point)))
-    for point in range(0x20000)
-    if unicodedata.category(chr(point)) == "Nd" and not chr(point).isascii()
-}
 
 #: Languages that write a name's case ending after an apostrophe: Turkish "Ankara'da"
 #: (in Ankara) is the name "Ankara", not it and a word "da".
