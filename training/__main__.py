@@ -35,6 +35,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--device", default="auto", help="train on cpu or cuda (auto: cuda where there is one)"
     )
+    parser.add_argument(
+        "--xquad", default="", help="evaluate on XQuAD in these languages instead (de,ru,...)"
+    )
+    parser.add_argument(
+        "--base",
+        choices=["minilm", "e5"],
+        default="minilm",
+        help="prepare for English MiniLM (shipped) or multilingual-e5-small",
+    )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
@@ -48,28 +57,38 @@ def main(argv: list[str] | None = None) -> int:
         if args.stage == "all"
         else [args.stage]
     )
+    if args.base == "e5" and {"collect", "fit"} & set(stages):
+        # How the multilingual reader joins the multilingual modes' first pass is not
+        # written yet: ``collect`` and ``fit`` fit the English reader's fusion only.
+        print("collect and fit are the English reader's; --base e5 stops at export")
+        stages = [s for s in stages if s not in ("collect", "fit")]
     for stage in stages:
         if stage == "check":
-            from training.encoder import Encoder, check_against_reference
+            from training.bases import BASES
+            from training.encoder import Encoder, check_against_e5, check_against_reference
 
-            encoder = Encoder()
-            encoder.load_base()
-            cosine = check_against_reference(
-                encoder, REPO / "tests" / "retrieval" / "data" / "minilm_reference.json"
-            )
-            log.info("base encoder vs sentence-transformers: lowest cosine %.6f", cosine)
-            if cosine < 0.9999:
-                print(
-                    "error: the base encoder does not reproduce all-MiniLM-L6-v2", file=sys.stderr
+            base = BASES[args.base]
+            encoder = Encoder(base.layers, base.vocab)
+            base.load(encoder)
+            if base.name == "e5":
+                cosine = check_against_e5(encoder)
+            else:
+                cosine = check_against_reference(
+                    encoder, REPO / "tests" / "retrieval" / "data" / "minilm_reference.json"
                 )
+            log.info("base encoder (%s) vs its reference: lowest cosine %.6f", base.name, cosine)
+            # e5: our fp32 arithmetic against the engine's 8-bit activations (0.99988).
+            if cosine < (0.9995 if base.name == "e5" else 0.9999):
+                print(f"error: the base encoder does not reproduce {base.name}", file=sys.stderr)
                 return 1
         elif stage == "prepare":
+            from training.bases import BASES
             from training.data import prepare
 
             if not args.squad.exists():
                 print(f"error: {args.squad} is missing (SQuAD v1.1 train)", file=sys.stderr)
                 return 2
-            found = prepare(args.squad, prepared_path)
+            found = prepare(args.squad, prepared_path, base=BASES[args.base])
             log.info("prepared %d groups from %d articles", len(found.groups), len(found.articles))
         elif stage == "train":
             import torch
@@ -88,9 +107,15 @@ def main(argv: list[str] | None = None) -> int:
                 device=device,
             )
         elif stage == "evaluate":
-            from training.evaluate import evaluate
+            from training.evaluate import evaluate, evaluate_xquad
 
-            evaluate(args.work / "checkpoint.pt", args.dev, limit=args.questions)
+            if args.xquad:
+                for language in args.xquad.split(","):
+                    evaluate_xquad(
+                        args.work / "checkpoint.pt", SHARED, language, limit=args.questions
+                    )
+            else:
+                evaluate(args.work / "checkpoint.pt", args.dev, limit=args.questions)
         elif stage == "export":
             from training.export import export
 

@@ -25,6 +25,7 @@ import numpy as np
 from tokenizers import Tokenizer
 
 from retrieval import ArticleIndex, analyze, parse_article
+from training.bases import MINILM, Base
 
 REPO = Path(__file__).resolve().parents[1]
 TOKENIZER = REPO / "retrieval" / "models" / "all-MiniLM-L6-v2.tokenizer.json"
@@ -55,6 +56,7 @@ class Group:
 class Prepared:
     articles: list[Article] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    base: str = "minilm"  #: whose tokeniser wrote the ids (training/bases.py)
 
 
 @functools.cache
@@ -69,11 +71,10 @@ def squad_articles(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["data"]
 
 
-def prepare(squad: Path, out: Path, seed: int = 13) -> Prepared:
+def prepare(squad: Path, out: Path, seed: int = 13, base: Base = MINILM) -> Prepared:
     """Read SQuAD train, build every group, and pickle them to ``out``."""
     rng = random.Random(seed)
-    words = tokenizer()
-    prepared = Prepared()
+    prepared = Prepared(base=base.name)
     raw = squad_articles(squad)
     bodies: list[tuple[ArticleIndex, list[int]]] = []
     for number, item in enumerate(raw):
@@ -84,9 +85,7 @@ def prepare(squad: Path, out: Path, seed: int = 13) -> Prepared:
             cursor += len(text) + 2
         article = parse_article("\n\n".join(texts), name=item.get("title", str(number)))
         index = ArticleIndex(article, semantic=False)
-        encodings = words.encode_batch(
-            [s.text for s in article.sentences], add_special_tokens=False
-        )
+        encodings = base.encode([s.text for s in article.sentences])
         prepared.articles.append(
             Article(
                 sentences=[np.array(e.ids, np.int32) for e in encodings],
@@ -111,9 +110,7 @@ def prepare(squad: Path, out: Path, seed: int = 13) -> Prepared:
                 )
                 if holder is None:
                     continue  # an answer across two sentences: no one sentence holds it
-                question = np.array(
-                    words.encode(qa["question"], add_special_tokens=False).ids, np.int32
-                )
+                question = np.array(base.encode([qa["question"]])[0].ids, np.int32)
                 scores = index.bm25(analyze(qa["question"]))[0]
                 ranked = [int(i) for i in np.argsort(-scores, kind="stable")]
                 positive = holder.number - 1

@@ -22,7 +22,7 @@ import torch
 
 from retrieval import ArticleIndex, analyze
 from retrieval.ranking import rank
-from training.data import tokenizer
+from training.bases import BASES
 from training.reader import Reader, batch, pair
 
 log = logging.getLogger("training")
@@ -38,8 +38,8 @@ def _normal(text: str) -> str:
 
 
 def load_reader(checkpoint: Path) -> Reader:
-    model = Reader()
     saved = torch.load(checkpoint, map_location="cpu", weights_only=False)  # trained anywhere
+    model = Reader(BASES[saved.get("base", "minilm")])
     model.load_state_dict(saved["model"])
     model.eval()
     return model
@@ -49,15 +49,13 @@ def read(
     model: Reader, question: str, index: ArticleIndex, candidates: list[int]
 ) -> tuple[np.ndarray, list[str]]:
     """Probability that each candidate answers, and each candidate's answer phrase."""
-    words = tokenizer()
-    q = np.array(words.encode(question, add_special_tokens=False).ids, np.int32)
+    base = model.base
+    q = np.array(base.encode([question])[0].ids, np.int32)
     sentences = index.article.sentences
-    own = words.encode_batch([sentences[i].text for i in candidates], add_special_tokens=False)
-    before = words.encode_batch(
-        [sentences[i - 1].text if i > 0 else "" for i in candidates], add_special_tokens=False
-    )
+    own = base.encode([sentences[i].text for i in candidates])
+    before = base.encode([sentences[i - 1].text if i > 0 else "" for i in candidates])
     pairs = [
-        pair(q, np.array(e.ids, np.int32), np.array(b.ids, np.int32) if i > 0 else None)
+        pair(q, np.array(e.ids, np.int32), np.array(b.ids, np.int32) if i > 0 else None, base)
         for e, b, i in zip(own, before, candidates, strict=True)
     ]
     ids, types, mask, inside = batch(pairs)
@@ -133,3 +131,48 @@ def evaluate(checkpoint: Path, dev: Path, *, limit: int = 0) -> dict[str, float]
         figures["bold"],
     )
     return figures
+
+
+def evaluate_xquad(checkpoint: Path, bench: Path, language: str, *, limit: int = 0) -> None:
+    """A multilingual reader on XQuAD's articles in ``language`` (measuring only: nothing
+    is fitted on XQuAD): the shipped first pass's top-1 against the reader's re-ordering of
+    its first ``CANDIDATES``, on every ``len // limit``-th question."""
+    from benchmarks.xquad_quality import _index, load
+
+    model = load_reader(checkpoint)
+    articles = load(bench / "xquad" / f"xquad.{language}.json", bench / "squad-v1.1-dev-half.json")
+    if not articles:
+        log.info("no XQuAD file for %s under %s", language, bench)
+        return
+    questions = [(entry, q) for entry in articles for q, _ in entry.questions]
+    if limit:
+        questions = questions[:: max(1, len(questions) // limit)][:limit]
+    indexes: dict[str, ArticleIndex] = {}
+    first = reader = ceiling = 0
+    started = time.perf_counter()
+    for entry, question in questions:
+        if entry.title not in indexes:
+            indexes[entry.title] = _index(entry.text, entry.title)
+        index = indexes[entry.title]
+        golds = [_normal(a) for a in question.answers]
+        ranking = rank(index, question.text, analyze(question.text, index.article.language))
+        candidates = [r.sentence.number - 1 for r in ranking.ranked[:CANDIDATES]]
+        hit = [
+            any(g in _normal(index.article.sentences[i].text) for g in golds) for i in candidates
+        ]
+        probability, _ = read(model, question.text, index, candidates)
+        first += hit[0]
+        ceiling += any(hit)
+        reader += hit[int(np.argmax(probability))]
+    count = max(len(questions), 1)
+    log.info(
+        "XQuAD %s, %d questions (%.0f s): first pass top-1 %.3f | reader top-1 %.3f "
+        "(answer among the first %d: %.3f)",
+        language,
+        len(questions),
+        time.perf_counter() - started,
+        first / count,
+        reader / count,
+        CANDIDATES,
+        ceiling / count,
+    )

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from training.bases import BASES, Base
 from training.data import Prepared
 from training.reader import Reader, batch, pair
 
@@ -42,13 +43,20 @@ def order(prepared: Prepared, seed: int = SEED) -> list[int]:
     return groups
 
 
+def base_of(prepared: Prepared) -> Base:
+    """The base whose tokeniser prepared the groups (groups pickled before there was a
+    choice are MiniLM's)."""
+    return BASES[getattr(prepared, "base", "minilm")]
+
+
 def group_pairs(prepared: Prepared, number: int):
     group = prepared.groups[number]
     article = prepared.articles[group.article]
+    base = base_of(prepared)
     pairs = []
     for i in group.candidates:
         context = article.sentences[i - 1] if i > 0 else None
-        pairs.append(pair(group.question, article.sentences[i], context))
+        pairs.append(pair(group.question, article.sentences[i], context, base))
     return group, article, pairs
 
 
@@ -118,7 +126,8 @@ def train(
     target = torch.device(device)
     sequence = order(prepared)
     total_steps = math.ceil(len(sequence) * epochs / GROUPS_PER_STEP)
-    model = Reader()
+    base = base_of(prepared)
+    model = Reader(base)
     checkpoint = work / "checkpoint.pt"
     saved = (
         torch.load(checkpoint, map_location=target, weights_only=False)
@@ -126,10 +135,11 @@ def train(
         else None
     )
     if saved is None:
-        model.encoder.load_base()
+        base.load(model.encoder)
     model.to(target)
     # The word embeddings stay as they are: most of the vocabulary never occurs in the
-    # questions and sentences of one epoch, and updating 11.7 M rows every step costs time.
+    # questions and sentences of one epoch, and updating 11.7 M rows (e5: 96 M) every step
+    # costs time.
     model.encoder.words.weight.requires_grad_(False)
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=LEARNING_RATE, weight_decay=0.01)
@@ -169,8 +179,8 @@ def train(
             rate = done_pairs / (time.monotonic() - started)
             log.info("step %d/%d loss %.3f  %.1f pairs/s", step, total_steps, running, rate)
         if step % SAVE_EVERY == 0:
-            _save(checkpoint, model, optimizer, schedule, step)
-    _save(checkpoint, model, optimizer, schedule, step)
+            _save(checkpoint, model, optimizer, schedule, step, base)
+    _save(checkpoint, model, optimizer, schedule, step, base)
     return step
 
 
@@ -185,7 +195,7 @@ def bfloat16_helps() -> bool:
     return " amx_bf16" in flags or " avx512_bf16" in flags
 
 
-def _save(path: Path, model, optimizer, schedule, step: int) -> None:
+def _save(path: Path, model, optimizer, schedule, step: int, base: Base) -> None:
     """Written beside, then renamed: a run killed mid-save leaves the last checkpoint whole."""
     partial = path.with_suffix(".partial")
     torch.save(
@@ -195,6 +205,7 @@ def _save(path: Path, model, optimizer, schedule, step: int) -> None:
             "schedule": schedule.state_dict(),
             "step": step,
             "torch_rng": torch.get_rng_state(),
+            "base": base.name,
         },
         partial,
     )

@@ -15,18 +15,19 @@ import numpy as np
 import torch
 from torch import nn
 
+from training.bases import MINILM, Base
 from training.encoder import HIDDEN, Encoder
 
-CLS, SEP = 101, 102
 MAX_TOKENS = 128
 QUESTION_TOKENS = 32
 CONTEXT_TOKENS = 24
 
 
 class Reader(nn.Module):
-    def __init__(self) -> None:
+    def __init__(self, base: Base = MINILM) -> None:
         super().__init__()
-        self.encoder = Encoder()
+        self.base = base
+        self.encoder = Encoder(base.layers, base.vocab)
         self.dropout = nn.Dropout(0.1)
         self.relevance = nn.Linear(HIDDEN, 1)
         self.span = nn.Linear(HIDDEN, 2)
@@ -37,7 +38,13 @@ class Reader(nn.Module):
         self, ids: torch.Tensor, types: torch.Tensor, mask: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Relevance (batch,) as a logit against ``null``, start and end logits (batch, length)."""
-        states = self.encoder(ids, types, mask)
+        return self.from_words(self.encoder.words(ids), types, mask)
+
+    def from_words(
+        self, words: torch.Tensor, types: torch.Tensor, mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``forward`` from the word vectors (batch, length, 384) on."""
+        states = self.encoder.states(words, types, mask)
         relevance = self.relevance(self.dropout(states[:, 0])).squeeze(-1) - self.null
         start, end = self.span(states).unbind(-1)
         return relevance, start, end
@@ -50,8 +57,11 @@ class Pair:
     sentence_to: int  #: one past the last
 
 
-def pair(question: np.ndarray, sentence: np.ndarray, context: np.ndarray | None) -> Pair:
+def pair(
+    question: np.ndarray, sentence: np.ndarray, context: np.ndarray | None, base: Base = MINILM
+) -> Pair:
     """The reader's input for one question and one candidate sentence."""
+    CLS, SEP = base.opens, base.separates
     q = [int(t) for t in question[:QUESTION_TOKENS]]
     room = MAX_TOKENS - len(q) - 4
     s = [int(t) for t in sentence[: max(room, 1)]]
