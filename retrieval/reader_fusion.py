@@ -39,7 +39,7 @@ from retrieval.answer_types import AnswerType
 from retrieval.article import Article
 from retrieval.linear_models import LinearModel, regime, sigmoid
 from retrieval.ranking import Ranked, Ranking
-from retrieval.reader import Reader, shared_reader
+from retrieval.reader import Reader, multilingual_reader_shipped, shared_reader
 
 PATH = Path(__file__).resolve().parent / "models" / "reader.json"
 #: First-pass candidates the reader reads (``python -m benchmarks.reader_depth`` has the curve).
@@ -49,6 +49,15 @@ READ = 8
 STAGES = (1, 4)
 FUSION_FEATURES = ("reader", "first_pass")
 ABSTAIN_FEATURES = ("best_fused", "best_reader", "first_pass_confidence")
+#: The modes the multilingual reader reads: an article in another language than English,
+#: asked in its language. Only its order is fitted; whether the article answers stays the
+#: first pass's verdict (the multilingual abstainer's).
+MULTILINGUAL_MODES = ("multilingual",)
+#: The languages the multilingual reader reads: those it was measured on (XQuAD, each
+#: 2.7-4.0 points of top-1 better: docs/retrieval.md). It learned from English questions
+#: only; in others it is unmeasured, and on our Vietnamese story it quoted when building
+#: starts for "how much does it cost?", which the first pass had right.
+MULTILINGUAL_READ = frozenset({"es", "de", "ru", "zh"})
 #: Floor of a first-pass probability before its log is taken (unread sentences score 0).
 _FLOOR = 1e-6
 
@@ -78,6 +87,10 @@ class ReaderModels:
     #: Per mode and stage of ``STAGES``, the reader logit at which the fused best of the
     #: stage's first sentences is taken without reading on (no mode: always read ``READ``).
     early: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    #: Per mode, the first pass's probability of its best sentence at or above which the
+    #: reader does not read at all: the multilingual reader costs three times the English
+    #: one, and where the first pass is that sure it seldom changes the answer.
+    skip: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -87,6 +100,7 @@ class ReaderModels:
             "floors": {k: round(t, 6) for k, t in self.floors.items()},
             "bolded": sorted(k.value if k else "other" for k in self.bolded),
             "early": {m: [round(t, 6) for t in marks] for m, marks in self.early.items()},
+            "skip": {m: round(t, 6) for m, t in self.skip.items()},
         }
 
     @classmethod
@@ -98,6 +112,7 @@ class ReaderModels:
             {k: float(t) for k, t in data["floors"].items()},
             frozenset(None if k == "other" else AnswerType(k) for k in data["bolded"]),
             {m: tuple(float(t) for t in marks) for m, marks in data.get("early", {}).items()},
+            {m: float(t) for m, t in data.get("skip", {}).items()},
         )
 
     def abstainer(self, mode: str, *, short: bool) -> tuple[LinearModel, float, float]:
@@ -158,6 +173,13 @@ def reread_many(
     for i, (article, ranking) in enumerate(rankings):
         if not reads(article, ranking):
             continue
+        if regime(ranking.mode, short=ranking.short) not in models.abstainers:
+            # The first pass decides whether it answers (and declines without reading); a
+            # best sentence it is sure of is not read either.
+            sure = ranking.ranked[0].score >= models.skip.get(ranking.mode, float("inf"))
+            if ranking.answers and not sure:
+                readable.append(i)
+            continue
         _, threshold, floor = models.abstainer(ranking.mode, short=ranking.short)
         if ranking.confidence < min(floor, threshold):
             # Under the floor the answer can be no surer than the first pass (``_fused``),
@@ -165,28 +187,46 @@ def reread_many(
             found[i] = replace(ranking, threshold=threshold)
         else:
             readable.append(i)
-    if not readable:
-        return found
-    reader = reader or shared_reader()
-    seen = [_Seen.of(known[i]) if known else _Seen.of(None) for i in readable]
-    counts = [0] * len(readable)
-    pending = list(range(len(readable)))
+    # English articles are read by the English reader, the others by the multilingual one.
+    groups: dict[bool, list[int]] = {}
+    for i in readable:
+        groups.setdefault(rankings[i][1].mode in MULTILINGUAL_MODES, []).append(i)
+    for multilingual, group in groups.items():
+        chosen = reader or shared_reader(multilingual)
+        seen = [_Seen.of(known[i] if known else None) for i in group]
+        counts = _read_in_stages(
+            chosen, question, [rankings[i] for i in group], seen, depth, models
+        )
+        for k, i in enumerate(group):
+            count = min(counts[k], len(rankings[i][1].ranked))
+            found[i] = _fused(rankings[i][1], seen[k], count, models)
+    return found
+
+
+def _read_in_stages(
+    reader: Reader,
+    question: str,
+    rankings: Sequence[tuple[Article, Ranking]],
+    seen: Sequence[_Seen],
+    depth: int,
+    models: ReaderModels,
+) -> list[int]:
+    """Read each ranking's candidates stage by stage (``STAGES``, then ``depth``), going on
+    only with those not sure yet; returns how many of each were read."""
+    counts = [0] * len(rankings)
+    pending = list(range(len(rankings)))
     for stage in [*(s for s in STAGES if s < depth), depth]:
-        read = [rankings[readable[k]] for k in pending]
-        _read(reader, question, read, [seen[k] for k in pending], stage)
+        _read(reader, question, [rankings[k] for k in pending], [seen[k] for k in pending], stage)
         for k in pending:
             counts[k] = stage
         pending = [
             k
             for k in pending
-            if stage < depth and not _sure(rankings[readable[k]][1], seen[k], stage, models)
+            if stage < depth and not _sure(rankings[k][1], seen[k], stage, models)
         ]
         if not pending:
             break
-    for k, i in enumerate(readable):
-        count = min(counts[k], len(rankings[i][1].ranked))
-        found[i] = _fused(rankings[i][1], seen[k], count, models)
-    return found
+    return counts
 
 
 @dataclass
@@ -252,9 +292,16 @@ def _scores(
 
 
 def reads(article: Article, ranking: Ranking) -> bool:
-    """Whether the reader reads this ranking: it learned English from English questions,
-    so other articles, and questions in another language, keep the first pass's verdict
-    (the multilingual modes' abstainer decides those)."""
+    """Whether a reader reads this ranking: the English reader learned English from English
+    questions; the multilingual one reads articles in other languages asked in theirs
+    (questions in another language than the article keep the first pass's verdict: the
+    crosslingual mode's abstainer decides those)."""
+    if ranking.mode in MULTILINGUAL_MODES:
+        return (
+            article.language in MULTILINGUAL_READ
+            and multilingual_reader_shipped()
+            and ranking.mode in shipped_reader_models().fusions
+        )
     return article.language == "en" and ranking.mode in ("semantic", "lexical")
 
 
@@ -266,13 +313,21 @@ def _fused(ranking: Ranking, seen: _Seen, count: int, models: ReaderModels) -> R
     order = np.argsort(-probabilities, kind="stable")
     ranked = [Ranked(read[j].sentence, float(probabilities[j]), read[j].coverage) for j in order]
     ranked += [Ranked(r.sentence, 0.0, r.coverage) for r in ranking.ranked[len(read) :]]
-    abstainer, threshold, floor = models.abstainer(ranking.mode, short=ranking.short)
-    row = abstain_row(fused, logits, ranking.confidence)
-    confidence = float(sigmoid(abstainer.score(row[None, :], ABSTAIN_FEATURES))[0])
-    if ranking.confidence < floor:
-        # The article barely shares anything with the question: it can be no surer than that.
-        confidence = min(confidence, ranking.confidence)
-    phrases = {n: span for n, span in seen.spans.items() if span is not None}
+    confidence, threshold = ranking.confidence, ranking.threshold
+    if regime(ranking.mode, short=ranking.short) in models.abstainers:
+        abstainer, threshold, floor = models.abstainer(ranking.mode, short=ranking.short)
+        row = abstain_row(fused, logits, ranking.confidence)
+        confidence = float(sigmoid(abstainer.score(row[None, :], ABSTAIN_FEATURES))[0])
+        if ranking.confidence < floor:
+            # The article barely shares anything with the question: it can be no surer.
+            confidence = min(confidence, ranking.confidence)
+    # The multilingual reader's phrases are not bolded: how often they are the answer was
+    # measured in English only (docs/retrieval.md), and a wrong bold misleads.
+    phrases = (
+        {}
+        if ranking.mode in MULTILINGUAL_MODES
+        else {n: span for n, span in seen.spans.items() if span is not None}
+    )
     return replace(
         ranking,
         ranked=ranked,

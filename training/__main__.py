@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         "--base",
         choices=["minilm", "e5"],
         default="minilm",
-        help="prepare for English MiniLM (shipped) or multilingual-e5-small",
+        help="the English reader (MiniLM) or the multilingual one (multilingual-e5-small)",
     )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -57,11 +57,6 @@ def main(argv: list[str] | None = None) -> int:
         if args.stage == "all"
         else [args.stage]
     )
-    if args.base == "e5" and {"collect", "fit"} & set(stages):
-        # How the multilingual reader joins the multilingual modes' first pass is not
-        # written yet: ``collect`` and ``fit`` fit the English reader's fusion only.
-        print("collect and fit are the English reader's; --base e5 stops at export")
-        stages = [s for s in stages if s not in ("collect", "fit")]
     for stage in stages:
         if stage == "check":
             from training.bases import BASES
@@ -126,11 +121,21 @@ def main(argv: list[str] | None = None) -> int:
             if not args.squad.exists():
                 print(f"error: {args.squad} is missing (SQuAD v1.1 train)", file=sys.stderr)
                 return 2
-            collect(args.squad, args.work / "first-pass.pkl")
+            from training.fit import MODES, MULTILINGUAL
+
+            collect(
+                args.squad,
+                args.work / "first-pass.pkl",
+                MULTILINGUAL if args.base == "e5" else MODES,
+            )
         elif stage == "fit":
             from training.fit import fit_and_write
 
-            fit_and_write(args.work / "first-pass.pkl", REPO / "retrieval" / "models")
+            fit_and_write(
+                args.work / "first-pass.pkl",
+                REPO / "retrieval" / "models",
+                multilingual=args.base == "e5",
+            )
     return 0
 
 

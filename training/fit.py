@@ -25,15 +25,16 @@ import json
 import logging
 import pickle
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from benchmarks.squad import Question, SquadArticle, load_squad, normalise
+from benchmarks.squad import Question, SquadArticle, load_squad, meaning_indexed, normalise
 from retrieval import Article, ArticleIndex, parse_article
 from retrieval.analysis import analyze
 from retrieval.answer_types import AnswerType
+from retrieval.e5_words import e5_file
 from retrieval.linear_models import LinearModel, regime, sigmoid
 from retrieval.ranking import rank
 from retrieval.reader import Reader
@@ -69,6 +70,13 @@ EARLY_LOSS = (0.001, 0.002)
 #: its vectors are stored, moments after it is added; there its first pass puts the answer
 #: among its best 4 less often, and stopping cost 0.7 points of the dev half's top-1.
 EARLY_MODES = ("semantic",)
+#: The top-1 over answerable training questions that not reading a question whose first
+#: pass is sure may cost against reading it in stages (the multilingual reader only).
+SKIP_LOSS = 0.005
+#: The multilingual reader's modes (retrieval/reader_fusion.py), and every how-many-th
+#: training article they are fitted on (442 / 18: 25 articles).
+MULTILINGUAL = ("multilingual",)
+MULTILINGUAL_ARTICLE_EVERY = 18
 
 
 @dataclass
@@ -92,13 +100,18 @@ class Collected:
     articles: int  #: sampled articles collected so far
 
 
-def collect(squad: Path, out: Path) -> Collected:
-    """Collect (or go on collecting: ``out`` is rewritten after each article) the asks."""
+def collect(squad: Path, out: Path, modes: tuple[str, ...] = MODES) -> Collected:
+    """Collect (or go on collecting: ``out`` is rewritten after each article) the asks.
 
-    articles: list[SquadArticle] = (load_squad(squad) or [])[::ARTICLE_EVERY]
+    ``modes=MULTILINGUAL``: the multilingual reader's, English training articles read as
+    an article in another language is (the multilingual model's vectors, the multilingual
+    mode's first pass), every 18th article: those ``python -m training.multilingual``
+    fitted that first pass on, whose vectors benchmarks/.cache keeps."""
+    every = ARTICLE_EVERY if modes == MODES else MULTILINGUAL_ARTICLE_EVERY
+    articles: list[SquadArticle] = (load_squad(squad) or [])[::every]
     collected = load_collected(out) if out.exists() else Collected([], [], 0)
     for a in range(collected.articles, len(articles)):
-        _collect_article(collected, articles, a, random.Random(SEED * 1000 + a))
+        _collect_article(collected, articles, a, random.Random(SEED * 1000 + a), modes)
         collected.articles = a + 1
         with out.open("wb") as stream:
             pickle.dump(collected, stream)
@@ -113,7 +126,11 @@ def collect(squad: Path, out: Path) -> Collected:
 
 
 def _collect_article(
-    collected: Collected, articles: list[SquadArticle], a: int, rng: random.Random
+    collected: Collected,
+    articles: list[SquadArticle],
+    a: int,
+    rng: random.Random,
+    modes: tuple[str, ...],
 ) -> None:
     entry = articles[a]
 
@@ -123,7 +140,7 @@ def _collect_article(
 
     own = rng.sample(list(entry.questions), min(OWN_QUESTIONS, len(entry.questions)))
     asked = [(q, True) for q in own] + [(stranger(), False) for _ in range(OFF_TOPIC)]
-    _ask_all(collected, entry.article, asked, short=False)
+    _ask_all(collected, entry.article, asked, short=False, modes=modes)
     count = len(entry.paragraphs)
     for k in rng.sample(range(count), min(PARAGRAPHS, count)):
         text, questions = entry.paragraphs[k]
@@ -142,23 +159,34 @@ def _collect_article(
             if answerable or not any(g in held for g in q.answers)
         ]
         paragraph = parse_article(text, name=f"{entry.article.name} {k + 1}")
-        _ask_all(collected, paragraph, pairs, short=True)
+        _ask_all(collected, paragraph, pairs, short=True, modes=modes)
 
 
 def _ask_all(
-    collected: Collected, source: Article, asked: list[tuple[Question, bool]], *, short: bool
+    collected: Collected,
+    source: Article,
+    asked: list[tuple[Question, bool]],
+    *,
+    short: bool,
+    modes: tuple[str, ...],
 ) -> None:
-    semantic = ArticleIndex(source)
-    semantic.embed_all()
-    lexical = ArticleIndex(source, semantic=False)
+    indexes: dict[str, ArticleIndex] = {}
+    for mode in modes:
+        if mode == "semantic":
+            indexes[mode] = ArticleIndex(source)
+            indexes[mode].embed_all()
+        elif mode == "lexical":
+            indexes[mode] = ArticleIndex(source, semantic=False)
+        else:
+            indexes[mode] = meaning_indexed(source)
     normal = [normalise(s.text) for s in source.sentences]
     collected.texts.append([s.text for s in source.sentences])
     text = len(collected.texts) - 1
     for question, answerable in asked:
         terms = analyze(question.text)
         ask = Ask(text, question.text, answerable, short, {}, {}, {}, {})
-        for mode, index in (("semantic", semantic), ("lexical", lexical)):
-            ranking = rank(index, question.text, terms)
+        for mode, index in indexes.items():
+            ranking = rank(index, question.text, terms, mode=mode if mode in MULTILINGUAL else None)
             top = ranking.ranked[:READ]
             ask.candidates[mode] = [r.sentence.number - 1 for r in top]
             ask.first[mode] = np.array([r.score for r in top])
@@ -188,7 +216,8 @@ def read_all(collected: Collected, reader: Reader) -> list[Read]:
     found = []
     for n, ask in enumerate(collected.asks):
         sentences = collected.texts[ask.text]
-        wanted = sorted({i for mode in MODES for i in ask.candidates[mode]})
+        modes = list(ask.candidates)
+        wanted = sorted({i for mode in modes for i in ask.candidates[mode]})
         reading = reader.read(
             ask.question,
             [sentences[i] for i in wanted],
@@ -196,17 +225,20 @@ def read_all(collected: Collected, reader: Reader) -> list[Read]:
         )
         by_sentence = dict(zip(wanted, reading.logits, strict=True))
         found.append(
-            Read(ask, {m: np.array([by_sentence[i] for i in ask.candidates[m]]) for m in MODES})
+            Read(ask, {m: np.array([by_sentence[i] for i in ask.candidates[m]]) for m in modes})
         )
         if n % 2000 == 0:
             log.info("read %d/%d asks", n, len(collected.asks))
     return found
 
 
-def fit(reads: list[Read], bolded: frozenset[AnswerType | None]) -> ReaderModels:
-    """The fusion per mode, and per mode and size the abstainer and its threshold."""
-    fusions, abstainers, thresholds, floors, early = {}, {}, {}, {}, {}
-    for mode in MODES:
+def fit(
+    reads: list[Read], bolded: frozenset[AnswerType | None], modes: tuple[str, ...] = MODES
+) -> ReaderModels:
+    """The fusion per mode, and per mode and size the abstainer and its threshold (not for
+    the multilingual reader's modes: the first pass's abstainer decides there)."""
+    fusions, abstainers, thresholds, floors, early, skip = {}, {}, {}, {}, {}, {}
+    for mode in modes:
         own = [r for r in reads if r.ask.answerable and len(r.logits[mode])]
         fusions[mode] = fit_ranker(
             [fusion_rows(r.logits[mode], r.ask.first[mode]) for r in own],
@@ -222,8 +254,18 @@ def fit(reads: list[Read], bolded: frozenset[AnswerType | None]) -> ReaderModels
             fused,
         )
         marks, stopped = early_marks(own, mode, fusions[mode])
-        if mode in EARLY_MODES:
+        if mode in EARLY_MODES or mode in MULTILINGUAL:
             early[mode] = marks
+        if mode in MULTILINGUAL:
+            skip[mode], skipped = skip_mark(own, mode, fusions[mode], marks)
+            log.info(
+                "%s: not read where the first pass's best has probability %.3f or more: "
+                "%.1f %% of training questions, at most %.1f points of top-1",
+                mode,
+                skip[mode],
+                100 * skipped,
+                100 * SKIP_LOSS,
+            )
         for stage, mark, share, loss in zip(STAGES, marks, stopped, EARLY_LOSS, strict=True):
             log.info(
                 "%s: the best of the first %d would be taken at reader logit %.2f or more: "
@@ -233,8 +275,10 @@ def fit(reads: list[Read], bolded: frozenset[AnswerType | None]) -> ReaderModels
                 mark,
                 100 * share,
                 100 * loss,
-                "" if mode in EARLY_MODES else " (not used: all are read)",
+                "" if mode in early else " (not used: all are read)",
             )
+        if mode in MULTILINGUAL:
+            continue
         for short in (False, True):
             pool = [r for r in reads if r.ask.short == short and len(r.logits[mode])]
             rows = np.array([_abstain_row(fusions[mode], r, mode) for r in pool])
@@ -254,7 +298,7 @@ def fit(reads: list[Read], bolded: frozenset[AnswerType | None]) -> ReaderModels
                 thresholds[key],
                 100 * float(np.mean(declined < thresholds[key])),
             )
-    return ReaderModels(fusions, abstainers, thresholds, floors, bolded, early)
+    return ReaderModels(fusions, abstainers, thresholds, floors, bolded, early, skip)
 
 
 def early_marks(
@@ -278,6 +322,32 @@ def early_marks(
         shares.append(float(np.mean(going_on & stops)))
         going_on &= ~stops
     return tuple(marks), tuple(shares)
+
+
+def skip_mark(
+    reads: list[Read], mode: str, fusion: LinearModel, marks: tuple[float, ...]
+) -> tuple[float, float]:
+    """The lowest first-pass probability of the best sentence at which not reading at all
+    loses at most ``SKIP_LOSS`` of top-1 against reading in stages as ``marks`` say; and the
+    share of ``reads`` it skips."""
+    staged = np.array([_staged(r, mode, fusion, marks) for r in reads], float)  # what reading gives
+    alone = np.array([r.ask.labels[mode][0] for r in reads], float)
+    top = np.array([r.ask.first[mode][0] for r in reads])
+    for mark in np.unique(np.quantile(top, np.linspace(0, 1, 401))):
+        if staged.mean() - np.where(top >= mark, alone, staged).mean() <= SKIP_LOSS:
+            return float(mark), float(np.mean(top >= mark))
+    return float("inf"), 0.0
+
+
+def _staged(r: Read, mode: str, fusion: LinearModel, marks: tuple[float, ...]) -> bool:
+    """Whether reading in stages (stopping where ``marks`` say) puts the answer first."""
+    labels, logits, passed = r.ask.labels[mode], r.logits[mode], r.ask.first[mode]
+    for stage, mark in [*zip(STAGES, marks, strict=True), (READ, -np.inf)]:
+        rows = fusion_rows(logits[:stage], passed[:stage])
+        best = int(np.argmax(fusion.score(rows, FUSION_FEATURES)))
+        if logits[best] >= mark or stage >= len(logits):
+            return bool(labels[best])
+    return bool(labels[best])
 
 
 def _stopping_at(
@@ -326,19 +396,44 @@ def _abstain_row(fusion: LinearModel, read: Read, mode: str) -> np.ndarray:
     return abstain_row(fused, read.logits[mode], read.ask.confidence[mode])
 
 
-def fit_and_write(collected_path: Path, models_folder: Path) -> ReaderModels:
+def fit_and_write(
+    collected_path: Path, models_folder: Path, *, multilingual: bool = False
+) -> ReaderModels:
     """``fit`` on the collected asks with the shipped reader; write ``reader.json``.
 
     The kinds of question whose phrase is bolded are kept from the current
-    file: they are measured on the dev half (benchmarks/squad_quality.py), not fitted."""
+    file: they are measured on the dev half (benchmarks/squad_quality.py), not fitted.
+    ``multilingual``: the multilingual reader's fusion and early marks, fitted on asks
+    ``collect(modes=MULTILINGUAL)`` gathered, join the English reader's in the file."""
     path = models_folder / "reader.json"
-    bolded: frozenset[AnswerType | None] = frozenset()
-    if path.exists():
-        bolded = ReaderModels.from_json(json.loads(path.read_text())).bolded
-    reads = read_all(
-        load_collected(collected_path), Reader(models_folder / "reader-int8.onnx", None)
-    )
-    models = fit(reads, bolded)
+    current = ReaderModels.from_json(json.loads(path.read_text())) if path.exists() else None
+    bolded = current.bolded if current else frozenset()
+    collected = load_collected(collected_path)
+    if multilingual:
+        reader = Reader(models_folder / "reader-multilingual-int8.onnx", None, words=e5_file())
+        found = fit(read_all(collected, reader), bolded, MULTILINGUAL)
+        models = (
+            replace(
+                current,
+                fusions=current.fusions | found.fusions,
+                early=current.early | found.early,
+                skip=current.skip | found.skip,
+            )
+            if current
+            else found
+        )
+    else:
+        reads = read_all(collected, Reader(models_folder / "reader-int8.onnx", None))
+        models = fit(reads, bolded)
+        if current:  # the multilingual reader's stay
+            models = replace(
+                models,
+                fusions={m: current.fusions[m] for m in MULTILINGUAL if m in current.fusions}
+                | models.fusions,
+                early={m: current.early[m] for m in MULTILINGUAL if m in current.early}
+                | models.early,
+                skip=current.skip,
+            )
     path.write_text(json.dumps(models.to_json(), indent=1) + "\n")
     log.info("wrote %s", path)
     return models

