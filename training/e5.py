@@ -37,14 +37,14 @@ _MATRICES = {"q": "HH", "k": "HH", "v": "HH", "ao": "HH", "fi": "FH", "fo": "HF"
 
 
 @dataclass(frozen=True)
-class Base:
+class Weights:
     """The shape and the weights (fp32), by the training encoder's names."""
 
     shape: Shape
     weights: dict[str, np.ndarray]
 
 
-def load(found: E5File | None = None) -> Base:
+def load(found: E5File | None = None) -> Weights:
     """The whole model: about 470 MB of fp32 once dequantised (250,037 word rows)."""
     found = found or e5_file()
     shape, tensors = found.shape, found.tensors
@@ -73,7 +73,7 @@ def load(found: E5File | None = None) -> Base:
             else:
                 weights[f"{prefix}.weight"] = floats(f"l{n}.{theirs}.w")
             weights[f"{prefix}.bias"] = floats(f"l{n}.{theirs}.b")
-    return Base(shape, weights)
+    return Weights(shape, weights)
 
 
 def encode(texts: list[str]) -> list[Any]:
