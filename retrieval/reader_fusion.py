@@ -173,11 +173,11 @@ def reread_many(
     for i, (article, ranking) in enumerate(rankings):
         if not reads(article, ranking, models):
             continue
+        if ranking.ranked[0].score >= models.skip.get(ranking.mode, float("inf")):
+            continue  # the first pass is sure of its best sentence: reading would not pay
         if regime(ranking.mode, short=ranking.short) not in models.abstainers:
-            # The first pass decides whether it answers (and declines without reading); a
-            # best sentence it is sure of is not read either.
-            sure = ranking.ranked[0].score >= models.skip.get(ranking.mode, float("inf"))
-            if ranking.answers and not sure:
+            # The first pass decides whether it answers, and declines without reading.
+            if ranking.answers:
                 readable.append(i)
             continue
         _, threshold, floor = models.abstainer(ranking.mode, short=ranking.short)

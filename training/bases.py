@@ -27,9 +27,9 @@ class Base:
     def encode(self, texts: list[str]) -> list[Any]:
         """``tokenizers`` encodings (ids, character offsets), no special tokens."""
         if self.name == "e5":
-            from training import e5
+            from retrieval.e5_words import e5_file
 
-            return e5.encode(texts)
+            return e5_file().encode(texts)
         return _minilm_tokenizer().encode_batch(texts, add_special_tokens=False)
 
     def load(self, encoder: Encoder) -> None:

@@ -14,7 +14,6 @@ reader fine-tuned from them starts from.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -74,8 +73,3 @@ def load(found: E5File | None = None) -> Weights:
                 weights[f"{prefix}.weight"] = floats(f"l{n}.{theirs}.w")
             weights[f"{prefix}.bias"] = floats(f"l{n}.{theirs}.b")
     return Weights(shape, weights)
-
-
-def encode(texts: list[str]) -> list[Any]:
-    """``tokenizers`` encodings of ``texts`` as the product's reader tokenises them."""
-    return e5_file().encode(texts)

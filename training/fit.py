@@ -41,6 +41,7 @@ from retrieval.reader import Reader
 from retrieval.reader_fusion import (
     ABSTAIN_FEATURES,
     FUSION_FEATURES,
+    MULTILINGUAL_MODES,
     READ,
     STAGES,
     ReaderModels,
@@ -73,9 +74,9 @@ EARLY_MODES = ("semantic",)
 #: The top-1 over answerable training questions that not reading a question whose first
 #: pass is sure may cost against reading it in stages (the multilingual reader only).
 SKIP_LOSS = 0.005
-#: The multilingual reader's modes (retrieval/reader_fusion.py), and every how-many-th
-#: training article they are fitted on (442 / 18: 25 articles).
-MULTILINGUAL = ("multilingual",)
+#: The multilingual reader's modes, and every how-many-th training article they are fitted
+#: on (442 / 18: 25 articles).
+MULTILINGUAL = MULTILINGUAL_MODES
 MULTILINGUAL_ARTICLE_EVERY = 18
 
 
